@@ -1,0 +1,165 @@
+"""The `scorecard` command line: one group, one subcommand per job (see README, "Commands").
+
+Every failure ends as one line on stderr and an exit code from the public contract:
+0 ok, 1 data or score problems found, 2 invalid input or configuration, 3 a step failed.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from scorecard import __version__
+from scorecard.config import find_project_dir, warehouse_path
+from scorecard.errors import EXIT_INVALID, EXIT_OK, EXIT_STEP_FAILED, ScorecardError
+from scorecard.sample import DEFAULT_AS_OF, DEFAULT_SEED, DEFAULT_START, DEFAULT_USERS, SampleSpec
+
+log = logging.getLogger("scorecard")
+
+ISO_DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+class _OneLineErrors(click.Group):
+    """Turn usage errors, known failures and surprises into one line and a contract exit code."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        try:
+            result = super().main(args=args, prog_name=prog_name, standalone_mode=False, **extra)
+        except click.UsageError as exc:
+            command = exc.ctx.command_path if exc.ctx else "scorecard"
+            _fail(f"{command}: {exc.format_message()}", EXIT_INVALID)
+        except click.ClickException as exc:
+            _fail(f"scorecard: {exc.format_message()}", exc.exit_code or EXIT_INVALID)
+        except click.Abort:
+            _fail("scorecard: interrupted", EXIT_STEP_FAILED)
+        except ScorecardError as exc:
+            _fail(f"scorecard: error: {exc}", exc.exit_code)
+        except Exception as exc:  # the last line of defence: no traceback for users
+            if os.environ.get("SCORECARD_DEBUG"):
+                raise
+            _fail(
+                f"scorecard: internal error: {type(exc).__name__}: {exc} (set SCORECARD_DEBUG=1 for a traceback)",
+                EXIT_STEP_FAILED,
+            )
+        sys.exit(result if isinstance(result, int) else EXIT_OK)
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(message.splitlines()[0] if message else "scorecard: error", err=True)
+    sys.exit(code)
+
+
+@click.group(cls=_OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="scorecard")
+@click.option(
+    "--project-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The dbt project directory (default: the nearest directory holding dbt_project.yml).",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Log debug detail.")
+@click.pass_context
+def cli(ctx: click.Context, project_dir: Path | None, verbose: bool) -> None:
+    """KPIs and OKRs as code: build the metrics, score the OKRs, check the data, write the reports."""
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(message)s",
+        datefmt="%H:%M:%S",
+        stream=sys.stderr,
+    )
+    ctx.obj = {"project_dir": (project_dir or find_project_dir()).resolve()}
+
+
+def _sample_options(command):
+    options = [
+        click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True, help="Random seed."),
+        click.option(
+            "--as-of",
+            type=ISO_DATE,
+            default=str(DEFAULT_AS_OF),
+            show_default=True,
+            help="Last day of generated history (data loads stop at the midnight after it).",
+        ),
+        click.option(
+            "--start",
+            type=ISO_DATE,
+            default=None,
+            help=f"First day of history [default: {DEFAULT_START}].",
+        ),
+        click.option(
+            "--days",
+            type=click.IntRange(min=1),
+            default=None,
+            help="Days of history ending at --as-of (instead of --start).",
+        ),
+        click.option(
+            "--users",
+            type=click.IntRange(min=100),
+            default=DEFAULT_USERS,
+            show_default=True,
+            help="Signups over the whole history: the size knob (about 120 events per user).",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _sample_spec(seed: int, as_of, start, days: int | None, users: int) -> SampleSpec:
+    as_of_date = as_of.date()
+    if start is not None and days is not None:
+        raise click.UsageError("give --start or --days, not both")
+    if days is not None:
+        start_date = date.fromordinal(as_of_date.toordinal() - days + 1)
+    else:
+        start_date = start.date() if start is not None else DEFAULT_START
+    return SampleSpec(seed=seed, as_of=as_of_date, start=start_date, users=users)
+
+
+@cli.command()
+@_sample_options
+@click.pass_obj
+def generate(obj: dict, seed: int, as_of, start, days: int | None, users: int) -> int:
+    """Write deterministic sample source data into the warehouse's raw schema."""
+    from scorecard.sample import generate as generate_sample
+
+    spec = _sample_spec(seed, as_of, start, days, users)
+    path = warehouse_path(obj["project_dir"])
+    result = generate_sample(path, spec)
+    counts = result.row_counts
+    click.echo(
+        f"generated {counts['users']:,} users, {counts['sessions']:,} sessions and {counts['events']:,} events "
+        f"({spec.start} to {spec.as_of}, seed {spec.seed}) into {path} in {result.seconds:.1f}s"
+    )
+    return EXIT_OK
+
+
+@cli.command()
+@click.option(
+    "--as-of",
+    type=ISO_DATE,
+    default=str(DEFAULT_AS_OF),
+    show_default=True,
+    help="The date the data is judged at: cohort maturity, complete periods, freshness.",
+)
+@click.option("--select", "select", multiple=True, help="dbt selection to build (default: the whole project).")
+@click.option("--no-sample", is_flag=True, help="Never generate sample data, even when the warehouse is empty.")
+@click.pass_obj
+def run(obj: dict, as_of, select: tuple[str, ...], no_sample: bool) -> int:
+    """The main job: generate sample data if the warehouse is empty, then `dbt build`."""
+    from scorecard.pipeline import run_pipeline
+
+    return run_pipeline(obj["project_dir"], as_of=as_of.date(), select=select, sample=not no_sample)
+
+
+def main() -> None:
+    cli(prog_name="scorecard")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,64 @@
+"""`scorecard run`: the main job. Generates sample data when the warehouse is empty, then builds the dbt project."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from scorecard.config import warehouse_path
+from scorecard.dbt import run_dbt
+from scorecard.errors import EXIT_OK
+from scorecard.sample import RAW_SCHEMA, SampleSpec, generate
+from scorecard.warehouse import connect
+
+log = logging.getLogger(__name__)
+
+
+def run_pipeline(project_dir: Path, *, as_of: date, select: Sequence[str] = (), sample: bool = True) -> int:
+    warehouse = warehouse_path(project_dir)
+    if not _has_raw_data(warehouse):
+        if not sample:
+            log.warning("%s has no raw data and --no-sample was given; dbt will build empty models", warehouse)
+        else:
+            with _step("generate sample data"):
+                result = generate(warehouse, SampleSpec(as_of=as_of))
+                log.info(
+                    "generated %s events for %s users", f"{result.row_counts['events']:,}", result.row_counts["users"]
+                )
+    with _step("dbt build"):
+        args = ["build"]
+        if select:
+            args += ["--select", *select]
+        run_dbt(project_dir, warehouse, args, as_of=as_of)
+    return EXIT_OK
+
+
+def _has_raw_data(warehouse: Path) -> bool:
+    if not warehouse.exists():
+        return False
+    con = connect(warehouse)
+    try:
+        rows = con.execute(
+            "select count(*) from information_schema.tables where table_schema = ?", [RAW_SCHEMA]
+        ).fetchall()
+    finally:
+        con.close()
+    return rows[0][0] > 0
+
+
+class _step:
+    """Log a step's start and duration."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __enter__(self) -> None:
+        self.started = time.perf_counter()
+        log.info("%s ...", self.name)
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        outcome = "failed" if exc_type else "done"
+        log.info("%s %s in %.1fs", self.name, outcome, time.perf_counter() - self.started)

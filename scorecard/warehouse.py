@@ -1,0 +1,51 @@
+"""Opening the DuckDB warehouse, with one-line errors for the ways that fails."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+
+import duckdb
+
+from scorecard.errors import InvalidInput, StepFailed
+
+_LOCK_HOLDER = re.compile(r"PID (\d+)")
+
+
+def ensure_writable_dir(path: Path) -> None:
+    """Create the file's directory and prove it accepts writes (root ignores mode bits, so try one)."""
+    directory = path.parent
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=directory, prefix=".scorecard-write-check-"):
+            pass
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise InvalidInput(f"{directory}: cannot write the warehouse there ({reason})") from None
+
+
+def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse; a lock held by another process or a bad path becomes one clear line."""
+    if read_only and not path.exists():
+        raise InvalidInput(f"{path}: warehouse not found (run `scorecard generate` or `make run` first)")
+    if not read_only:
+        ensure_writable_dir(path)
+    try:
+        return duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as exc:
+        message = str(exc)
+        if "lock" in message.lower():
+            holder = _LOCK_HOLDER.search(message)
+            who = f"another process (PID {holder.group(1)})" if holder else "another process"
+            raise StepFailed(
+                f"{path}: the warehouse is locked by {who}; wait for it to finish or point "
+                "SCORECARD_DUCKDB at another file"
+            ) from None
+        raise StepFailed(f"{path}: cannot open the warehouse: {_first_line(message)}") from None
+    except duckdb.Error as exc:
+        raise StepFailed(f"{path}: cannot open the warehouse: {_first_line(str(exc))}") from None
+
+
+def _first_line(message: str) -> str:
+    return message.strip().splitlines()[0] if message.strip() else message
