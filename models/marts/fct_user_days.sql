@@ -1,0 +1,27 @@
+with
+
+user_days as (
+    select * from {{ ref('int_sessions_aggregated_to_user_days') }}
+),
+
+users as (
+    select * from {{ ref('dim_users') }}
+),
+
+final as (
+    select
+        user_days.user_day_id,
+        user_days.user_id,
+        user_days.activity_date,
+        cast(user_days.sessions as integer) as sessions,
+        cast(user_days.session_minutes as double) as session_minutes,
+        cast(user_days.push_sessions as integer) as push_sessions,
+        user_days.activity_date = users.signup_date as is_signup_day,
+        coalesce(users.platform, 'unknown') as platform,
+        coalesce(users.country, 'unknown') as country,
+        coalesce(users.acquisition_channel, 'unknown') as acquisition_channel
+    from user_days
+    left join users on user_days.user_id = users.user_id
+)
+
+select * from final
