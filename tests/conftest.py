@@ -1,0 +1,85 @@
+"""Shared helpers: the project directory, scratch warehouses, running dbt and the CLI for real."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+import yaml
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+FIXTURES = PROJECT_DIR / "tests" / "fixtures"
+BIN = Path(sys.executable).parent
+
+
+def scorecard(*args: str, warehouse: Path | None = None, cwd: Path = PROJECT_DIR, timeout: float = 600):
+    """Run the installed `scorecard` command as a user would; returns the CompletedProcess."""
+    env = {**os.environ}
+    if warehouse is not None:
+        env["SCORECARD_DUCKDB"] = str(warehouse)
+    return subprocess.run(
+        [str(BIN / "scorecard"), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout
+    )
+
+
+def dbt(args: list[str], warehouse: Path, scratch: Path, as_of: date | str | None = None):
+    """Run dbt on the project against ``warehouse``, keeping target/ and logs/ out of the work tree."""
+    env = {
+        **os.environ,
+        "SCORECARD_DUCKDB": str(warehouse),
+        "DBT_PROFILES_DIR": str(PROJECT_DIR),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
+    }
+    full = [
+        str(BIN / "dbt"),
+        *args,
+        "--project-dir",
+        str(PROJECT_DIR),
+        "--target-path",
+        str(scratch / "target"),
+        "--log-path",
+        str(scratch / "logs"),
+    ]
+    if as_of is not None:
+        full += ["--vars", json.dumps({"as_of": str(as_of)})]
+    return subprocess.run(full, cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=900)
+
+
+def load_raw_fixture(warehouse: Path, fixture: Path) -> dict:
+    """Create the raw schema with the generator's exact table shapes, then fill it with the fixture's rows."""
+    from scorecard.sample import RAW_TABLES, SampleSpec, generate
+
+    spec = yaml.safe_load(fixture.read_text())
+    as_of = date.fromisoformat(spec["as_of"])
+    generate(warehouse, SampleSpec(users=100, as_of=as_of, start=date.fromordinal(as_of.toordinal() - 30)))
+    con = duckdb.connect(str(warehouse))
+    try:
+        for table in RAW_TABLES:
+            con.execute(f"delete from raw.{table}")
+        for table, rows in spec["tables"].items():
+            for row in rows:
+                columns = ", ".join(row)
+                params = ", ".join("?" for _ in row)
+                con.execute(f"insert into raw.{table} ({columns}) values ({params})", list(row.values()))
+    finally:
+        con.close()
+    return spec
+
+
+def query(warehouse: Path, sql: str, params: list | None = None) -> list[tuple]:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def scratch(tmp_path: Path) -> Path:
+    return tmp_path

@@ -1,0 +1,116 @@
+"""The command line as users meet it: help, one-line errors and the documented exit codes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from scorecard.cli import cli
+from tests.conftest import PROJECT_DIR, scorecard
+
+
+def assert_one_line_error(result, code: int, *fragments: str) -> None:
+    assert result.returncode == code, (result.returncode, result.stdout, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]
+
+
+@pytest.mark.parametrize(
+    ("args", "fragments"),
+    [
+        (["generate", "--users", "lots"], ["--users", "lots"]),
+        (["generate", "--users", "5"], ["--users"]),
+        (["generate", "--as-of", "2026-02-30"], ["--as-of", "2026-02-30"]),
+        (["generate", "--as-of", "2024-06-01"], ["2024-06-01", "before the history start 2025-01-01"]),
+        (["generate", "--start", "2025-01-01", "--days", "10"], ["--start or --days"]),
+        (["generate", "--colour", "red"], ["--colour"]),
+        (["frobnicate"], ["frobnicate"]),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(tmp_path, args, fragments):
+    result = scorecard(*args, warehouse=tmp_path / "w.duckdb")
+    assert_one_line_error(result, 2, *fragments)
+    assert not (tmp_path / "w.duckdb").exists()
+
+
+def test_locked_warehouse_is_one_line_and_exit_3(tmp_path):
+    path = tmp_path / "locked.duckdb"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb, time; c = duckdb.connect({str(path)!r}); print('ready', flush=True); time.sleep(60)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        result = scorecard("generate", "--users", "100", warehouse=path)
+        assert_one_line_error(result, 3, str(path), "locked by another process", f"PID {holder.pid}")
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+@pytest.fixture
+def read_only_dir(tmp_path: Path):
+    """A directory nobody can write to. Root ignores permission bits, so root gets a read-only mount."""
+    target = tmp_path / "readonly"
+    target.mkdir()
+    if os.geteuid() == 0:
+        subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", str(target)], check=True)
+        try:
+            yield target
+        finally:
+            subprocess.run(["umount", str(target)], check=True)
+    else:
+        target.chmod(0o555)
+        try:
+            yield target
+        finally:
+            target.chmod(0o755)
+
+
+def test_read_only_output_directory_is_one_line_and_exit_2(read_only_dir):
+    result = scorecard("generate", "--users", "100", warehouse=read_only_dir / "w.duckdb")
+    assert_one_line_error(result, 2, str(read_only_dir), "cannot write")
+
+
+def test_generate_reports_what_it_wrote(tmp_path):
+    path = tmp_path / "ok.duckdb"
+    result = scorecard("generate", "--users", "200", "--days", "60", warehouse=path)
+    assert result.returncode == 0, result.stderr
+    assert "users" in result.stdout and str(path) in result.stdout
+    assert path.exists()
+
+
+def test_relative_warehouse_path_is_taken_from_the_project_dir(tmp_path):
+    result = scorecard(
+        "--project-dir",
+        str(PROJECT_DIR),
+        "generate",
+        "--users",
+        "100",
+        "--days",
+        "30",
+        warehouse=Path("../" * 8) / tmp_path.relative_to("/") / "rel.duckdb",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "rel.duckdb").exists()
+
+
+@pytest.mark.parametrize("command", sorted(cli.commands))
+def test_every_command_has_help_and_is_in_the_readme(command):
+    result = scorecard(command, "--help")
+    assert result.returncode == 0 and "Usage:" in result.stdout
+    assert cli.commands[command].help, command
+    assert f"scorecard {command}" in (PROJECT_DIR / "README.md").read_text()
