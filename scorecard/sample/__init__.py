@@ -57,6 +57,7 @@ class SampleSpec:
     seed: int = DEFAULT_SEED
     as_of: date = DEFAULT_AS_OF
     start: date = DEFAULT_START
+    # signups over a history of the default length; a longer or shorter history scales with it
     users: int = DEFAULT_USERS
 
     def __post_init__(self) -> None:
@@ -125,6 +126,7 @@ def _set_variables(con: duckdb.DuckDBPyConnection, spec: SampleSpec) -> None:
         "as_of": spec.as_of,
         "load_cutoff": spec.load_cutoff,
         "n_users": spec.users,
+        "reference_days": (DEFAULT_AS_OF - DEFAULT_START).days + 1,
         "paid_push_on": PAID_PUSH_ON,
         "feature_launch_on": FEATURE_LAUNCH_ON,
         "onboarding_change_on": ONBOARDING_CHANGE_ON,

@@ -11,13 +11,21 @@ with weighted as (
         * case when dow >= 6 then 1.15 else 1.0 end
         * case when day >= getvariable('paid_push_on') then 1.1 else 1.0 end as weight
     from gen_days
+),
+
+-- Normalised over a fixed reference span (the default history length) rather than
+-- the generated one, so that moving --as-of a day later appends a day and leaves
+-- every earlier day as it was.
+reference as (
+    select sum(exp(0.6 * i / 365.0)) * (5 * 1.0 + 2 * 1.15) / 7 as reference_weight
+    from range(getvariable('reference_days')) as t (i)
 )
 
 select
     day,
     day_index,
-    floor(getvariable('n_users') * weight / sum(weight) over () + rnd('signups', day_index))::integer as n_signups
-from weighted;
+    floor(getvariable('n_users') * weight / reference_weight + rnd('signups', day_index))::integer as n_signups
+from weighted, reference;
 
 create or replace temp table gen_users as
 with expanded as (

@@ -49,7 +49,8 @@ with expanded as (
 
 timed as (
     select
-        row_number() over (order by user_id, day_number, session_number) as session_id,
+        -- derived from the user and day, not numbered, so a later --as-of only adds sessions
+        user_id * 100000 + day_number * 10 + session_number as session_id,
         *,
         case
             when day_number = 0 then signed_up_at

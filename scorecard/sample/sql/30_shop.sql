@@ -3,7 +3,8 @@
 -- them after delivery (a refund). Loyalty enrolment follows repeat purchase.
 create or replace temp table gen_carts as
 select
-    row_number() over (order by session_id) as cart_id,
+    -- at most one cart per session: ids follow the session's, stable when history is extended
+    session_id as cart_id,
     session_id,
     user_id,
     started_at + secs(60 + 240 * rnd('cart_time', session_id)) as created_at,
@@ -13,7 +14,7 @@ where rnd('cart', session_id) < 0.07;
 
 create or replace temp table gen_checkouts as
 select
-    row_number() over (order by cart_id) as checkout_id,
+    cart_id as checkout_id,
     cart_id,
     user_id,
     items,
@@ -24,7 +25,7 @@ where rnd('checkout', cart_id) < 0.45;
 create or replace temp table gen_orders as
 with placed as (
     select
-        row_number() over (order by checkout_id) as order_id,
+        checkout_id as order_id,
         checkout_id,
         user_id,
         started_at + secs(60 + 240 * rnd('order_time', checkout_id)) as ordered_at,
