@@ -1,0 +1,71 @@
+{# One aggregate query for leaves sharing a time dimension: every grain and every
+   split in a single GROUPING SETS pass. With balance_choice (max/min), only the rows
+   on the last/first day of each period count: a non-additive balance such as MRR. #}
+{% macro kpi_grouped_aggregates(leaves, dimensions, grains, time_column, balance_choice, start) -%}
+    select
+        {%- if grains | length > 1 %}
+        case
+            {%- for grain in grains %}
+            when grouping(period_{{ grain }}) = 0 then '{{ grain }}'
+            {%- endfor %}
+        end as grain,
+        coalesce({% for grain in grains %}period_{{ grain }}{{ ", " if not loop.last }}{% endfor %}) as period_start,
+        {%- else %}
+        '{{ grains[0] }}' as grain,
+        period_{{ grains[0] }} as period_start,
+        {%- endif %}
+        {%- if dimensions %}
+        case
+            {%- for dimension in dimensions %}
+            when grouping({{ dimension.split }}) = 0 then '{{ dimension.short }}'
+            {%- endfor %}
+            else 'all'
+        end as dimension_name,
+        case
+            {%- for dimension in dimensions %}
+            when grouping({{ dimension.split }}) = 0 then {{ dimension.split }}
+            {%- endfor %}
+            else 'all'
+        end as dimension_value,
+        {%- else %}
+        'all' as dimension_name,
+        'all' as dimension_value,
+        {%- endif %}
+        {%- for leaf in leaves %}
+        {{ kpi_aggregate(leaf) }} as value__{{ leaf.name }},
+        {%- if leaf.measure.agg == 'average' %}
+        sum(case when {{ leaf.filter.sql }} then measure__{{ leaf.name }} end) as numerator__{{ leaf.name }},
+        count(case when {{ leaf.filter.sql }} then measure__{{ leaf.name }} end) as denominator__{{ leaf.name }},
+        {%- endif %}
+        count(case when {{ leaf.filter.sql }} then 1 end) as rows__{{ leaf.name }}{{ "," if not loop.last }}
+        {%- endfor %}
+    from (
+        select
+            source.*
+            {%- for grain in grains %},
+            {{ kpi_period_start(grain, time_column) }} as period_{{ grain }}
+            {%- endfor %}
+        from source
+        where
+            {{ time_column }} is not null
+            {%- if start is not none %}
+            and {{ time_column }} >= {{ start }}
+            {%- endif %}
+            {%- if balance_choice %}
+            and {{ time_column }} in (
+                select {{ balance_choice }}({{ time_column }})
+                from source
+                where {{ time_column }} is not null
+                group by {{ kpi_period_start(grains[0], time_column) }}
+            )
+            {%- endif %}
+    ) as periods
+    group by grouping sets (
+        {%- for grain in grains %}
+        (period_{{ grain }})
+        {%- for dimension in dimensions %},
+        (period_{{ grain }}, {{ dimension.split }})
+        {%- endfor %}{{ "," if not loop.last }}
+        {%- endfor %}
+    )
+{%- endmacro %}

@@ -1,0 +1,62 @@
+{# A metric's KPI metadata (config.meta.kpi), validated: unknown keys and bad
+   values stop the build naming the file and the metric. None when the metric is no KPI. #}
+{% macro kpi_metadata(metric) -%}
+    {%- set meta = (metric.config.meta if metric.config and metric.config.meta else metric.meta) or {} -%}
+    {%- for key in meta.keys() if key != 'kpi' and key | lower in ['kpis', 'kip', 'kpl', 'kp', 'kpi_', 'kpi:'] -%}
+        {{ kpi_error(metric, "config.meta has '" ~ key ~ "': did you mean 'kpi'?") }}
+    {%- endfor -%}
+    {%- if 'kpi' not in meta -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set kpi = meta['kpi'] -%}
+    {%- if kpi is not mapping -%}
+        {{ kpi_error(metric, "config.meta.kpi must be a mapping of owner, unit, direction, cadence, target, ...") }}
+    {%- endif -%}
+    {%- set allowed = ['owner', 'unit', 'direction', 'cadence', 'target', 'tolerance', 'warn_at', 'dimensions', 'maturity_days'] -%}
+    {%- for key in kpi.keys() if key not in allowed -%}
+        {%- set suggestions = [] -%}
+        {%- for candidate in allowed if candidate[0] == key[0] and (candidate | length - key | length) | abs <= 2 -%}
+            {%- do suggestions.append(candidate) -%}
+        {%- endfor -%}
+        {{ kpi_error(metric, "unknown key '" ~ key ~ "' in config.meta.kpi"
+            ~ (" (did you mean '" ~ suggestions[0] ~ "'?)" if suggestions else "")
+            ~ "; allowed: " ~ allowed | join(', ')) }}
+    {%- endfor -%}
+    {%- for key in ['owner', 'unit', 'direction', 'cadence'] if key not in kpi -%}
+        {{ kpi_error(metric, "config.meta.kpi." ~ key ~ " is required") }}
+    {%- endfor -%}
+    {%- set choices = {
+        'unit': ['count', 'ratio', 'currency', 'minutes', 'hours', 'days', 'ms', 'score'],
+        'direction': ['higher_is_better', 'lower_is_better'],
+        'cadence': kpi_grains(),
+    } -%}
+    {%- for key, values in choices.items() if kpi[key] not in values -%}
+        {{ kpi_error(metric, "config.meta.kpi." ~ key ~ " is '" ~ kpi[key] ~ "', expected one of " ~ values | join(', ')) }}
+    {%- endfor -%}
+    {%- for key in ['target', 'tolerance', 'warn_at', 'maturity_days'] if key in kpi and kpi[key] is not none and kpi[key] is not number -%}
+        {{ kpi_error(metric, "config.meta.kpi." ~ key ~ " must be a number, got '" ~ kpi[key] ~ "'") }}
+    {%- endfor -%}
+    {%- if 'tolerance' in kpi and 'warn_at' in kpi -%}
+        {{ kpi_error(metric, "config.meta.kpi takes a tolerance or a warn_at band, not both") }}
+    {%- endif -%}
+    {%- set dimensions = kpi.get('dimensions', []) or [] -%}
+    {%- if dimensions is string or dimensions is not iterable -%}
+        {{ kpi_error(metric, "config.meta.kpi.dimensions must be a list like [user__platform]") }}
+    {%- endif -%}
+    {%- set short_names = [] -%}
+    {%- for dimension in dimensions -%}
+        {%- if '__' not in dimension -%}
+            {{ kpi_error(metric, "dimension '" ~ dimension ~ "' must be written <entity>__<dimension>, e.g. user__platform") }}
+        {%- endif -%}
+        {%- set short = dimension.split('__')[-1] -%}
+        {%- if short in short_names or short == 'all' -%}
+            {{ kpi_error(metric, "dimension '" ~ dimension ~ "' has the same short name as another dimension of the metric") }}
+        {%- endif -%}
+        {%- do short_names.append(short) -%}
+    {%- endfor -%}
+    {{ return({
+        'owner': kpi.owner, 'unit': kpi.unit, 'direction': kpi.direction, 'cadence': kpi.cadence,
+        'target': kpi.get('target'), 'tolerance': kpi.get('tolerance'), 'warn_at': kpi.get('warn_at'),
+        'maturity_days': kpi.get('maturity_days', 0) or 0, 'dimensions': dimensions,
+    }) }}
+{%- endmacro %}

@@ -1,0 +1,50 @@
+{# The metrics a metric is computed from ([] for a leaf: simple or cumulative), as
+   {name, alias, offset}. Constructs the compiler does not support stop the build here. #}
+{% macro kpi_metric_inputs(metric) -%}
+    {%- set params = metric.type_params -%}
+    {%- if metric.type in ['simple', 'cumulative'] -%}
+        {%- set measure = params.measure -%}
+        {%- if measure is none or measure.name is none -%}
+            {{ kpi_error(metric, "has no measure") }}
+        {%- endif -%}
+        {%- if measure.filter or measure.join_to_timespine or measure.fill_nulls_with is not none -%}
+            {{ kpi_error(metric, "measure-level filter, join_to_timespine and fill_nulls_with are not supported by the KPI compiler; put the filter on the metric") }}
+        {%- endif -%}
+        {%- if metric.type == 'cumulative' -%}
+            {%- set cumulative = params.cumulative_type_params or {} -%}
+            {%- if cumulative.grain_to_date or params.grain_to_date -%}
+                {{ kpi_error(metric, "cumulative grain_to_date is not supported by the KPI compiler") }}
+            {%- endif -%}
+        {%- endif -%}
+        {{ return([]) }}
+    {%- elif metric.type == 'ratio' -%}
+        {%- if metric.filter -%}
+            {{ kpi_error(metric, "a filter on a ratio metric is not supported by the KPI compiler; filter its numerator and denominator metrics") }}
+        {%- endif -%}
+        {%- set inputs = [] -%}
+        {%- for part in [params.numerator, params.denominator] -%}
+            {%- if part is none or part.name is none -%}
+                {{ kpi_error(metric, "ratio needs both a numerator and a denominator") }}
+            {%- endif -%}
+            {%- if part.filter or part.offset_window or part.offset_to_grain -%}
+                {{ kpi_error(metric, "filters and offsets on ratio inputs are not supported by the KPI compiler; define a filtered metric and use it") }}
+            {%- endif -%}
+            {%- do inputs.append({'name': part.name, 'alias': part.name, 'offset': none}) -%}
+        {%- endfor -%}
+        {{ return(inputs) }}
+    {%- elif metric.type == 'derived' -%}
+        {%- if metric.filter -%}
+            {{ kpi_error(metric, "a filter on a derived metric is not supported by the KPI compiler") }}
+        {%- endif -%}
+        {%- set inputs = [] -%}
+        {%- for part in params.metrics -%}
+            {%- if part.filter or part.offset_to_grain -%}
+                {{ kpi_error(metric, "filters and offset_to_grain on derived inputs are not supported by the KPI compiler") }}
+            {%- endif -%}
+            {%- do inputs.append({'name': part.name, 'alias': part.alias or part.name, 'offset': part.offset_window}) -%}
+        {%- endfor -%}
+        {{ return(inputs) }}
+    {%- else -%}
+        {{ kpi_error(metric, "metric type '" ~ metric.type ~ "' is not supported by the KPI compiler (supported: simple, ratio, derived, cumulative)") }}
+    {%- endif -%}
+{%- endmacro %}

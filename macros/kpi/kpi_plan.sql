@@ -1,0 +1,40 @@
+{# What the KPI models must compute: every metric with config.meta.kpi, the metrics
+   they are built from (in dependency order), and for each leaf metric (simple or
+   cumulative, read straight off a semantic model) the dimensions it is needed at. #}
+{% macro kpi_plan() -%}
+    {%- set catalog = kpi_catalog() -%}
+    {%- set plan = {'catalog': catalog, 'kpis': {}, 'order': [], 'leaf_dimensions': {}, 'leaf_maturity': {}} -%}
+    {%- for name, metric in catalog.metrics.items() | sort -%}
+        {%- set kpi = kpi_metadata(metric) -%}
+        {%- if kpi is not none -%}
+            {%- do plan.kpis.update({name: kpi}) -%}
+            {%- do kpi_plan_visit(name, kpi.dimensions, kpi.maturity_days, plan, []) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(plan) }}
+{%- endmacro %}
+
+{% macro kpi_plan_visit(name, dimensions, maturity_days, plan, trail) -%}
+    {%- set metric = plan.catalog.metrics.get(name) -%}
+    {%- if metric is none -%}
+        {{ kpi_error(plan.catalog.metrics.get(trail[-1]) if trail else none, "uses unknown metric '" ~ name ~ "'") }}
+    {%- endif -%}
+    {%- if name in trail -%}
+        {{ kpi_error(metric, "depends on itself through " ~ (trail + [name]) | join(' -> ')) }}
+    {%- endif -%}
+    {%- set inputs = kpi_metric_inputs(metric) -%}
+    {%- if inputs | length == 0 -%}
+        {%- set known = plan.leaf_dimensions.get(name, []) -%}
+        {%- for dimension in dimensions if dimension not in known -%}
+            {%- do known.append(dimension) -%}
+        {%- endfor -%}
+        {%- do plan.leaf_dimensions.update({name: known}) -%}
+        {%- do plan.leaf_maturity.update({name: [plan.leaf_maturity.get(name, 0), maturity_days] | max}) -%}
+    {%- endif -%}
+    {%- for input in inputs -%}
+        {%- do kpi_plan_visit(input.name, dimensions, maturity_days, plan, trail + [name]) -%}
+    {%- endfor -%}
+    {%- if name not in plan.order -%}
+        {%- do plan.order.append(name) -%}
+    {%- endif -%}
+{%- endmacro %}

@@ -1,0 +1,42 @@
+{# Where a dimension like user__platform comes from, seen from one semantic model:
+   its own dimension, or one reached through a foreign entity (a left join to the
+   semantic model whose primary entity it is), as MetricFlow resolves it. #}
+{% macro kpi_resolve_dimension(semantic_model, qualified, metric, catalog) -%}
+    {%- set parts = qualified.split('__') -%}
+    {%- if parts | length != 2 -%}
+        {{ kpi_error(metric, "dimension '" ~ qualified ~ "' must be written <entity>__<dimension>") }}
+    {%- endif -%}
+    {%- set entity_name, dimension_name = parts -%}
+    {%- set column = 'dim__' ~ entity_name ~ '__' ~ dimension_name -%}
+    {%- for entity in semantic_model.entities if entity.name == entity_name -%}
+        {%- set found = namespace(owner=semantic_model if entity.type in ['primary', 'unique', 'natural'] else none, join_key=none) -%}
+        {%- if found.owner is none -%}
+            {%- for candidate in catalog.semantic_models.values() -%}
+                {%- for other in candidate.entities if other.name == entity_name and other.type in ['primary', 'unique'] -%}
+                    {%- for dimension in candidate.dimensions if dimension.name == dimension_name -%}
+                        {%- set found.owner = candidate -%}
+                        {%- set found.join_key = other.expr or other.name -%}
+                    {%- endfor -%}
+                {%- endfor -%}
+            {%- endfor -%}
+        {%- endif -%}
+        {%- set owner = found.owner -%}
+        {%- if owner is not none -%}
+            {%- for dimension in owner.dimensions if dimension.name == dimension_name -%}
+                {%- if dimension.type != 'categorical' -%}
+                    {{ kpi_error(metric, "dimension '" ~ qualified ~ "' is a time dimension; KPIs are split by categorical dimensions only") }}
+                {%- endif -%}
+                {{ return({
+                    'qualified': qualified, 'short': dimension_name, 'column': column,
+                    'split': 'split__' ~ entity_name ~ '__' ~ dimension_name,
+                    'expr': dimension.expr or dimension.name,
+                    'owner': owner, 'joined': owner.name != semantic_model.name,
+                    'foreign_key': entity.expr or entity.name, 'join_key': found.join_key,
+                }) }}
+            {%- endfor -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ kpi_error(metric, "dimension '" ~ qualified ~ "' is not on semantic model '" ~ semantic_model.name
+        ~ "' nor reachable through one of its entities ("
+        ~ semantic_model.entities | map(attribute='name') | join(', ') ~ ")") }}
+{%- endmacro %}
