@@ -83,3 +83,19 @@ def query(warehouse: Path, sql: str, params: list | None = None) -> list[tuple]:
 @pytest.fixture
 def scratch(tmp_path: Path) -> Path:
     return tmp_path
+
+
+SAMPLE_AS_OF = "2026-11-15"
+
+
+@pytest.fixture(scope="session")
+def built_sample(tmp_path_factory) -> dict:
+    """The sample data (3,000 users) built by a real `dbt build` of the whole project, once per session."""
+    from scorecard.sample import SampleSpec, generate
+
+    scratch = tmp_path_factory.mktemp("built_sample")
+    path = scratch / "sample.duckdb"
+    generate(path, SampleSpec(users=3000, as_of=date.fromisoformat(SAMPLE_AS_OF)))
+    result = dbt(["build"], path, scratch, as_of=SAMPLE_AS_OF)
+    assert result.returncode == 0, result.stdout[-5000:]
+    return {"path": path, "scratch": scratch, "target": scratch / "target", "stdout": result.stdout}

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 from pathlib import Path
 
 import pytest
 
-from scorecard.sample import SampleSpec, generate
 from tests.conftest import dbt, query
 
 pytestmark = pytest.mark.dbt
@@ -17,13 +15,8 @@ WARNING = re.compile(r"\[WARNING\]|Deprecat|WARN=[1-9]", re.IGNORECASE)
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> tuple[Path, str]:
-    scratch = tmp_path_factory.mktemp("project")
-    path = scratch / "sample.duckdb"
-    generate(path, SampleSpec(users=3000, as_of=date(2026, 11, 15)))
-    result = dbt(["build"], path, scratch, as_of="2026-11-15")
-    assert result.returncode == 0, result.stdout[-5000:]
-    return path, result.stdout
+def built(built_sample) -> tuple[Path, str]:
+    return built_sample["path"], built_sample["stdout"]
 
 
 def test_parse_has_no_warnings(tmp_path):

@@ -1,0 +1,137 @@
+"""KPI values built by a real `dbt build` from tests/fixtures/raw_kpi_edges.yml, worked out by hand.
+
+Edge cases: empty periods (no row, not zero), division by zero (a row with a null value), a segment
+present in the numerator but absent from the denominator, immature cohorts, the 2026/2027 year
+boundary and ISO week 53 (2026-12-28 .. 2027-01-03).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURES, dbt, load_raw_fixture, query
+
+pytestmark = pytest.mark.dbt
+
+ABSENT = "absent"
+
+
+@pytest.fixture(scope="module")
+def edges(tmp_path_factory) -> Path:
+    scratch = tmp_path_factory.mktemp("kpi_edges")
+    path = scratch / "edges.duckdb"
+    spec = load_raw_fixture(path, FIXTURES / "raw_kpi_edges.yml")
+    result = dbt(["build"], path, scratch, as_of=spec["as_of"])
+    assert result.returncode == 0, result.stdout[-4000:]
+    return path
+
+
+def kpi(path: Path, metric: str, grain: str, period: str, dimension: str = "all", segment: str = "all"):
+    rows = query(
+        path,
+        """
+        select value, numerator, denominator, period_end, is_complete from kpis.kpi_values
+        where metric_name = ? and grain = ? and period_start = ? and dimension_name = ? and dimension_value = ?
+        """,
+        [metric, grain, date.fromisoformat(period), dimension, segment],
+    )
+    assert len(rows) <= 1
+    return rows[0] if rows else ABSENT
+
+
+@pytest.mark.parametrize(
+    ("metric", "grain", "period", "dimension", "segment", "expected"),
+    [
+        # distinct active users; nobody active on 12-29 or 01-02: no row rather than a zero
+        ("dau", "day", "2026-12-28", "all", "all", 1.0),
+        ("dau", "day", "2026-12-29", "all", "all", ABSENT),
+        ("dau", "day", "2027-01-02", "all", "all", ABSENT),
+        ("dau", "week", "2026-12-28", "all", "all", 2.0),  # ISO week 53 holds users 1 and 2
+        ("dau", "week", "2027-01-04", "all", "all", 1.0),
+        ("dau", "month", "2026-12-01", "all", "all", 2.0),
+        ("dau", "month", "2027-01-01", "all", "all", 1.0),
+        ("dau", "quarter", "2026-10-01", "all", "all", 3.0),  # user 3's November session counts
+        ("dau", "month", "2026-12-01", "platform", "android", 1.0),
+        # trailing windows: 7 days to Sunday 01-03 hold users 1 and 2; 7 days to 01-06 only user 1
+        ("wau", "week", "2026-12-28", "all", "all", 2.0),
+        ("wau", "day", "2027-01-02", "all", "all", 2.0),
+        ("wau", "day", "2027-01-05", "all", "all", 2.0),
+        ("wau", "day", "2027-01-06", "all", "all", 1.0),
+        ("wau", "week", "2027-01-04", "all", "all", 1.0),
+        # returning-user sessions opened from push: 0 of 0 on a signup-only day is undefined, not 0%
+        ("push_return_share", "day", "2026-12-28", "all", "all", None),
+        ("push_return_share", "day", "2026-12-31", "all", "all", 0.0),
+        ("push_return_share", "day", "2027-01-01", "all", "all", 1.0),
+        ("push_return_share", "week", "2026-12-28", "all", "all", 0.5),
+        # user 3 (web) buys in January without being active: web is in the numerator only
+        ("paying_user_share", "month", "2027-01-01", "platform", "web", None),
+        ("paying_user_share", "month", "2027-01-01", "all", "all", 1.0),
+        ("paying_user_share", "month", "2026-12-01", "platform", "ios", 1.0),
+        ("paying_user_share", "month", "2026-12-01", "all", "all", 0.5),
+        # orders either side of the year boundary fall in the same ISO week
+        ("aov", "week", "2026-12-28", "all", "all", 40.0),
+        ("aov", "month", "2026-12-01", "all", "all", 30.0),
+        ("aov", "month", "2027-01-01", "all", "all", 50.0),
+        ("orders", "quarter", "2026-10-01", "all", "all", 1.0),
+        ("orders", "quarter", "2027-01-01", "all", "all", 1.0),
+        ("arpu", "month", "2026-12-01", "all", "all", 15.0),
+        # sessions of 10, 20, 30 and 8 minutes in week 53, two active users
+        ("avg_session_minutes", "week", "2026-12-28", "all", "all", 17.0),
+        ("minutes_per_active_user", "week", "2026-12-28", "all", "all", 34.0),
+        ("sessions_per_active_user", "week", "2026-12-28", "all", "all", 2.0),
+        ("signups", "week", "2026-12-28", "all", "all", 2.0),
+        ("signups", "quarter", "2026-10-01", "all", "all", 3.0),
+        # cohorts: neither week-53 signup came back the next day; user 1 did on day 7
+        ("d1_retention", "week", "2026-12-28", "all", "all", 0.0),
+        ("d7_retention", "week", "2026-12-28", "all", "all", 0.5),
+        ("d30_retention", "week", "2026-12-28", "all", "all", None),  # no mature member yet: unknown, not 0%
+        ("d30_retention", "month", "2026-11-01", "all", "all", 0.0),
+        # quotas are quarterly: no daily or monthly attainment at all
+        ("quota_attainment", "day", "2027-01-04", "all", "all", ABSENT),
+        ("quota_attainment", "month", "2027-01-01", "all", "all", ABSENT),
+    ],
+)
+def test_kpi_value(edges, metric, grain, period, dimension, segment, expected):
+    row = kpi(edges, metric, grain, period, dimension, segment)
+    if expected == ABSENT:
+        assert row == ABSENT
+    else:
+        assert row != ABSENT, "row missing"
+        assert row[0] == pytest.approx(expected, rel=1e-12) if expected is not None else row[0] is None
+
+
+@pytest.mark.parametrize(
+    ("metric", "grain", "period", "period_end", "is_complete"),
+    [
+        ("dau", "week", "2026-12-28", date(2027, 1, 3), True),  # ISO week 53 ends in the next year
+        ("dau", "week", "2027-01-04", date(2027, 1, 10), False),  # not over at the as-of date
+        ("dau", "quarter", "2026-10-01", date(2026, 12, 31), True),
+        ("d1_retention", "week", "2026-12-28", date(2027, 1, 3), True),  # day 1 of every cohort observed
+        ("d7_retention", "week", "2026-12-28", date(2027, 1, 3), False),  # 01-03 + 7 days is after 01-06
+        ("d30_retention", "month", "2026-11-01", date(2026, 11, 30), True),
+    ],
+)
+def test_period_end_and_completeness(edges, metric, grain, period, period_end, is_complete):
+    row = kpi(edges, metric, grain, period)
+    assert row[3:] == (period_end, is_complete)
+
+
+def test_ratio_rows_carry_numerator_and_denominator(edges):
+    assert kpi(edges, "paying_user_share", "month", "2027-01-01", "platform", "web")[:3] == (None, 1.0, None)
+    assert kpi(edges, "push_return_share", "day", "2026-12-28")[:3] == (None, 0.0, 0.0)
+
+
+def test_nothing_after_the_as_of_date(edges):
+    assert query(edges, "select count(*) from kpis.kpi_values where period_start > date '2027-01-06'") == [(0,)]
+
+
+def test_kpi_status_lists_every_kpi_even_without_data(edges):
+    (kpis, statuses) = query(edges, "select count(*), count(distinct target_status) from kpis.kpi_status")[0]
+    (defined,) = query(edges, "select count(*) from kpis.kpi_definitions")[0]
+    assert kpis == defined and statuses >= 2
+    assert query(edges, "select target_status from kpis.kpi_status where metric_name = 'api_p99_latency_ms'") == [
+        ("no_data",)
+    ]

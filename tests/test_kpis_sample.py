@@ -1,0 +1,87 @@
+"""KPI properties on the built sample data: the ARPU identity, and incremental runs equal to a full rebuild."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+
+import duckdb
+import pytest
+
+from scorecard.sample import SampleSpec, generate
+from tests.conftest import dbt, query
+
+pytestmark = pytest.mark.dbt
+
+KEYS = "grain, period_start, dimension_name, dimension_value"
+
+
+def test_arpu_is_aov_times_orders_per_buyer_times_paying_user_share(built_sample):
+    rows = query(
+        built_sample["path"],
+        f"""
+        with parts as (
+            select {KEYS}, metric_name, value from kpis.kpi_values
+            where metric_name in ('arpu', 'aov', 'orders_per_buyer', 'paying_user_share')
+        )
+        select {KEYS},
+            max(case when metric_name = 'arpu' then value end) as arpu,
+            max(case when metric_name = 'aov' then value end) as aov,
+            max(case when metric_name = 'orders_per_buyer' then value end) as orders_per_buyer,
+            max(case when metric_name = 'paying_user_share' then value end) as paying_user_share
+        from parts group by {KEYS}
+        """,
+    )
+    checked = 0
+    for *key, arpu, aov, orders_per_buyer, paying_user_share in rows:
+        if None in (aov, orders_per_buyer, paying_user_share):
+            continue
+        assert arpu == pytest.approx(aov * orders_per_buyer * paying_user_share, rel=1e-12), key
+        checked += 1
+    segments = {(key[0], key[2]) for *key, _, _, _, _ in rows}
+    assert checked > 1000
+    assert {("day", "all"), ("week", "platform"), ("month", "country"), ("quarter", "all")} <= segments
+
+
+@pytest.fixture(scope="module")
+def incremental_then_full(tmp_path_factory):
+    """Build as of 2026-11-14, add a day of data, run incrementally as of 2026-11-15, then fully rebuild."""
+    scratch = tmp_path_factory.mktemp("incremental")
+    path = scratch / "w.duckdb"
+    generate(path, SampleSpec(users=3000, as_of=date(2026, 11, 14)))
+    first = dbt(["build"], path, scratch, as_of="2026-11-14")
+    assert first.returncode == 0, first.stdout[-3000:]
+    generate(path, SampleSpec(users=3000, as_of=date(2026, 11, 15)))
+    incremental = dbt(["run"], path, scratch, as_of="2026-11-15")
+    assert incremental.returncode == 0, incremental.stdout[-3000:]
+    assert "incremental model kpis.kpi_measures__user_days" in incremental.stdout
+    copy = scratch / "incremental.duckdb"
+    shutil.copy(path, copy)
+    full = dbt(["run", "--select", "kpis", "--full-refresh"], path, scratch, as_of="2026-11-15")
+    assert full.returncode == 0, full.stdout[-3000:]
+    return copy, path
+
+
+def test_incremental_run_equals_full_refresh(incremental_then_full):
+    incremental, full = incremental_then_full
+    con = duckdb.connect()
+    con.execute(f"attach '{incremental}' as incremental (read_only)")
+    con.execute(f"attach '{full}' as full_refresh (read_only)")
+    tables = [
+        name
+        for (name,) in con.execute(
+            "select table_name from duckdb_tables() where database_name = 'full_refresh' and schema_name = 'kpis'"
+        ).fetchall()
+    ]
+    assert "kpi_values" in tables and len(tables) > 10
+    for table in tables:
+        full_rows = _rounded(con.execute(f"select * from full_refresh.kpis.{table}").fetchall())
+        incremental_rows = _rounded(con.execute(f"select * from incremental.kpis.{table}").fetchall())
+        assert len(full_rows) == len(incremental_rows), table
+        assert full_rows == incremental_rows, table
+
+
+def _rounded(rows: list[tuple]) -> list[tuple]:
+    """Rows in a stable order, doubles to 12 significant digits (sums may be added in another order)."""
+    rounded = [tuple(float(f"{v:.12g}") if isinstance(v, float) else v for v in row) for row in rows]
+    return sorted(rounded, key=repr)
