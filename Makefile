@@ -27,12 +27,12 @@ test: $(STAMP) lint
 lint: $(STAMP)
 	$(BIN)/ruff check scorecard tests scripts
 	$(BIN)/ruff format --check scorecard tests scripts
-	$(BIN)/sqlfluff lint models macros checks
+	$(BIN)/sqlfluff lint models metrics macros checks
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix scorecard tests scripts
 	$(BIN)/ruff format scorecard tests scripts
-	$(BIN)/sqlfluff fix models macros checks
+	$(BIN)/sqlfluff fix models metrics macros checks
 
 generate: $(STAMP)
 	$(BIN)/scorecard generate

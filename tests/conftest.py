@@ -28,19 +28,19 @@ def scorecard(*args: str, warehouse: Path | None = None, cwd: Path = PROJECT_DIR
     )
 
 
-def dbt(args: list[str], warehouse: Path, scratch: Path, as_of: date | str | None = None):
+def dbt(args: list[str], warehouse: Path, scratch: Path, as_of: date | str | None = None, project: Path = PROJECT_DIR):
     """Run dbt on the project against ``warehouse``, keeping target/ and logs/ out of the work tree."""
     env = {
         **os.environ,
         "SCORECARD_DUCKDB": str(warehouse),
-        "DBT_PROFILES_DIR": str(PROJECT_DIR),
+        "DBT_PROFILES_DIR": str(project),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
     }
     full = [
         str(BIN / "dbt"),
         *args,
         "--project-dir",
-        str(PROJECT_DIR),
+        str(project),
         "--target-path",
         str(scratch / "target"),
         "--log-path",
@@ -48,7 +48,7 @@ def dbt(args: list[str], warehouse: Path, scratch: Path, as_of: date | str | Non
     ]
     if as_of is not None:
         full += ["--vars", json.dumps({"as_of": str(as_of)})]
-    return subprocess.run(full, cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=900)
+    return subprocess.run(full, cwd=project, env=env, capture_output=True, text=True, timeout=900)
 
 
 def load_raw_fixture(warehouse: Path, fixture: Path) -> dict:

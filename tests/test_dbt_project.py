@@ -77,3 +77,21 @@ def test_recent_cohorts_are_immature_not_unretained(built):
     )
     (_, old_total, old_known), (_, recent_total, recent_known) = rows
     assert old_total == old_known and recent_known == 0 and recent_total > 0
+
+
+def test_docs_generate_documents_every_metric(built_sample):
+    import json
+
+    result = dbt(["docs", "generate"], built_sample["path"], built_sample["scratch"], as_of="2026-11-15")
+    assert result.returncode == 0, result.stdout[-3000:]
+    target = built_sample["target"]
+    assert (target / "index.html").exists() and (target / "catalog.json").exists()
+    manifest = json.loads((target / "manifest.json").read_text())
+    metrics = [m for m in manifest["metrics"].values() if m["package_name"] == "scorecard"]
+    assert len(metrics) >= 48
+    undocumented = [m["name"] for m in metrics if len((m.get("description") or "").strip()) < 20 or not m.get("label")]
+    assert undocumented == []
+    models = [m for m in manifest["semantic_models"].values() if m["package_name"] == "scorecard"]
+    assert all((m.get("description") or "").strip() for m in models)
+    catalog = json.loads((target / "catalog.json").read_text())
+    assert any(key.endswith(".kpi_values") for key in catalog["nodes"])

@@ -1,13 +1,15 @@
-{# First day an incremental KPI run recomputes for a semantic model: the start of the
-   quarter holding (as_of - lookback), where the lookback covers the longest cohort
-   maturity or trailing window among its leaves plus three days of late-arriving rows.
+{# First day an incremental KPI run recomputes: the start of the quarter holding
+   (as_of - lookback), where the lookback covers the longest cohort maturity or
+   trailing window among the leaves read off the semantic model (all of them when
+   semantic_model_name is none, for kpi_values) plus three days of late-arriving rows.
    Starting on a quarter boundary keeps every recomputed period whole at every grain. #}
 {% macro kpi_incremental_start(semantic_model_name, plan) -%}
     {%- set catalog = plan.catalog -%}
     {%- set lookback = namespace(days=3) -%}
     {%- for name in plan.leaf_dimensions -%}
         {%- set metric = catalog.metrics[name] -%}
-        {%- if catalog.measure_models.get(metric.type_params.measure.name) == semantic_model_name -%}
+        {%- set owner = catalog.measure_models.get(metric.type_params.measure.name) -%}
+        {%- if semantic_model_name is none or owner == semantic_model_name -%}
             {%- set window = kpi_window_days(metric) -%}
             {%- set lookback.days = [lookback.days, 3 + plan.leaf_maturity.get(name, 0) + (window or 0)] | max -%}
         {%- endif -%}

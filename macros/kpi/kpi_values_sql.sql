@@ -32,6 +32,7 @@ where 1 = 0
             ~ "') }}  (and the model models/kpis/" ~ model_name ~ ".sql if it does not exist)") }}
     {%- endfor -%}
     {%- set keys = ['grain', 'period_start', 'dimension_name', 'dimension_value'] -%}
+    {%- set start = kpi_incremental_start(none, plan) if is_incremental() else none -%}
     {%- set boundary = "(?<![A-Za-z0-9_])" -%}
     {%- set boundary_after = "(?![A-Za-z0-9_])" %}
 
@@ -40,6 +41,9 @@ with
 leaves as (
     {%- for model_name in leaf_models | sort %}
     select * from {{ ref(model_name) }}
+    {%- if start is not none %}
+    where period_start >= cast({{ dbt.dateadd('day', -kpi_offset_days(plan), start) }} as date)
+    {%- endif %}
     {%- if not loop.last %}
     union all
     {%- endif %}
@@ -131,6 +135,9 @@ final as (
     where
         grain in ('{{ grains | join("', '") }}')
         and period_start <= {{ as_of_date() }}
+        {%- if start is not none %}
+        and period_start >= {{ start }}
+        {%- endif %}
         and dimension_name in ('all'{% for dimension in kpi.dimensions %}, '{{ dimension.split("__")[-1] }}'{% endfor %})
     {%- if not loop.last %}
     union all

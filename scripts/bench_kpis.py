@@ -1,0 +1,148 @@
+#!/usr/bin/env python3
+"""Benchmark the KPI models at 1M, 10M and 100M product events, against MetricFlow's SQL.
+
+For each size, in its own process (so peak memory is its own):
+  1. generate the sample as of 2026-11-14 and build the marts (not timed here);
+  2. full build of the KPI models (`dbt run --select kpis --full-refresh`): wall time and the
+     models' own execution time from run_results.json;
+  3. the same values from the SQL MetricFlow generates (every KPI, every grain, the total and every
+     declared dimension, batched one query per grain and dimension), executed directly on DuckDB;
+  4. one more day of data (as of 2026-11-15), marts rebuilt, then an incremental run of the KPI models.
+Prints a Markdown table. Not a test: figures depend on the machine; the README records one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(PROJECT))
+
+SIZES = {"1M": 1_000_000, "10M": 10_000_000, "100M": 100_000_000}
+EVENTS_PER_USER = 113.3  # from scripts/bench_generate.py's calibration over the default history
+
+
+def _dbt(args: list[str], warehouse: Path, scratch: Path, as_of: str) -> tuple[float, float]:
+    """Run dbt; return (wall seconds, sum of the executed nodes' own seconds)."""
+    env = {**os.environ, "SCORECARD_DUCKDB": str(warehouse), "DBT_PROFILES_DIR": str(PROJECT)}
+    command = [
+        str(Path(sys.executable).parent / "dbt"),
+        *args,
+        "--project-dir",
+        str(PROJECT),
+        "--target-path",
+        str(scratch / "target"),
+        "--log-path",
+        str(scratch / "logs"),
+        "--vars",
+        json.dumps({"as_of": as_of}),
+    ]
+    started = time.perf_counter()
+    result = subprocess.run(command, env=env, capture_output=True, text=True)
+    wall = time.perf_counter() - started
+    if result.returncode != 0:
+        sys.exit(f"dbt {' '.join(args)} failed:\n{result.stdout[-3000:]}")
+    run_results = json.loads((scratch / "target" / "run_results.json").read_text())
+    return wall, sum(r["execution_time"] for r in run_results["results"])
+
+
+def _metricflow_seconds(warehouse: Path, scratch: Path) -> tuple[float, int]:
+    import duckdb
+
+    from scorecard.metricflow_check import MetricFlowCheck
+
+    con = duckdb.connect(str(warehouse))
+    check = MetricFlowCheck(scratch / "target" / "semantic_manifest.json", con)
+    batches = collections.defaultdict(list)
+    grains = collections.defaultdict(set)
+    for metric, grain in con.execute("select distinct metric_name, grain from kpis.kpi_values").fetchall():
+        grains[metric].add(grain)
+    for metric, dimensions in con.execute("select metric_name, dimensions from kpis.kpi_definitions").fetchall():
+        for grain in grains[metric]:
+            batches[(grain, None)].append(metric)
+            for dimension in dimensions.split(", ") if dimensions else []:
+                batches[(grain, dimension.replace(".", "__"))].append(metric)
+    queries = [(metrics, [f"metric_time__{g}"] + ([d] if d else [])) for (g, d), metrics in batches.items()]
+    rendered = [check.sql(metrics, group_by) for metrics, group_by in queries]  # rendering is not timed
+    started = time.perf_counter()
+    for sql in rendered:
+        con.execute(sql).fetchall()
+    seconds = time.perf_counter() - started
+    con.close()
+    return seconds, len(rendered)
+
+
+def _child(users: int) -> None:
+    from scorecard.sample import SampleSpec, generate
+
+    with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as tmp:
+        scratch = Path(tmp)
+        warehouse = scratch / "bench.duckdb"
+        events = generate(warehouse, SampleSpec(users=users, as_of=date(2026, 11, 14))).row_counts["events"]
+        _dbt(["build", "--exclude", "kpis"], warehouse, scratch, "2026-11-14")
+        full_wall, full_models = _dbt(["run", "--select", "kpis", "--full-refresh"], warehouse, scratch, "2026-11-14")
+        metricflow, queries = _metricflow_seconds(warehouse, scratch)
+        generate(warehouse, SampleSpec(users=users, as_of=date(2026, 11, 15)))
+        _dbt(["run", "--exclude", "kpis"], warehouse, scratch, "2026-11-15")
+        incremental_wall, incremental_models = _dbt(["run", "--select", "kpis"], warehouse, scratch, "2026-11-15")
+    peak_kib = max(
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    )
+    print(
+        json.dumps(
+            {
+                "events": events,
+                "full_wall": full_wall,
+                "full_models": full_models,
+                "metricflow": metricflow,
+                "queries": queries,
+                "incremental_wall": incremental_wall,
+                "incremental_models": incremental_models,
+                "peak_mib": peak_kib / 1024,
+            }
+        )
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="1M,10M,100M", help="comma-separated subset of 1M,10M,100M")
+    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        _child(args.child)
+        return
+    print(
+        "| events | KPI models, full (models / wall) | MetricFlow SQL | ratio | incremental +1 day (models / wall) "
+        "| incremental / full | peak memory |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|")
+    for name in args.sizes.split(","):
+        users = round(SIZES[name] / EVENTS_PER_USER)
+        out = subprocess.run(
+            [sys.executable, __file__, "--child", str(users)], capture_output=True, text=True, check=False
+        )
+        if out.returncode != 0:
+            sys.exit(out.stdout[-2000:] + out.stderr[-2000:])
+        r = json.loads(out.stdout.strip().splitlines()[-1])
+        print(
+            f"| {r['events']:,} | {r['full_models']:.1f} s / {r['full_wall']:.1f} s | {r['metricflow']:.1f} s "
+            f"({r['queries']} queries) | {r['full_models'] / r['metricflow']:.2f} | "
+            f"{r['incremental_models']:.1f} s / {r['incremental_wall']:.1f} s | "
+            f"{r['incremental_models'] / r['full_models']:.0%} | {r['peak_mib']:,.0f} MiB |",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()

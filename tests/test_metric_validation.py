@@ -1,0 +1,130 @@
+"""Invalid metric definitions stop `dbt parse` or the KPI compiler with one message naming the file and the metric."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from tests.conftest import PROJECT_DIR, dbt
+
+pytestmark = pytest.mark.dbt
+
+CONVERSION_METRIC = """
+  - name: visit_to_signup_conversion
+    label: Visit-to-signup conversion
+    description: Landing visits converting to a signup, as a conversion metric.
+    type: conversion
+    type_params:
+      conversion_type_params:
+        base_measure: landing_visits
+        conversion_measure: landing_visits
+        entity: visit
+    config:
+      meta:
+        kpi:
+          owner: growth-pm
+          unit: ratio
+          direction: higher_is_better
+          cadence: week
+"""
+
+DAU_KPI = """          owner: product-analytics
+          unit: count
+          direction: higher_is_better
+          cadence: day
+          target: 1300
+          tolerance: 0.05
+          dimensions: [user__platform, user__country]"""
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "stage", "fragments"),
+    [
+        (
+            "metrics/engagement.yml",
+            "      measure: active_users\n    config:\n      meta:\n        kpi:\n          owner: product-analytics",
+            "      measure: active_userz\n    config:\n      meta:\n        kpi:\n          owner: product-analytics",
+            "parse",
+            ["metric dau (metrics/engagement.yml)", "active_userz"],
+        ),
+        (
+            "metrics/commerce.yml",
+            "      numerator: order_revenue\n      denominator: orders\n",
+            "      numerator: order_revenue\n",
+            "parse",
+            ["metric aov (metrics/commerce.yml)", "denominator"],
+        ),
+        (
+            "metrics/acquisition.yml",
+            "\nmetrics:\n",
+            "\nmetrics:\n" + CONVERSION_METRIC,
+            "compile",
+            ["metrics/acquisition.yml: metric 'visit_to_signup_conversion'", "type 'conversion' is not supported"],
+        ),
+        (
+            "metrics/engagement.yml",
+            DAU_KPI,
+            DAU_KPI.replace("user__platform", "user__platfrom"),
+            "compile",
+            ["metrics/engagement.yml: metric 'dau'", "user__platfrom", "not on semantic model 'user_days'"],
+        ),
+        (
+            "metrics/engagement.yml",
+            DAU_KPI,
+            DAU_KPI.replace("owner:", "ownr:"),
+            "compile",
+            ["metrics/engagement.yml: metric 'dau'", "unknown key 'ownr'", "did you mean 'owner'"],
+        ),
+        (
+            "metrics/engagement.yml",
+            DAU_KPI,
+            DAU_KPI.replace("cadence: day", "cadence: fortnight"),
+            "compile",
+            ["metrics/engagement.yml: metric 'dau'", "cadence is 'fortnight'"],
+        ),
+        (
+            "metrics/engagement.yml",
+            "        window: 7 days\n        period_agg: last",
+            "        grain_to_date: month\n        period_agg: last",
+            "compile",
+            ["metrics/engagement.yml: metric 'wau'", "grain_to_date is not supported"],
+        ),
+    ],
+    ids=[
+        "unknown-measure",
+        "ratio-without-denominator",
+        "unsupported-type",
+        "dimension-not-on-model",
+        "misspelled-kpi-key",
+        "bad-cadence",
+        "unsupported-construct",
+    ],
+)
+def test_invalid_metric_definition_is_named(tmp_path, file, old, new, stage, fragments):
+    project = tmp_path / "project"
+    project.mkdir()
+    for part in ["dbt_project.yml", "profiles.yml", "models", "metrics", "macros", "checks"]:
+        source = PROJECT_DIR / part
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, project / part)
+    path = project / file
+    text = path.read_text()
+    assert old in text, "the mutation no longer applies; update the test"
+    path.write_text(text.replace(old, new, 1))
+
+    warehouse = tmp_path / "w.duckdb"
+    parsed = dbt(["parse", "--no-partial-parse"], warehouse, tmp_path, project=project)
+    if stage == "parse":
+        result = parsed
+    else:
+        assert parsed.returncode == 0, parsed.stdout[-2000:]
+        result = dbt(["compile", "--select", "kpis"], warehouse, tmp_path, project=project)
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    for fragment in fragments:
+        assert fragment in output, output[-2000:]
+
+
+def test_the_unmodified_project_compiles(tmp_path):
+    result = dbt(["compile", "--select", "kpis"], tmp_path / "w.duckdb", tmp_path)
+    assert result.returncode == 0, result.stdout[-2000:]
