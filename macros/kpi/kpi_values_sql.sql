@@ -1,8 +1,10 @@
 {# The KPI compiler's second stage: every KPI metric assembled from the leaf values
-   at every grain, for the total and each declared dimension. Ratios are divided from
-   numerator and denominator at each grain and segment, derived metrics evaluated
-   from their inputs at the same grain and segment (offsets look up the earlier
-   period). A period is complete once it is over and, for cohort metrics, mature. #}
+   at every grain, for the total and each declared dimension. The leaves are pivoted
+   to one wide row per (grain, period, segment); ratios are divided from numerator and
+   denominator on that row, derived metrics evaluated from their inputs on it (offset
+   inputs read the row of the earlier period), layer by layer in dependency order. A
+   metric has a row where any of its current inputs has one. A period is complete once
+   it is over and, for cohort metrics, mature. #}
 {% macro kpi_values_sql() -%}
 {%- if not execute -%}
 select
@@ -33,6 +35,17 @@ where 1 = 0
     {%- endfor -%}
     {%- set keys = ['grain', 'period_start', 'dimension_name', 'dimension_value'] -%}
     {%- set start = kpi_incremental_start(none, plan) if is_incremental() else none -%}
+    {#- depth: leaves 0, a ratio or derived metric one more than its deepest input -#}
+    {%- set depth = {} -%}
+    {%- for name in plan.order -%}
+        {%- set inputs = kpi_metric_inputs(catalog.metrics[name]) -%}
+        {%- set deepest = namespace(level=-1) -%}
+        {%- for input in inputs -%}
+            {%- set deepest.level = [deepest.level, depth[input.name]] | max -%}
+        {%- endfor -%}
+        {%- do depth.update({name: deepest.level + 1}) -%}
+    {%- endfor -%}
+    {%- set levels = depth.values() | list | max if depth else 0 -%}
     {%- set boundary = "(?<![A-Za-z0-9_])" -%}
     {%- set boundary_after = "(?![A-Za-z0-9_])" %}
 
@@ -49,100 +62,123 @@ leaves as (
     {%- endif %}
     {%- endfor %}
 ),
-{%- for name in plan.order -%}
-    {%- set metric = catalog.metrics[name] -%}
-    {%- set inputs = kpi_metric_inputs(metric) %}
 
-metric__{{ name }} as (
-    {%- if inputs | length == 0 %}
-    select grain, period_start, dimension_name, dimension_value, value, numerator, denominator
+level_0 as (
+    select
+        {%- for key in keys %}
+        {{ key }},
+        {%- endfor %}
+        {%- for name in plan.order if depth[name] == 0 %}
+        max(case when metric_name = '{{ name }}' then value end) as value__{{ name }},
+        max(case when metric_name = '{{ name }}' then numerator end) as numerator__{{ name }},
+        max(case when metric_name = '{{ name }}' then denominator end) as denominator__{{ name }},
+        max(case when metric_name = '{{ name }}' then 1 else 0 end) as has__{{ name }}{{ "," if not loop.last }}
+        {%- endfor %}
     from leaves
-    where metric_name = '{{ name }}'
-    {%- elif metric.type == 'ratio' %}
-    select
-        {%- for key in keys %}
-        coalesce(numerator_metric.{{ key }}, denominator_metric.{{ key }}) as {{ key }},
-        {%- endfor %}
-        numerator_metric.value / nullif(denominator_metric.value, 0) as value,
-        numerator_metric.value as numerator,
-        denominator_metric.value as denominator
-    from metric__{{ inputs[0].name }} as numerator_metric
-    full outer join metric__{{ inputs[1].name }} as denominator_metric
-        on
-            {%- for key in keys %}
-            numerator_metric.{{ key }} = denominator_metric.{{ key }}{{ " and" if not loop.last }}
-            {%- endfor %}
-    {%- else %}
-        {%- set current = inputs | rejectattr('offset') | list -%}
-        {%- if current | length == 0 -%}
-            {{ kpi_error(metric, "a derived metric whose inputs are all offset is not supported by the KPI compiler") }}
-        {%- endif -%}
-        {%- set expression = namespace(sql=metric.type_params.expr) -%}
-        {%- set by_length = [] -%}
-        {%- for input in inputs -%}
-            {%- do by_length.append([input.alias | length, loop.index, input.alias]) -%}
+    group by {{ keys | join(', ') }}
+),
+{%- for level in range(1, levels + 1) %}
+    {%- set offsets = [] -%}
+    {%- for name in plan.order if depth[name] == level -%}
+        {%- for input in kpi_metric_inputs(catalog.metrics[name]) if input.offset -%}
+            {%- do offsets.append({'metric': name, 'input': input, 'alias': 'shifted_' ~ (offsets | length + 1)}) -%}
         {%- endfor -%}
-        {%- for length, index, alias in by_length | sort(reverse=true) -%}
-            {%- set expression.sql = modules.re.sub(boundary ~ alias ~ boundary_after, 'input_' ~ index ~ '.value', expression.sql) -%}
-        {%- endfor %}
-    select
-        {%- for key in keys %}
-        periods.{{ key }},
-        {%- endfor %}
-        cast({{ expression.sql | trim }} as {{ type_double() }}) as value,
-        cast(null as {{ type_double() }}) as numerator,
-        cast(null as {{ type_double() }}) as denominator
-    from (
-        {%- for input in current %}
-        select {{ keys | join(', ') }} from metric__{{ input.name }}
-        {%- if not loop.last %}
-        union
-        {%- endif %}
-        {%- endfor %}
-    ) as periods
-    {%- for input in inputs %}
-    left join metric__{{ input.name }} as input_{{ loop.index }}
-        on
-            periods.grain = input_{{ loop.index }}.grain
-            and periods.dimension_name = input_{{ loop.index }}.dimension_name
-            and periods.dimension_value = input_{{ loop.index }}.dimension_value
-            {%- if input.offset %}
-            and periods.grain in ('{{ kpi_offset_grains(input.offset) | join("', '") }}')
-            and input_{{ loop.index }}.period_start = cast({{ dbt.dateadd(input.offset.granularity, -input.offset.count, 'periods.period_start') }} as date)
-            {%- else %}
-            and periods.period_start = input_{{ loop.index }}.period_start
-            {%- endif %}
     {%- endfor %}
-    {%- endif %}
+
+level_{{ level }} as (
+    select
+        current_level.*
+        {%- for name in plan.order if depth[name] == level -%}
+            {%- set metric = catalog.metrics[name] -%}
+            {%- set inputs = kpi_metric_inputs(metric) -%}
+            {%- if metric.type == 'ratio' %},
+        current_level.value__{{ inputs[0].name }} / nullif(current_level.value__{{ inputs[1].name }}, 0) as value__{{ name }},
+        current_level.value__{{ inputs[0].name }} as numerator__{{ name }},
+        current_level.value__{{ inputs[1].name }} as denominator__{{ name }},
+        greatest(current_level.has__{{ inputs[0].name }}, current_level.has__{{ inputs[1].name }}) as has__{{ name }}
+            {%- else -%}
+                {%- set current = inputs | rejectattr('offset') | list -%}
+                {%- if current | length == 0 -%}
+                    {{ kpi_error(metric, "a derived metric whose inputs are all offset is not supported by the KPI compiler") }}
+                {%- endif -%}
+                {%- set expression = namespace(sql=metric.type_params.expr) -%}
+                {%- set by_length = [] -%}
+                {%- for input in inputs -%}
+                    {%- set found = namespace(source='current_level.value__' ~ input.name) -%}
+                    {%- for shifted in offsets if shifted.metric == name and shifted.input.alias == input.alias -%}
+                        {%- set found.source = shifted.alias ~ '.value__' ~ input.name -%}
+                    {%- endfor -%}
+                    {%- do by_length.append([input.alias | length, input.alias, found.source]) -%}
+                {%- endfor -%}
+                {%- for length, alias, source in by_length | sort(reverse=true) -%}
+                    {%- set expression.sql = modules.re.sub(boundary ~ alias ~ boundary_after, source, expression.sql) -%}
+                {%- endfor %},
+        cast({{ expression.sql | trim }} as {{ type_double() }}) as value__{{ name }},
+        cast(null as {{ type_double() }}) as numerator__{{ name }},
+        cast(null as {{ type_double() }}) as denominator__{{ name }},
+        greatest({% for input in current %}current_level.has__{{ input.name }}{{ ", " if not loop.last }}{% endfor %}, 0) as has__{{ name }}
+            {%- endif -%}
+        {%- endfor %}
+    from level_{{ level - 1 }} as current_level
+    {%- for shifted in offsets %}
+    left join level_{{ level - 1 }} as {{ shifted.alias }}
+        on
+            current_level.grain = {{ shifted.alias }}.grain
+            and current_level.dimension_name = {{ shifted.alias }}.dimension_name
+            and current_level.dimension_value = {{ shifted.alias }}.dimension_value
+            and current_level.grain in ('{{ kpi_offset_grains(shifted.input.offset) | join("', '") }}')
+            and {{ shifted.alias }}.period_start
+            = cast({{ dbt.dateadd(shifted.input.offset.granularity, -shifted.input.offset.count, 'current_level.period_start') }} as date)
+    {%- endfor %}
 ),
 {%- endfor %}
 
+kpis as (
+    {#- one reference to the last level, unpivoted by a join to the list of KPIs, keeps the plan small #}
+    select metric_name from (
+        values
+        {%- for name in plan.kpis | sort %}
+        ('{{ name }}'){{ "," if not loop.last }}
+        {%- endfor %}
+    ) as kpi_names (metric_name)
+),
+
 final as (
-    {%- for name, kpi in plan.kpis.items() | sort %}
-    {%- set grains = kpi_metric_grains(name, plan) %}
     select
-        '{{ name }}' as metric_name,
-        grain,
-        period_start,
-        {{ kpi_period_end('grain', 'period_start') }} as period_end,
-        dimension_name,
-        dimension_value,
-        value,
-        numerator,
-        denominator,
-        {{ dbt.dateadd('day', kpi.maturity_days, kpi_period_end('grain', 'period_start')) }} <= {{ as_of_date() }} as is_complete
-    from metric__{{ name }}
+        kpis.metric_name,
+        assembled.grain,
+        assembled.period_start,
+        {{ kpi_period_end('assembled.grain', 'assembled.period_start') }} as period_end,
+        assembled.dimension_name,
+        assembled.dimension_value,
+        {%- for column in ['value', 'numerator', 'denominator'] %}
+        case kpis.metric_name
+            {%- for name in plan.kpis | sort %}
+            when '{{ name }}' then assembled.{{ column }}__{{ name }}
+            {%- endfor %}
+        end as {{ column }},
+        {%- endfor %}
+        case kpis.metric_name
+            {%- for name, kpi in plan.kpis.items() | sort %}
+            when '{{ name }}'
+                then {{ dbt.dateadd('day', kpi.maturity_days, kpi_period_end('assembled.grain', 'assembled.period_start')) }} <= {{ as_of_date() }}
+            {%- endfor %}
+        end as is_complete
+    from level_{{ levels }} as assembled
+    cross join kpis
     where
-        grain in ('{{ grains | join("', '") }}')
-        and period_start <= {{ as_of_date() }}
+        assembled.period_start <= {{ as_of_date() }}
         {%- if start is not none %}
-        and period_start >= {{ start }}
+        and assembled.period_start >= {{ start }}
         {%- endif %}
-        and dimension_name in ('all'{% for dimension in kpi.dimensions %}, '{{ dimension.split("__")[-1] }}'{% endfor %})
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
-    {%- endfor %}
+        and case kpis.metric_name
+            {%- for name, kpi in plan.kpis.items() | sort %}
+            when '{{ name }}' then
+                assembled.has__{{ name }} = 1
+                and assembled.grain in ('{{ kpi_metric_grains(name, plan) | join("', '") }}')
+                and assembled.dimension_name in ('all'{% for dimension in kpi.dimensions %}, '{{ dimension.split("__")[-1] }}'{% endfor %})
+            {%- endfor %}
+        end
 )
 
 select * from final
