@@ -85,23 +85,7 @@
 {%- else %}
 {{ name }}__totals as (
     select
-        {%- if dimensions %}
-        case
-            {%- for dimension in dimensions %}
-            when grouping({{ dimension.split }}) = 0 then '{{ dimension.short }}'
-            {%- endfor %}
-            else 'all'
-        end as dimension_name,
-        case
-            {%- for dimension in dimensions %}
-            when grouping({{ dimension.split }}) = 0 then {{ dimension.split }}
-            {%- endfor %}
-            else 'all'
-        end as dimension_value,
-        {%- else %}
-        'all' as dimension_name,
-        'all' as dimension_value,
-        {%- endif %}
+        {{ kpi_segment_columns(dimensions) }},
         {{ time_column }} as day,
         {{ kpi_aggregate(leaf) }} as total,
         count(*) as row_count

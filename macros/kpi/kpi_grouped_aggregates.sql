@@ -14,23 +14,7 @@
         '{{ grains[0] }}' as grain,
         period_{{ grains[0] }} as period_start,
         {%- endif %}
-        {%- if dimensions %}
-        case
-            {%- for dimension in dimensions %}
-            when grouping({{ dimension.split }}) = 0 then '{{ dimension.short }}'
-            {%- endfor %}
-            else 'all'
-        end as dimension_name,
-        case
-            {%- for dimension in dimensions %}
-            when grouping({{ dimension.split }}) = 0 then {{ dimension.split }}
-            {%- endfor %}
-            else 'all'
-        end as dimension_value,
-        {%- else %}
-        'all' as dimension_name,
-        'all' as dimension_value,
-        {%- endif %}
+        {{ kpi_segment_columns(dimensions) }},
         {%- for leaf in leaves %}
         {{ kpi_aggregate(leaf) }} as value__{{ leaf.name }},
         {%- if leaf.measure.agg == 'average' %}
