@@ -157,6 +157,19 @@ def run(obj: dict, as_of, select: tuple[str, ...], no_sample: bool) -> int:
     return run_pipeline(obj["project_dir"], as_of=as_of.date(), select=select, sample=not no_sample)
 
 
+@cli.command(name="lint")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--strict", is_flag=True, help="Exit 1 when there are warnings (errors always exit 2).")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_obj
+def lint_command(obj: dict, paths: tuple[Path, ...], strict: bool, output_format: str) -> int:
+    """Validate and lint OKR specs (default: okrs/): errors as file:line: field: message, then warnings."""
+    from scorecard.okrs.lint import lint
+
+    targets = list(paths) or [obj["project_dir"] / "okrs"]
+    return lint(obj["project_dir"], targets, strict=strict, output_format=output_format, echo=click.echo)
+
+
 def main() -> None:
     cli(prog_name="scorecard")
 

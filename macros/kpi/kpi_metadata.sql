@@ -12,7 +12,7 @@
     {%- if kpi is not mapping -%}
         {{ kpi_error(metric, "config.meta.kpi must be a mapping of owner, unit, direction, cadence, target, ...") }}
     {%- endif -%}
-    {%- set allowed = ['owner', 'unit', 'direction', 'cadence', 'target', 'tolerance', 'warn_at', 'dimensions', 'maturity_days'] -%}
+    {%- set allowed = ['owner', 'unit', 'direction', 'cadence', 'target', 'tolerance', 'warn_at', 'dimensions', 'maturity_days', 'range'] -%}
     {%- for key in kpi.keys() if key not in allowed -%}
         {%- set suggestions = [] -%}
         {%- for candidate in allowed if candidate[0] == key[0] and (candidate | length - key | length) | abs <= 2 -%}
@@ -36,6 +36,9 @@
     {%- for key in ['target', 'tolerance', 'warn_at', 'maturity_days'] if key in kpi and kpi[key] is not none and kpi[key] is not number -%}
         {{ kpi_error(metric, "config.meta.kpi." ~ key ~ " must be a number, got '" ~ kpi[key] ~ "'") }}
     {%- endfor -%}
+    {%- if 'range' in kpi and (kpi.range is string or kpi.range is not iterable or kpi.range | length != 2) -%}
+        {{ kpi_error(metric, "config.meta.kpi.range must be [lowest, highest] (null for open)") }}
+    {%- endif -%}
     {%- if 'tolerance' in kpi and 'warn_at' in kpi -%}
         {{ kpi_error(metric, "config.meta.kpi takes a tolerance or a warn_at band, not both") }}
     {%- endif -%}

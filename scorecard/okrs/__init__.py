@@ -1,0 +1,1 @@
+"""OKR specs as code: loading, validating and linting the YAML files in okrs/ (see docs and README)."""

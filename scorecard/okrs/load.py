@@ -1,0 +1,278 @@
+"""Loading OKR specs: parse (with lines), validate the format, then check them against the KPI
+catalog and each other. Every problem becomes an Issue `file:line: field.path: message`; a file
+with errors yields no spec.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from scorecard.okrs.catalog import CatalogMetric
+from scorecard.okrs.issues import Issue
+from scorecard.okrs.model import (
+    KEY_RESULT_TAGS,
+    GuardrailKeyResult,
+    MetricKeyResult,
+    MilestoneKeyResult,
+    OkrFile,
+)
+from scorecard.okrs.parsing import ParsedSpec, SpecSyntaxError, parse_spec
+
+
+@dataclass
+class LoadedSpec:
+    parsed: ParsedSpec
+    spec: OkrFile
+
+    @property
+    def file(self) -> str:
+        return str(self.parsed.path)
+
+    def line(self, *location) -> int:
+        return self.parsed.line_of(tuple(location))
+
+
+@dataclass
+class LoadResult:
+    specs: list[LoadedSpec] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [issue for issue in self.issues if issue.severity == "error"]
+
+
+def spec_files(paths: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(p for p in path.rglob("*") if p.suffix in (".yml", ".yaml") and p.is_file())
+        else:
+            files.append(path)
+    return files
+
+
+def load_specs(paths: list[Path], catalog: dict[str, CatalogMetric], display_root: Path | None = None) -> LoadResult:
+    result = LoadResult()
+    for path in spec_files(paths):
+        name = _display(path, display_root)
+        if not path.exists():
+            result.issues.append(Issue(name, 1, "", "file not found"))
+            continue
+        try:
+            parsed = parse_spec(path)
+        except SpecSyntaxError as exc:
+            result.issues.append(Issue(name, exc.line, "", exc.message))
+            continue
+        parsed.path = Path(name)
+        if not isinstance(parsed.data, dict):
+            result.issues.append(Issue(name, 1, "", "expected a mapping with cycle, team and objectives"))
+            continue
+        try:
+            spec = OkrFile.model_validate(parsed.data)
+        except ValidationError as exc:
+            result.issues += _pydantic_issues(parsed, exc.errors())
+            continue
+        loaded = LoadedSpec(parsed, spec)
+        file_issues = list(_check_file(loaded, catalog))
+        result.issues += file_issues
+        if not any(issue.severity == "error" for issue in file_issues):
+            result.specs.append(loaded)
+    result.issues += _check_across_files(result.specs)
+    return result
+
+
+def _display(path: Path, root: Path | None) -> str:
+    if root is not None:
+        try:
+            return str(path.resolve().relative_to(root.resolve()))
+        except ValueError:
+            pass
+    return str(path)
+
+
+# A union such as `cycle: str | CycleRange` reports one error per member; keep the member the value was
+# written as (a mapping is meant as a range, a text as YYYY-Qn).
+_UNION_MEMBERS = {"str": str, "float": float, "CycleRange": dict}
+
+
+def _pydantic_issues(parsed: ParsedSpec, errors: list[dict]) -> list[Issue]:
+    kept = []
+    for error in errors:
+        members = [part for part in error["loc"] if part in _UNION_MEMBERS]
+        if members:
+            written = parsed.data
+            for part in error["loc"][: error["loc"].index(members[0])]:
+                written = written[part] if isinstance(written, dict | list) else None
+            if not isinstance(written, _UNION_MEMBERS[members[0]]):
+                continue
+            error = {**error, "loc": tuple(part for part in error["loc"] if part not in _UNION_MEMBERS)}
+        kept.append(_pydantic_issue(parsed, error))
+    return kept or [_pydantic_issue(parsed, errors[0])]
+
+
+def _pydantic_issue(parsed: ParsedSpec, error: dict) -> Issue:
+    location = tuple(error["loc"])
+    # the key-result union adds its tag (metric/guardrail/milestone) after the list index: not part of the file
+    cleaned = tuple(
+        part
+        for i, part in enumerate(location)
+        if not (
+            part in KEY_RESULT_TAGS and i >= 2 and location[i - 2] == "key_results" and isinstance(location[i - 1], int)
+        )
+    )
+    cleaned = tuple(part for part in cleaned if not (isinstance(part, str) and part.startswith("function-")))
+    message = error["msg"].removeprefix("Value error, ")
+    if error["type"] == "extra_forbidden":
+        message = f"unknown key '{cleaned[-1]}'"
+    elif error["type"] == "missing":
+        message = f"'{cleaned[-1]}' is required"
+    elif error["type"] == "literal_error":
+        message = f"{message}, got {error.get('input')!r}"
+    path = ".".join(str(part) for part in cleaned)
+    return Issue(str(parsed.path), parsed.line_of(cleaned), path, message)
+
+
+def _check_file(loaded: LoadedSpec, catalog: dict[str, CatalogMetric]):
+    spec = loaded.spec
+    start, end = spec.cycle_bounds()
+    if spec.north_star is not None and spec.north_star not in catalog:
+        yield _error(
+            loaded, ("north_star",), f"unknown metric '{spec.north_star}'{_did_you_mean(spec.north_star, catalog)}"
+        )
+    objective_ids: set[str] = set()
+    key_result_ids: set[str] = set()
+    for o, objective in enumerate(spec.objectives):
+        where = ("objectives", o)
+        if objective.id in objective_ids:
+            yield _error(loaded, (*where, "id"), f"duplicate objective id '{objective.id}'")
+        objective_ids.add(objective.id)
+        for k, key_result in enumerate(objective.key_results):
+            at = (*where, "key_results", k)
+            if key_result.id in key_result_ids:
+                yield _error(loaded, (*at, "id"), f"duplicate key result id '{key_result.id}' in this file")
+            key_result_ids.add(key_result.id)
+            if key_result.deadline is not None and not start <= key_result.deadline <= end:
+                yield _error(
+                    loaded, (*at, "deadline"), f"deadline {key_result.deadline} is outside the cycle {start}..{end}"
+                )
+            if isinstance(key_result, MilestoneKeyResult):
+                continue
+            metric = catalog.get(key_result.metric)
+            if metric is None:
+                yield _error(
+                    loaded,
+                    (*at, "metric"),
+                    f"unknown metric '{key_result.metric}'{_did_you_mean(key_result.metric, catalog)}",
+                )
+                continue
+            yield from _check_segment(loaded, at, key_result, metric)
+            if isinstance(key_result, MetricKeyResult):
+                yield from _check_amounts(loaded, at, key_result, metric)
+            if isinstance(key_result, GuardrailKeyResult):
+                yield from _check_amount(loaded, (*at, "threshold"), key_result.threshold_amount(), metric)
+
+
+def _check_segment(loaded, at, key_result, metric: CatalogMetric):
+    for dimension in key_result.segment or {}:
+        if dimension not in metric.dimensions:
+            declared = ", ".join(sorted(metric.dimensions)) or "none"
+            yield _error(
+                loaded,
+                (*at, "segment", dimension),
+                f"dimension '{dimension}' is not declared for metric '{metric.name}' (declared: {declared})",
+            )
+
+
+def _check_amounts(loaded, at, key_result: MetricKeyResult, metric: CatalogMetric):
+    baseline = key_result.baseline_amount()
+    target = key_result.target_amount()
+    if baseline is not None:
+        yield from _check_amount(loaded, (*at, "baseline"), baseline, metric)
+    yield from _check_amount(loaded, (*at, "target"), target, metric)
+    if target.kind in ("relative", "points") and target.value == 0:
+        yield _error(loaded, (*at, "target"), "target equals the baseline")
+    elif (
+        baseline is not None
+        and baseline.kind == "absolute"
+        and target.kind == "absolute"
+        and baseline.value == target.value
+    ):
+        yield _error(loaded, (*at, "target"), f"target equals the baseline ({target.text})")
+
+
+def _check_amount(loaded, location, amount, metric: CatalogMetric):
+    if amount.kind in ("auto",) or amount.value is None:
+        return
+    if amount.is_percent and amount.kind == "absolute" and not metric.is_ratio:
+        yield _error(
+            loaded, location, f"'{amount.text}' is a percentage but '{metric.name}' is measured in {metric.unit}"
+        )
+    elif amount.kind == "absolute" and _outside(amount.value, metric.value_range):
+        low, high = metric.value_range
+        bounds = (
+            "0..100%"
+            if (low, high) == (0, 1)
+            else f"{low if low is not None else '-inf'}..{high if high is not None else 'inf'}"
+        )
+        shown = amount.text if amount.is_percent else f"{amount.value:g}"
+        yield _error(loaded, location, f"{shown} is outside {bounds} for '{metric.name}'")
+
+
+def _outside(value: float, value_range: tuple) -> bool:
+    low, high = value_range
+    return (low is not None and value < low) or (high is not None and value > high)
+
+
+def _check_across_files(specs: list[LoadedSpec]) -> list[Issue]:
+    issues: list[Issue] = []
+    objectives: dict[str, tuple[LoadedSpec, int]] = {}
+    for loaded in specs:
+        for o, objective in enumerate(loaded.spec.objectives):
+            key = f"{loaded.spec.team}/{objective.id}"
+            if key in objectives and objectives[key][0] is not loaded:
+                issues.append(
+                    _error(
+                        loaded,
+                        ("objectives", o, "id"),
+                        f"objective '{key}' is also defined in {objectives[key][0].file}",
+                    )
+                )
+            objectives.setdefault(key, (loaded, o))
+    for loaded in specs:
+        for o, objective in enumerate(loaded.spec.objectives):
+            if objective.aligns_to is None:
+                continue
+            at = ("objectives", o, "aligns_to")
+            if objective.aligns_to not in objectives:
+                issues.append(
+                    _error(
+                        loaded,
+                        at,
+                        f"aligns_to '{objective.aligns_to}' points to no objective"
+                        + _did_you_mean(objective.aligns_to, objectives),
+                    )
+                )
+                continue
+            trail = [f"{loaded.spec.team}/{objective.id}"]
+            current = objective.aligns_to
+            while current in objectives and current not in trail:
+                trail.append(current)
+                target_spec, index = objectives[current]
+                current = target_spec.spec.objectives[index].aligns_to
+            if current is not None and current == trail[0]:
+                issues.append(_error(loaded, at, "alignment cycle: " + " -> ".join([*trail, current])))
+    return issues
+
+
+def _error(loaded: LoadedSpec, location: tuple, message: str) -> Issue:
+    return Issue(loaded.file, loaded.line(*location), ".".join(str(p) for p in location), message)
+
+
+def _did_you_mean(name: str, known) -> str:
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""

@@ -1,0 +1,57 @@
+"""Amounts as people write them in OKR specs: 0.3, "30%", "auto", "+20%" (relative) and "+3pp" (points)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_PERCENT = re.compile(r"^(-?\d+(?:\.\d+)?)\s*%$")
+_RELATIVE = re.compile(r"^([+-]\d+(?:\.\d+)?)\s*%$")
+_POINTS = re.compile(r"^([+-]\d+(?:\.\d+)?)\s*pp$")
+
+
+@dataclass(frozen=True)
+class Amount:
+    """kind: absolute (value as given, percent converted to a fraction), auto, relative or points."""
+
+    kind: str
+    value: float | None
+    is_percent: bool
+    text: str
+
+    def resolve(self, baseline: float | None) -> float | None:
+        """The absolute value, given the baseline for relative and points forms."""
+        if self.kind == "absolute":
+            return self.value
+        if baseline is None or self.value is None:
+            return None
+        if self.kind == "relative":
+            return baseline * (1 + self.value)
+        if self.kind == "points":
+            return baseline + self.value
+        return None
+
+
+def parse_amount(raw: object, *, allow_auto: bool = False, allow_relative: bool = False) -> Amount:
+    if isinstance(raw, bool) or raw is None:
+        raise ValueError("expected a number or a text like 30%")
+    if isinstance(raw, int | float):
+        return Amount("absolute", float(raw), False, str(raw))
+    if not isinstance(raw, str):
+        raise ValueError("expected a number or a text like 30%")
+    text = raw.strip()
+    if text == "auto":
+        if not allow_auto:
+            raise ValueError("'auto' is only allowed for a baseline")
+        return Amount("auto", None, False, text)
+    if allow_relative and (match := _RELATIVE.match(text)):
+        return Amount("relative", float(match.group(1)) / 100, True, text)
+    if allow_relative and (match := _POINTS.match(text)):
+        return Amount("points", float(match.group(1)) / 100, True, text)
+    if match := _PERCENT.match(text):
+        return Amount("absolute", float(match.group(1)) / 100, True, text)
+    try:
+        return Amount("absolute", float(text), False, text)
+    except ValueError:
+        forms = "a number, 30%" + (", +20% or +3pp" if allow_relative else "") + (" or auto" if allow_auto else "")
+        raise ValueError(f"'{text}' is not an amount: write {forms}") from None

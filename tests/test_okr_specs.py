@@ -1,0 +1,138 @@
+"""OKR specs: every malformed file gets its precise one-line error fast; the examples are clean; lint
+rules warn about the known pitfalls; the published JSON Schema matches the loader."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from scorecard.okrs.schema import render
+from tests.conftest import PROJECT_DIR, scorecard
+
+INVALID = sorted((PROJECT_DIR / "tests" / "fixtures" / "okrs" / "invalid").glob("*.yml"))
+EXPECTATION = re.compile(r"^# expect(?: line (\d+))?: (.*)$")
+
+
+def test_the_corpus_is_large_enough():
+    assert len(INVALID) >= 40
+
+
+@pytest.mark.parametrize("path", INVALID, ids=[p.stem for p in INVALID])
+def test_malformed_spec_gets_its_one_line_error(path: Path):
+    line, message = EXPECTATION.match(path.read_text(errors="replace").splitlines()[0]).groups()
+    relative = path.relative_to(PROJECT_DIR)
+    started = time.perf_counter()
+    result = scorecard("lint", str(relative))
+    elapsed = time.perf_counter() - started
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == 1, result.stdout
+    if line is None:
+        assert lines[0].startswith(f"{relative}:") and lines[0].endswith(message)
+    else:
+        assert lines[0] == f"{relative}:{line}: {message}"
+    assert elapsed < 2.0
+
+
+def test_the_example_okrs_are_clean():
+    result = scorecard("lint", "--strict")
+    assert result.returncode == 0, result.stdout
+    assert result.stdout == ""
+    teams = {yaml.safe_load(p.read_text())["team"] for p in (PROJECT_DIR / "okrs").glob("*.yml")}
+    assert {"company", "growth", "retention", "sales", "finance", "product", "customer-success"} <= teams
+
+
+PITFALLS = """cycle: 2026-Q4
+team: growth
+objectives:
+  - id: dau-100k
+    title: DAU 100000
+    key_results:
+      - id: dau
+        metric: dau
+        target: 1500
+  - id: landing
+    title: Win first-time visitors over
+    aligns_to: growth/dau-100k
+    key_results:
+      - id: ship-page
+        title: Ship the new landing page
+        metric: visitor_conversion_rate
+        baseline: 3%
+        target: 6%
+      - id: support
+        metric: day1_support_contact_rate
+        baseline: 5%
+        target: 8%
+"""
+
+
+@pytest.fixture
+def pitfalls(tmp_path: Path) -> Path:
+    path = tmp_path / "pitfalls.yml"
+    path.write_text(PITFALLS)
+    return path
+
+
+def test_lint_warns_about_each_pitfall(pitfalls: Path):
+    result = scorecard("--project-dir", str(PROJECT_DIR), "lint", str(pitfalls), cwd=pitfalls.parent)
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.splitlines() == [
+        "pitfalls.yml:4: objectives.0: warning: restates the metric 'dau' with one key result: a KPI with a target; "
+        "give it a direction worth reaching and 2-5 key results",
+        "pitfalls.yml:4: objectives.0: warning: a team objective that aligns to nothing; add aligns_to: company/<id>",
+        "pitfalls.yml:5: objectives.0.title: warning: an objective is qualitative and ambitious; move the number into "
+        "a key result",
+        "pitfalls.yml:6: objectives.0.key_results: warning: 1 key result; an objective needs 2 to 5",
+        "pitfalls.yml:7: objectives.0.key_results.0: warning: no baseline; write the starting value or baseline: auto",
+        "pitfalls.yml:15: objectives.1.key_results.0.title: warning: reads like an output; type it milestone, or "
+        "write the outcome it should move",
+        "pitfalls.yml:22: objectives.1.key_results.1.target: warning: aims to increase 'day1_support_contact_rate', "
+        "which is lower is better",
+    ]
+
+
+def test_strict_turns_warnings_into_exit_1_and_json_lists_them(pitfalls: Path):
+    assert (
+        scorecard("--project-dir", str(PROJECT_DIR), "lint", "--strict", str(pitfalls), cwd=pitfalls.parent).returncode
+        == 1
+    )
+    result = scorecard(
+        "--project-dir", str(PROJECT_DIR), "lint", "--format", "json", str(pitfalls), cwd=pitfalls.parent
+    )
+    report = json.loads(result.stdout)
+    assert report["errors"] == 0 and report["warnings"] == 7
+    assert {issue["rule"] for issue in report["issues"]} == {
+        "kpi-dressed-as-okr",
+        "unaligned-objective",
+        "objective-has-numbers",
+        "okr-sprawl",
+        "no-baseline",
+        "output-as-key-result",
+        "direction-against-metric",
+    }
+
+
+def test_a_missing_file_is_an_error(tmp_path: Path):
+    result = scorecard("lint", str(tmp_path / "nope.yml"))
+    assert result.returncode == 2 and result.stdout.strip().endswith("nope.yml:1: file not found")
+
+
+def test_published_schema_matches_the_loader():
+    assert (PROJECT_DIR / "okrs" / "okr-spec.schema.json").read_text() == render()
+
+
+def test_schema_accepts_the_examples_and_rejects_unknown_keys():
+    schema = json.loads((PROJECT_DIR / "okrs" / "okr-spec.schema.json").read_text())
+    for path in (PROJECT_DIR / "okrs").glob("*.yml"):
+        document = json.loads(json.dumps(yaml.safe_load(path.read_text()), default=str))
+        jsonschema.validate(document, schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"cycle": "2026-Q4", "team": "x", "objectives": [], "colour": "red"}, schema)
