@@ -170,6 +170,34 @@ def lint_command(obj: dict, paths: tuple[Path, ...], strict: bool, output_format
     return lint(obj["project_dir"], targets, strict=strict, output_format=output_format, echo=click.echo)
 
 
+@cli.command(name="score")
+@click.option(
+    "--as-of", type=ISO_DATE, default=str(DEFAULT_AS_OF), show_default=True, help="The check-in date to score."
+)
+@click.option(
+    "--backfill",
+    nargs=2,
+    type=ISO_DATE,
+    default=None,
+    metavar="FIRST LAST",
+    help="Score every seventh day from FIRST to LAST instead (the week-by-week history of a cycle).",
+)
+@click.pass_obj
+def score_command(obj: dict, as_of, backfill) -> int:
+    """Score the OKRs from kpi_values and record the check-ins (one transaction per as-of date)."""
+    from scorecard.okrs.evaluate import weekly_dates
+    from scorecard.okrs.score import score
+
+    if backfill:
+        first, last = (d.date() for d in backfill)
+        if last < first:
+            raise click.UsageError("--backfill LAST is before FIRST")
+        dates = weekly_dates(first, last)
+    else:
+        dates = [as_of.date()]
+    return score(obj["project_dir"], dates, echo=click.echo)
+
+
 def main() -> None:
     cli(prog_name="scorecard")
 
