@@ -64,7 +64,8 @@ def metric_status(
         return "achieved"
     if as_of >= deadline:
         return "missed"
-    gap = expected - progress_raw
+    # rounded so that a gap of exactly 10 points counts as 10, not 10.000000000000009
+    gap = round(expected - progress_raw, 9)
     if gap <= cutoffs.on_track_gap:
         status = "on_track"
     elif gap <= cutoffs.at_risk_gap:

@@ -1,0 +1,125 @@
+"""`scorecard score` on the built sample: idempotent per as-of date, backfills a cycle week by week,
+freezes auto baselines, leaves the tables as they were when a run fails or a spec is invalid."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from scorecard.okrs import history
+from tests.conftest import PROJECT_DIR, query, scorecard
+
+pytestmark = pytest.mark.dbt
+
+
+@pytest.fixture
+def warehouse(built_sample, tmp_path: Path) -> Path:
+    copy = tmp_path / "scored.duckdb"
+    shutil.copy(built_sample["path"], copy)
+    return copy
+
+
+def checkins(path: Path, as_of: str | None = None) -> list[tuple]:
+    where = f"where as_of = date '{as_of}'" if as_of else ""
+    return query(path, f"select * from okrs.okr_checkins {where} order by all")
+
+
+def test_rescoring_an_as_of_date_gives_identical_rows(warehouse):
+    assert scorecard("score", "--as-of", "2026-11-08", warehouse=warehouse).returncode == 0
+    first = scorecard("score", "--as-of", "2026-11-15", warehouse=warehouse)
+    assert first.returncode == 0, first.stderr
+    before = checkins(warehouse)
+    objectives = query(warehouse, "select * from okrs.okr_objectives order by all")
+    again = scorecard("score", "--as-of", "2026-11-15", warehouse=warehouse)
+    assert again.returncode == 0
+    assert checkins(warehouse) == before
+    assert query(warehouse, "select * from okrs.okr_objectives order by all") == objectives
+    assert {row[0] for row in before} == {date(2026, 11, 8), date(2026, 11, 15)}
+
+
+def test_backfill_builds_the_weekly_history_and_any_week_reruns_identically(warehouse):
+    result = scorecard("score", "--backfill", "2026-10-04", "2026-11-15", warehouse=warehouse)
+    assert result.returncode == 0, result.stderr
+    assert len(result.stdout.strip().splitlines()) == 7
+    weeks = [row[0] for row in query(warehouse, "select distinct as_of from okrs.okr_checkins order by 1")]
+    assert weeks == [date(2026, 10, 4 + 7 * i) if 4 + 7 * i <= 31 else date(2026, 11, 4 + 7 * i - 31) for i in range(7)]
+    everything = checkins(warehouse)
+    week = checkins(warehouse, "2026-10-25")
+    assert scorecard("score", "--as-of", "2026-10-25", warehouse=warehouse).returncode == 0
+    assert checkins(warehouse, "2026-10-25") == week
+    assert checkins(warehouse) == everything
+    # expected progress grows with the calendar
+    expected = query(
+        warehouse,
+        "select as_of, max(expected_progress) from okrs.okr_checkins where team = 'growth' group by 1 order by 1",
+    )
+    assert [round(e, 4) for _, e in expected] == [round((d - date(2026, 10, 1)).days / 91, 4) for d, _ in expected]
+
+
+def test_the_sample_plants_every_status_and_a_breached_guardrail(warehouse):
+    assert scorecard("score", "--as-of", "2026-11-15", warehouse=warehouse).returncode == 0
+    statuses = {row[0] for row in query(warehouse, "select distinct status from okrs.okr_checkins")}
+    assert {"on_track", "at_risk", "off_track", "achieved"} <= statuses
+    assert query(
+        warehouse,
+        "select status, score from okrs.okr_checkins where key_result_id = 'push-guardrail'",
+    ) == [("off_track", 0.0)]
+
+
+def test_auto_baseline_is_frozen_and_restated_data_is_flagged(warehouse):
+    assert scorecard("score", "--as-of", "2026-11-15", warehouse=warehouse).returncode == 0
+    ((frozen, frozen_on),) = query(
+        warehouse,
+        "select baseline_value, baseline_frozen_on from okrs.okr_key_results where key_result_id = 'mrr-growth'",
+    )
+    assert frozen is not None and frozen_on == date(2026, 11, 15)
+    con = duckdb.connect(str(warehouse))
+    con.execute(
+        """
+        update kpis.kpi_values set value = value * 1.5
+        where metric_name = 'mrr' and grain = 'month' and dimension_name = 'all' and period_start = date '2026-09-01'
+        """
+    )
+    con.close()
+    assert scorecard("score", "--as-of", "2026-11-22", warehouse=warehouse).returncode == 0
+    assert query(
+        warehouse,
+        "select baseline, baseline_drift from okrs.okr_checkins where key_result_id = 'mrr-growth' order by as_of",
+    ) == [(frozen, None), (frozen, True)]
+
+
+def test_a_failed_write_leaves_the_tables_as_they_were(warehouse):
+    assert scorecard("score", "--as-of", "2026-11-15", warehouse=warehouse).returncode == 0
+    before = checkins(warehouse)
+    con = duckdb.connect(str(warehouse))
+    try:
+        bad = {name: None for name in history.CHECKINS} | {"as_of": date(2026, 11, 15), "current_value": "not a number"}
+        with pytest.raises(duckdb.Error):
+            history.write(con, date(2026, 11, 15), [], [bad], [])
+    finally:
+        con.close()
+    assert checkins(warehouse) == before
+
+
+def test_an_invalid_spec_writes_nothing(warehouse, tmp_path: Path):
+    project = tmp_path / "project"
+    project.mkdir()
+    for part in ["dbt_project.yml", "profiles.yml", "metrics", "okrs"]:
+        source = PROJECT_DIR / part
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, project / part)
+    broken = project / "okrs" / "growth.yml"
+    broken.write_text(broken.read_text().replace("metric: d1_retention", "metric: d1_retentoin"))
+    result = scorecard("--project-dir", str(project), "score", warehouse=warehouse)
+    assert result.returncode == 2
+    assert "okrs/growth.yml:" in result.stderr and "unknown metric 'd1_retentoin'" in result.stderr
+    assert query(warehouse, "select count(*) from information_schema.tables where table_schema = 'okrs'") == [(0,)]
+
+
+def test_scoring_before_the_kpis_exist_is_a_clear_error(tmp_path: Path):
+    result = scorecard("score", warehouse=tmp_path / "empty.duckdb")
+    assert result.returncode == 3
+    assert "no kpis.kpi_values yet" in result.stderr and "Traceback" not in result.stderr
