@@ -123,3 +123,20 @@ def test_scoring_before_the_kpis_exist_is_a_clear_error(tmp_path: Path):
     result = scorecard("score", warehouse=tmp_path / "empty.duckdb")
     assert result.returncode == 3
     assert "no kpis.kpi_values yet" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_moving_the_goalposts_is_flagged_against_the_recorded_history(warehouse, tmp_path: Path):
+    assert scorecard("score", "--as-of", "2026-11-15", warehouse=warehouse).returncode == 0
+    project = tmp_path / "project"
+    project.mkdir()
+    for part in ["dbt_project.yml", "profiles.yml", "metrics", "okrs"]:
+        source = PROJECT_DIR / part
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, project / part)
+    growth = project / "okrs" / "growth.yml"
+    growth.write_text(growth.read_text().replace("        target: 45%", "        target: 40%"))
+    result = scorecard("--project-dir", str(project), "lint", "--strict", str(project / "okrs"), warehouse=warehouse)
+    assert result.returncode == 1
+    assert result.stdout.strip().endswith(
+        "objectives.0.key_results.0.target: warning: target changed from 0.45 to 0.4 after the cycle started: "
+        "moving the goalposts"
+    )

@@ -169,3 +169,24 @@ def _upsert(con, table: str, row: dict) -> None:
         f"on conflict ({', '.join(KEY)}) do update set {updates}",
         [row[name] for name in names],
     )
+
+
+def recorded_key_results(con: duckdb.DuckDBPyConnection) -> dict[tuple, dict]:
+    """The latest scored target, baseline and metric of every metric key result, for the goalposts lint rule."""
+    if not con.execute(
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = 'okr_checkins'",
+        [SCHEMA],
+    ).fetchall()[0][0]:
+        return {}
+    rows = con.execute(
+        f"""
+        select team, cycle, objective_id, key_result_id, metric, target, baseline,
+            min(as_of) over (partition by team, cycle, objective_id, key_result_id) as first_scored
+        from {SCHEMA}.okr_checkins
+        where key_result_type = 'metric'
+        qualify row_number() over (partition by team, cycle, objective_id, key_result_id order by as_of desc) = 1
+        """
+    ).fetchall()
+    return {
+        tuple(row[:4]): {"metric": row[4], "target": row[5], "baseline": row[6], "first_scored": row[7]} for row in rows
+    }

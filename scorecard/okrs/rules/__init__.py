@@ -5,6 +5,7 @@ from __future__ import annotations
 from scorecard.okrs.rules import (
     direction_against_metric,
     kpi_dressed_as_okr,
+    moved_goalposts,
     no_baseline,
     objective_has_numbers,
     okr_sprawl,
@@ -23,8 +24,11 @@ DEFAULT_RULES = [
 ]
 
 
-def run_rules(specs, catalog, rules=DEFAULT_RULES):
+def run_rules(specs, catalog, recorded=None, rules=DEFAULT_RULES):
+    """All warnings; ``recorded`` (the scored history, when there is one) feeds the goalposts rule."""
     issues = []
     for rule in rules:
         issues += rule.check(specs, catalog)
+    if recorded:
+        issues += moved_goalposts.check(specs, catalog, recorded)
     return issues
