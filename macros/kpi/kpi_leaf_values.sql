@@ -41,6 +41,18 @@
             {%- do time_dimensions.update({leaf.time_dimension.name: leaf.time_dimension}) -%}
         {%- endfor -%}
         {%- set start = kpi_incremental_start(semantic_model_name, plan) if is_incremental() else none -%}
+        {#- rows an incremental run needs: from the start less the longest trailing window; all rows when
+            some leaf is an all-time running total -#}
+        {%- set reach = namespace(days=0, all_time=false) -%}
+        {%- for leaf in leaves if leaf.kind == 'cumulative' -%}
+            {%- set window = kpi_window_days(leaf.metric) -%}
+            {%- if window is none -%}
+                {%- set reach.all_time = true -%}
+            {%- else -%}
+                {%- set reach.days = [reach.days, window] | max -%}
+            {%- endif -%}
+        {%- endfor -%}
+        {%- set base_start = none if (start is none or reach.all_time) else "cast(" ~ dbt.dateadd('day', -reach.days, start) ~ " as date)" -%}
 
 with
 
@@ -59,6 +71,12 @@ base as (
         {{ leaf.measure.expr or leaf.measure.name }} as measure__{{ leaf.name }}{{ "," if not loop.last }}
         {%- endfor %}
     from {{ semantic_model.node_relation.relation_name }}
+    {%- if base_start is not none %}
+    where
+        {%- for time_dimension in time_dimensions.values() %}
+        {{ "or " if not loop.first }}cast({{ time_dimension.expr or time_dimension.name }} as date) >= {{ base_start }}
+        {%- endfor %}
+    {%- endif %}
 ),
 {%- for join in joins.values() %}
 
