@@ -259,8 +259,9 @@ def _evaluate_key_result(loaded, objective, key_result, catalog, series, as_of, 
         baseline = baseline_amount.value
         source = "spec"
     drift = None
-    if source == "auto" and frozen != "missing" and frozen is not None and recomputed is not None:
-        drift = abs(recomputed - frozen) > BASELINE_DRIFT_TOLERANCE * max(abs(frozen), 1e-12)
+    if source == "auto" and baseline is not None and recomputed is not None:
+        # the same answer whether this run froze the baseline or an earlier one did
+        drift = abs(recomputed - baseline) > BASELINE_DRIFT_TOLERANCE * max(abs(baseline), 1e-12)
     target = key_result.target_amount().resolve(baseline)
     direction = key_result.direction or (
         None if baseline is None or target is None else ("increase" if target > baseline else "decrease")
