@@ -1,4 +1,6 @@
-"""`scorecard run`: the main job. Generates sample data when the warehouse is empty, then builds the dbt project."""
+"""`scorecard run`: the main job. Checks the OKR specs first (an invalid spec stops the run before the
+warehouse is touched), generates sample data when the warehouse is empty, builds the dbt project
+(marts and KPIs), then scores the OKRs for the as-of date."""
 
 from __future__ import annotations
 
@@ -10,7 +12,10 @@ from pathlib import Path
 
 from scorecard.config import warehouse_path
 from scorecard.dbt import run_dbt
-from scorecard.errors import EXIT_OK
+from scorecard.errors import EXIT_INVALID
+from scorecard.okrs.catalog import load_catalog
+from scorecard.okrs.load import load_specs
+from scorecard.okrs.score import score
 from scorecard.sample import RAW_SCHEMA, SampleSpec, generate
 from scorecard.warehouse import connect
 
@@ -18,6 +23,12 @@ log = logging.getLogger(__name__)
 
 
 def run_pipeline(project_dir: Path, *, as_of: date, select: Sequence[str] = (), sample: bool = True) -> int:
+    with _step("check OKR specs"):
+        specs = load_specs([project_dir / "okrs"], load_catalog(project_dir), display_root=project_dir)
+        if specs.errors:
+            for issue in specs.errors:
+                log.error("%s", issue)
+            return EXIT_INVALID
     warehouse = warehouse_path(project_dir)
     if not _has_raw_data(warehouse):
         if not sample:
@@ -33,7 +44,9 @@ def run_pipeline(project_dir: Path, *, as_of: date, select: Sequence[str] = (), 
         if select:
             args += ["--select", *select]
         run_dbt(project_dir, warehouse, args, as_of=as_of)
-    return EXIT_OK
+    with _step("score OKRs"):
+        code = score(project_dir, [as_of], echo=lambda message, err=False: log.info("%s", message))
+    return code
 
 
 def _has_raw_data(warehouse: Path) -> bool:

@@ -114,3 +114,20 @@ def test_every_command_has_help_and_is_in_the_readme(command):
     assert result.returncode == 0 and "Usage:" in result.stdout
     assert cli.commands[command].help, command
     assert f"scorecard {command}" in (PROJECT_DIR / "README.md").read_text()
+
+
+def test_run_stops_on_an_invalid_okr_spec_before_touching_the_warehouse(tmp_path):
+    import shutil
+
+    project = tmp_path / "project"
+    project.mkdir()
+    for part in ["dbt_project.yml", "profiles.yml", "metrics", "okrs"]:
+        source = PROJECT_DIR / part
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, project / part)
+    growth = project / "okrs" / "growth.yml"
+    growth.write_text(growth.read_text().replace("target: 45%", "target: 145%"))
+    warehouse = tmp_path / "untouched" / "w.duckdb"
+    result = scorecard("--project-dir", str(project), "run", warehouse=warehouse, cwd=project)
+    assert result.returncode == 2
+    assert "okrs/growth.yml:" in result.stderr and "145% is outside 0..100% for 'd1_retention'" in result.stderr
+    assert not warehouse.exists() and not warehouse.parent.exists()
