@@ -1,0 +1,48 @@
+{# Generic test: each of the last `days` complete days before the as-of date has at least
+   `min_ratio` times the average daily row count of the `baseline_days` before them, so a
+   source that stopped loading or lost a day shows up. The as-of day itself is left out: its
+   late rows have not arrived yet. Fails with one row per short day. #}
+{% test recent_volume(model, column_name, days=7, baseline_days=28, min_ratio=0.5) %}
+
+with
+
+daily as (
+    select
+        cast({{ column_name }} as date) as day,
+        count(*) as row_count
+    from {{ model }}
+    where
+        cast({{ column_name }} as date) < {{ as_of_date() }}
+        and cast({{ column_name }} as date) >= cast({{ dbt.dateadd('day', -(days + baseline_days), as_of_date()) }} as date)
+    group by cast({{ column_name }} as date)
+),
+
+calendar as (
+    select date_day as day
+    from {{ ref('metricflow_time_spine') }}
+    where
+        date_day < {{ as_of_date() }}
+        and date_day >= cast({{ dbt.dateadd('day', -days, as_of_date()) }} as date)
+),
+
+baseline as (
+    select sum(row_count) / {{ baseline_days }}.0 as average_rows
+    from daily
+    where day < cast({{ dbt.dateadd('day', -days, as_of_date()) }} as date)
+),
+
+final as (
+    select
+        calendar.day,
+        coalesce(daily.row_count, 0) as row_count,
+        baseline.average_rows,
+        {{ min_ratio }} as min_ratio
+    from calendar
+    cross join baseline
+    left join daily on calendar.day = daily.day
+    where coalesce(daily.row_count, 0) < {{ min_ratio }} * baseline.average_rows
+)
+
+select * from final
+
+{% endtest %}
