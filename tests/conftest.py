@@ -51,6 +51,17 @@ def dbt(args: list[str], warehouse: Path, scratch: Path, as_of: date | str | Non
     return subprocess.run(full, cwd=project, env=env, capture_output=True, text=True, timeout=900)
 
 
+def copy_project(destination: Path, parts=("dbt_project.yml", "profiles.yml", "metrics", "okrs")) -> Path:
+    """A copy of (parts of) the project, for tests that change a spec or a metric."""
+    import shutil
+
+    destination.mkdir(parents=True, exist_ok=True)
+    for part in parts:
+        source = PROJECT_DIR / part
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, destination / part)
+    return destination
+
+
 def load_raw_fixture(warehouse: Path, fixture: Path) -> dict:
     """Create the raw schema with the generator's exact table shapes, then fill it with the fixture's rows."""
     from scorecard.sample import RAW_TABLES, SampleSpec, generate

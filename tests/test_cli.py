@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from scorecard.cli import cli
-from tests.conftest import PROJECT_DIR, scorecard
+from tests.conftest import PROJECT_DIR, copy_project, scorecard
 
 
 def assert_one_line_error(result, code: int, *fragments: str) -> None:
@@ -117,13 +117,7 @@ def test_every_command_has_help_and_is_in_the_readme(command):
 
 
 def test_run_stops_on_an_invalid_okr_spec_before_touching_the_warehouse(tmp_path):
-    import shutil
-
-    project = tmp_path / "project"
-    project.mkdir()
-    for part in ["dbt_project.yml", "profiles.yml", "metrics", "okrs"]:
-        source = PROJECT_DIR / part
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, project / part)
+    project = copy_project(tmp_path / "project")
     growth = project / "okrs" / "growth.yml"
     growth.write_text(growth.read_text().replace("target: 45%", "target: 145%"))
     warehouse = tmp_path / "untouched" / "w.duckdb"

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
-from tests.conftest import PROJECT_DIR, dbt
+from tests.conftest import copy_project, dbt
 
 pytestmark = pytest.mark.dbt
 
@@ -102,11 +100,9 @@ DAU_KPI = """          owner: product-analytics
     ],
 )
 def test_invalid_metric_definition_is_named(tmp_path, file, old, new, stage, fragments):
-    project = tmp_path / "project"
-    project.mkdir()
-    for part in ["dbt_project.yml", "profiles.yml", "models", "metrics", "macros", "checks"]:
-        source = PROJECT_DIR / part
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, project / part)
+    project = copy_project(
+        tmp_path / "project", ["dbt_project.yml", "profiles.yml", "models", "metrics", "macros", "checks"]
+    )
     path = project / file
     text = path.read_text()
     assert old in text, "the mutation no longer applies; update the test"

@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from scorecard.okrs import history
-from tests.conftest import PROJECT_DIR, query, scorecard
+from tests.conftest import copy_project, query, scorecard
 
 pytestmark = pytest.mark.dbt
 
@@ -108,11 +108,7 @@ def test_a_failed_write_leaves_the_tables_as_they_were(warehouse):
 
 
 def test_an_invalid_spec_writes_nothing(warehouse, tmp_path: Path):
-    project = tmp_path / "project"
-    project.mkdir()
-    for part in ["dbt_project.yml", "profiles.yml", "metrics", "okrs"]:
-        source = PROJECT_DIR / part
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, project / part)
+    project = copy_project(tmp_path / "project")
     broken = project / "okrs" / "growth.yml"
     broken.write_text(broken.read_text().replace("metric: d1_retention", "metric: d1_retentoin"))
     result = scorecard("--project-dir", str(project), "score", warehouse=warehouse)
@@ -129,11 +125,7 @@ def test_scoring_before_the_kpis_exist_is_a_clear_error(tmp_path: Path):
 
 def test_moving_the_goalposts_is_flagged_against_the_recorded_history(warehouse, tmp_path: Path):
     assert scorecard("score", "--as-of", "2026-11-15", warehouse=warehouse).returncode == 0
-    project = tmp_path / "project"
-    project.mkdir()
-    for part in ["dbt_project.yml", "profiles.yml", "metrics", "okrs"]:
-        source = PROJECT_DIR / part
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, project / part)
+    project = copy_project(tmp_path / "project")
     growth = project / "okrs" / "growth.yml"
     growth.write_text(growth.read_text().replace("        target: 45%", "        target: 40%"))
     result = scorecard("--project-dir", str(project), "lint", "--strict", str(project / "okrs"), warehouse=warehouse)
