@@ -185,8 +185,7 @@ def lint_command(obj: dict, paths: tuple[Path, ...], strict: bool, output_format
 @click.pass_obj
 def score_command(obj: dict, as_of, backfill) -> int:
     """Score the OKRs from kpi_values and record the check-ins (one transaction per as-of date)."""
-    from scorecard.okrs.evaluate import weekly_dates
-    from scorecard.okrs.score import score
+    from scorecard.okrs.score import score, weekly_dates
 
     if backfill:
         first, last = (d.date() for d in backfill)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 import duckdb
 
@@ -360,12 +360,3 @@ def _north_star(specs, catalog, series, as_of, objectives) -> None:
                     north_star_prior_value=periods[-2].value if len(periods) > 1 else None,
                     north_star_period_end=periods[-1].end if periods else None,
                 )
-
-
-def weekly_dates(first: date, last: date) -> list[date]:
-    days = []
-    current = first
-    while current <= last:
-        days.append(current)
-        current += timedelta(days=7)
-    return days

@@ -104,10 +104,7 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
 
 def frozen_baselines(con: duckdb.DuckDBPyConnection) -> dict[tuple, float | None]:
     """Auto baselines recorded by earlier runs, by (team, cycle, objective id, key result id)."""
-    if not con.execute(
-        "select count(*) from information_schema.tables where table_schema = ? and table_name = 'okr_key_results'",
-        [SCHEMA],
-    ).fetchall()[0][0]:
+    if not _has_table(con, "okr_key_results"):
         return {}
     rows = con.execute(
         f"select team, cycle, objective_id, key_result_id, baseline_value from {SCHEMA}.okr_key_results "
@@ -173,10 +170,7 @@ def _upsert(con, table: str, row: dict) -> None:
 
 def recorded_key_results(con: duckdb.DuckDBPyConnection) -> dict[tuple, dict]:
     """The latest scored target, baseline and metric of every metric key result, for the goalposts lint rule."""
-    if not con.execute(
-        "select count(*) from information_schema.tables where table_schema = ? and table_name = 'okr_checkins'",
-        [SCHEMA],
-    ).fetchall()[0][0]:
+    if not _has_table(con, "okr_checkins"):
         return {}
     rows = con.execute(
         f"""
@@ -190,3 +184,12 @@ def recorded_key_results(con: duckdb.DuckDBPyConnection) -> dict[tuple, dict]:
     return {
         tuple(row[:4]): {"metric": row[4], "target": row[5], "baseline": row[6], "first_scored": row[7]} for row in rows
     }
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    return (
+        con.execute(
+            "select count(*) from information_schema.tables where table_schema = ? and table_name = ?", [SCHEMA, table]
+        ).fetchall()[0][0]
+        > 0
+    )

@@ -5,7 +5,7 @@ and write the history tables. An invalid spec stops the run before the warehouse
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from scorecard.config import warehouse_path
@@ -46,3 +46,12 @@ def score(project_dir: Path, as_of_dates: list[date], echo) -> int:
     finally:
         con.close()
     return EXIT_OK
+
+
+def weekly_dates(first: date, last: date) -> list[date]:
+    days = []
+    current = first
+    while current <= last:
+        days.append(current)
+        current += timedelta(days=7)
+    return days
