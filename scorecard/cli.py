@@ -157,6 +157,27 @@ def run(obj: dict, as_of, select: tuple[str, ...], no_sample: bool) -> int:
     return run_pipeline(obj["project_dir"], as_of=as_of.date(), select=select, sample=not no_sample)
 
 
+@cli.command(name="check")
+@click.option(
+    "--as-of",
+    type=ISO_DATE,
+    default=None,
+    help="The date the data is judged at [default: today]. Freshness is measured at the midnight after it "
+    "(or now, for today).",
+)
+@click.pass_obj
+def check_command(obj: dict, as_of) -> int:
+    """Run the data-quality checks (source freshness, dbt tests, GX suites, KPI anomalies), write
+    dq_results and give every KPI and key result a data status. Exit 0 pass or warn, 1 a check failed
+    or data is stale, 2 the checks could not run."""
+    from scorecard.quality.check import run_checks, summary
+
+    outcome = run_checks(obj["project_dir"], as_of.date() if as_of else date.today())
+    for line in summary(outcome):
+        click.echo(line)
+    return outcome.exit_code
+
+
 @cli.command(name="lint")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--strict", is_flag=True, help="Exit 1 when there are warnings (errors always exit 2).")

@@ -24,3 +24,11 @@ class StepFailed(ScorecardError):
     """A step could not run or finish (dbt failed, the warehouse is locked, ...)."""
 
     exit_code = EXIT_STEP_FAILED
+
+
+def first_validation_error(exc, prefix: tuple = ()) -> str:
+    """pydantic's first error as `field.path: message`, with a count of the rest."""
+    first = exc.errors()[0]
+    location = ".".join(str(part) for part in (*prefix, *first["loc"])) or "(top level)"
+    more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+    return f"{location}: {first['msg']}{more}"

@@ -1,6 +1,10 @@
 """`scorecard run`: the main job. Checks the OKR specs first (an invalid spec stops the run before the
 warehouse is touched), generates sample data when the warehouse is empty, builds the dbt project
-(marts and KPIs), then scores the OKRs for the as-of date."""
+(marts and KPIs), runs the data-quality checks, then scores the OKRs for the as-of date.
+
+A failing dbt test does not stop the run: dbt skips the models below it (their previous tables stay),
+the checks record the failure and mark every KPI and key result downstream, and the run exits 1.
+A model that fails to build stops the run (exit 3)."""
 
 from __future__ import annotations
 
@@ -12,10 +16,12 @@ from pathlib import Path
 
 from scorecard.config import warehouse_path
 from scorecard.dbt import run_dbt
-from scorecard.errors import EXIT_INVALID
+from scorecard.errors import EXIT_INVALID, EXIT_OK, StepFailed
 from scorecard.okrs.catalog import load_catalog
 from scorecard.okrs.load import load_specs
 from scorecard.okrs.score import score
+from scorecard.quality.check import run_checks, summary
+from scorecard.quality.gx_suites import preload
 from scorecard.sample import RAW_SCHEMA, SampleSpec, generate
 from scorecard.warehouse import connect
 
@@ -39,14 +45,32 @@ def run_pipeline(project_dir: Path, *, as_of: date, select: Sequence[str] = (), 
                 log.info(
                     "generated %s events for %s users", f"{result.row_counts['events']:,}", result.row_counts["users"]
                 )
+    preload()  # GX takes seconds to import: let that pass while dbt builds
     with _step("dbt build"):
         args = ["build"]
         if select:
             args += ["--select", *select]
-        run_dbt(project_dir, warehouse, args, as_of=as_of)
+        result = run_dbt(project_dir, warehouse, args, as_of=as_of, allow_failures=True)
+        _stop_on_model_errors(result, project_dir)
+    with _step("data-quality checks"):
+        outcome = run_checks(project_dir, as_of, run_dbt_tests=False)
+        for line in summary(outcome):
+            log.info("%s", line)
     with _step("score OKRs"):
         code = score(project_dir, [as_of], echo=lambda message, err=False: log.info("%s", message))
-    return code
+    return code if code != EXIT_OK else outcome.exit_code
+
+
+def _stop_on_model_errors(result, project_dir: Path) -> None:
+    """Test failures are the checks' business; a model or seed that failed to build is a failed step."""
+    broken = [
+        r.node.name
+        for r in getattr(result.result, "results", None) or []
+        if str(r.status).lower() == "error" and r.node.resource_type not in {"test", "unit_test"}
+    ]
+    if broken:
+        shown = ", ".join(broken[:5]) + (" and more" if len(broken) > 5 else "")
+        raise StepFailed(f"dbt build failed: {shown} (details above and in {project_dir / 'logs' / 'dbt.log'})")
 
 
 def _has_raw_data(warehouse: Path) -> bool:

@@ -83,6 +83,16 @@ def load_raw_fixture(warehouse: Path, fixture: Path) -> dict:
     return spec
 
 
+def inject(warehouse: Path, *statements: str) -> None:
+    """Run statements against a warehouse copy: how the data-quality tests plant their faults."""
+    con = duckdb.connect(str(warehouse))
+    try:
+        for statement in statements:
+            con.execute(statement)
+    finally:
+        con.close()
+
+
 def query(warehouse: Path, sql: str, params: list | None = None) -> list[tuple]:
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
@@ -101,12 +111,13 @@ SAMPLE_AS_OF = "2026-11-15"
 
 @pytest.fixture(scope="session")
 def built_sample(tmp_path_factory) -> dict:
-    """The sample data (3,000 users) built by a real `dbt build` of the whole project, once per session."""
+    """The default sample (what `make run` builds) made by a real `dbt build` of the whole project, once per
+    session. The default size, because the data-quality checks must all pass on exactly that data."""
     from scorecard.sample import SampleSpec, generate
 
     scratch = tmp_path_factory.mktemp("built_sample")
     path = scratch / "sample.duckdb"
-    generate(path, SampleSpec(users=3000, as_of=date.fromisoformat(SAMPLE_AS_OF)))
+    generate(path, SampleSpec(as_of=date.fromisoformat(SAMPLE_AS_OF)))
     result = dbt(["build"], path, scratch, as_of=SAMPLE_AS_OF)
     assert result.returncode == 0, result.stdout[-5000:]
     return {"path": path, "scratch": scratch, "target": scratch / "target", "stdout": result.stdout}

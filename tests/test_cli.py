@@ -125,3 +125,19 @@ def test_run_stops_on_an_invalid_okr_spec_before_touching_the_warehouse(tmp_path
     assert result.returncode == 2
     assert "okrs/growth.yml:" in result.stderr and "145% is outside 0..100% for 'd1_retention'" in result.stderr
     assert not warehouse.exists() and not warehouse.parent.exists()
+
+
+@pytest.mark.parametrize(
+    ("path", "content", "fragments"),
+    [
+        ("checks/thresholds.yml", "anomaly:\n  z_threshold: high\n", ["checks/thresholds.yml", "anomaly.z_threshold"]),
+        ("checks/expectations/raw.events.json", '{"name": "raw.events",', ["checks/expectations/raw.events.json"]),
+    ],
+)
+def test_check_with_a_broken_settings_file_is_one_line_and_exit_2(tmp_path, path, content, fragments):
+    project = copy_project(tmp_path / "project", ("dbt_project.yml", "profiles.yml", "metrics", "okrs", "checks"))
+    (project / path).write_text(content)
+    warehouse = tmp_path / "untouched" / "w.duckdb"
+    result = scorecard("--project-dir", str(project), "check", "--as-of", "2026-11-15", warehouse=warehouse)
+    assert_one_line_error(result, 2, *fragments)
+    assert not warehouse.exists()

@@ -5,10 +5,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import duckdb
 import pytest
 
-from tests.conftest import SAMPLE_AS_OF, dbt
+from tests.conftest import SAMPLE_AS_OF, dbt, inject
 
 pytestmark = pytest.mark.dbt
 
@@ -22,14 +21,6 @@ def sample_copy(built_sample, tmp_path: Path) -> Path:
 
 def run_check(path: Path, scratch: Path, selector: str):
     return dbt(["test", "--select", selector], path, scratch, as_of=SAMPLE_AS_OF)
-
-
-def inject(path: Path, sql: str) -> None:
-    con = duckdb.connect(str(path))
-    try:
-        con.execute(sql)
-    finally:
-        con.close()
 
 
 def test_checks_pass_on_the_sample(sample_copy, tmp_path):

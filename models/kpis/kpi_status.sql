@@ -1,6 +1,8 @@
 -- One row per KPI: its value for the latest complete period at its cadence grain, against
 -- its target (direction-aware, with the tolerance or warn band), the prior period, and the
 -- trend over the last eight periods. A KPI without a target is listed as 'no_target'.
+-- data_status comes from `scorecard check` for the as-of date; `scorecard check` rebuilds this model
+-- after writing it, and until a check has run for the date the status is 'unknown'.
 {{ config(materialized='table') }}
 
 with
@@ -11,6 +13,10 @@ definitions as (
 
 kpi_values as (
     select * from {{ ref('kpi_values') }}
+),
+
+data_statuses as (
+    {{ kpi_data_statuses() }}
 ),
 
 values_at_cadence as (
@@ -60,6 +66,8 @@ compared as (
         trends.trend_periods,
         trends.trend_slope,
         trends.trend_mean,
+        data_statuses.data_status,
+        data_statuses.data_status_reason,
         definitions.direction = 'higher_is_better' as is_higher_better,
         case
             when definitions.warn_at is not null then definitions.warn_at
@@ -71,6 +79,7 @@ compared as (
     left join latest on definitions.metric_name = latest.metric_name
     left join previous on definitions.metric_name = previous.metric_name
     left join trends on definitions.metric_name = trends.metric_name
+    left join data_statuses on definitions.metric_name = data_statuses.metric_name
 ),
 
 final as (
@@ -114,7 +123,9 @@ final as (
             when abs(trend_slope) < 0.01 * abs(trend_mean) then 'flat'
             when (trend_slope > 0) = is_higher_better then 'improving'
             else 'worsening'
-        end as trend
+        end as trend,
+        coalesce(data_status, 'unknown') as data_status,
+        coalesce(data_status_reason, 'data-quality checks have not run for {{ var("as_of") }}') as data_status_reason
     from compared
 )
 

@@ -12,9 +12,11 @@ import duckdb
 
 from scorecard.okrs import scoring
 from scorecard.okrs.catalog import CatalogMetric
+from scorecard.okrs.data_gate import GoodScore, apply_gate, not_checked
 from scorecard.okrs.load import LoadedSpec
 from scorecard.okrs.model import GuardrailKeyResult, MetricKeyResult, MilestoneKeyResult
 from scorecard.okrs.projection import project
+from scorecard.quality.status import DataStatus
 
 BASELINE_DRIFT_TOLERANCE = 0.01  # a recomputed auto baseline more than 1% off the frozen one is flagged
 
@@ -99,8 +101,13 @@ def evaluate(
     as_of: date,
     frozen_baselines: dict[tuple, float | None],
     cutoffs: scoring.Cutoffs = scoring.DEFAULT_CUTOFFS,
+    data_statuses: dict[str, DataStatus] | None = None,
+    last_good: dict[tuple, GoodScore] | None = None,
 ) -> tuple[list[dict], list[dict], list[dict]]:
-    """(key result specs, check-ins, objectives) as rows for the okr_* tables."""
+    """(key result specs, check-ins, objectives) as rows for the okr_* tables.
+
+    ``data_statuses`` are the KPIs' data statuses from `scorecard check` for the date (None: no check
+    has run); a key result on stale or failed data shows ``last_good``'s score instead of a fresh one."""
     key_results, checkins, objectives = [], [], []
     for loaded in specs:
         spec = loaded.spec
@@ -121,6 +128,7 @@ def evaluate(
                     frozen_baselines.get(ident, "missing"),
                     cutoffs,
                 )
+                _gate(checkin, data_statuses, (last_good or {}).get(ident), as_of)
                 key_results.append(row)
                 checkins.append(checkin)
                 scored.append((checkin["score"], key_result.weight, checkin["status"]))
@@ -144,6 +152,17 @@ def evaluate(
     return key_results, checkins, objectives
 
 
+def _gate(checkin: dict, data_statuses: dict[str, DataStatus] | None, last_good: GoodScore | None, as_of) -> None:
+    if checkin["key_result_type"] == "milestone":
+        # a milestone's status is the owner's word in the spec; no data stands behind it
+        apply_gate(checkin, DataStatus("ok", "milestone: status reported in the spec"), None)
+    elif data_statuses is None:
+        apply_gate(checkin, not_checked(as_of), None)
+    else:
+        status = data_statuses.get(checkin["metric"]) or DataStatus("unknown", "no data-quality result for the KPI")
+        apply_gate(checkin, status, last_good)
+
+
 def _evaluate_key_result(loaded, objective, key_result, catalog, series, as_of, frozen, cutoffs):
     spec = loaded.spec
     start, end = spec.cycle_bounds()
@@ -161,9 +180,6 @@ def _evaluate_key_result(loaded, objective, key_result, catalog, series, as_of, 
         "expected_progress": expected,
         "owner_confidence": latest_confidence.confidence if latest_confidence else None,
         "owner_note": latest_confidence.note if latest_confidence else None,
-        # data-quality gates arrive with the checks; until they run nothing vouches for the data
-        "data_status": "unknown",
-        "data_status_reason": "data-quality checks have not run",
     }
     spec_row = {
         "team": spec.team,

@@ -11,6 +11,8 @@ from datetime import date
 
 import duckdb
 
+from scorecard.okrs.data_gate import BLOCKING, GoodScore
+
 SCHEMA = "okrs"
 
 KEY_RESULTS = {
@@ -68,6 +70,7 @@ CHECKINS = {
     "owner_note": "varchar",
     "data_status": "varchar",
     "data_status_reason": "varchar",
+    "score_as_of": "date",
 }
 OBJECTIVES = {
     "as_of": "date",
@@ -100,6 +103,9 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
     ]:
         body = ", ".join(f"{column} {kind}" for column, kind in columns.items())
         con.execute(f"create table if not exists {SCHEMA}.{name} ({body}, primary key ({', '.join(key)}))")
+        for column, kind in columns.items():
+            # history written by an older version gains the newer columns (null for its rows)
+            con.execute(f"alter table {SCHEMA}.{name} add column if not exists {column} {kind}")
 
 
 def frozen_baselines(con: duckdb.DuckDBPyConnection) -> dict[tuple, float | None]:
@@ -166,6 +172,23 @@ def _upsert(con, table: str, row: dict) -> None:
         f"on conflict ({', '.join(KEY)}) do update set {updates}",
         [row[name] for name in names],
     )
+
+
+def last_good_scores(con: duckdb.DuckDBPyConnection, as_of: date) -> dict[tuple, GoodScore]:
+    """Each key result's latest check-in before ``as_of`` whose data was neither stale nor failed."""
+    if not _has_table(con, "okr_checkins"):
+        return {}
+    blocking = ", ".join(f"'{status}'" for status in BLOCKING)
+    rows = con.execute(
+        f"""
+        select team, cycle, objective_id, key_result_id, as_of, score, progress
+        from {SCHEMA}.okr_checkins
+        where as_of < ? and coalesce(data_status, 'unknown') not in ({blocking})
+        qualify row_number() over (partition by team, cycle, objective_id, key_result_id order by as_of desc) = 1
+        """,
+        [as_of],
+    ).fetchall()
+    return {tuple(row[:4]): GoodScore(row[4], row[5], row[6]) for row in rows}
 
 
 def recorded_key_results(con: duckdb.DuckDBPyConnection) -> dict[tuple, dict]:

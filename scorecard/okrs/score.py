@@ -12,8 +12,9 @@ from scorecard.config import warehouse_path
 from scorecard.errors import EXIT_INVALID, EXIT_OK, StepFailed
 from scorecard.okrs.catalog import load_catalog
 from scorecard.okrs.evaluate import evaluate, load_series, wanted_series
-from scorecard.okrs.history import frozen_baselines, write
+from scorecard.okrs.history import frozen_baselines, last_good_scores, write
 from scorecard.okrs.load import load_specs
+from scorecard.quality.store import read_kpi_statuses
 from scorecard.warehouse import connect
 
 
@@ -38,7 +39,15 @@ def score(project_dir: Path, as_of_dates: list[date], echo) -> int:
         wanted = wanted_series(result.specs, catalog)
         for as_of in as_of_dates:
             series = load_series(con, wanted, as_of)
-            key_results, checkins, objectives = evaluate(result.specs, catalog, series, as_of, frozen_baselines(con))
+            key_results, checkins, objectives = evaluate(
+                result.specs,
+                catalog,
+                series,
+                as_of,
+                frozen_baselines(con),
+                data_statuses=read_kpi_statuses(con, as_of),
+                last_good=last_good_scores(con, as_of),
+            )
             write(con, as_of, key_results, checkins, objectives)
             statuses = Counter(row["status"] for row in checkins)
             summary = ", ".join(f"{count} {status}" for status, count in sorted(statuses.items()))

@@ -13,8 +13,9 @@ from datetime import date
 ON_TRACK_GAP = 0.10  # progress up to 10 points behind the straight line is on track
 AT_RISK_GAP = 0.25  # up to 25 points behind is at risk; further behind is off track
 
-# worst first: an objective takes the worst status among its key results
-STATUS_ORDER = ("missed", "off_track", "at_risk", "no_data", "on_track", "achieved")
+# worst first: an objective takes the worst status among its key results. 'unverified' is a key result
+# whose data is stale or failed (it shows its last good score, see data_gate.py).
+STATUS_ORDER = ("missed", "off_track", "at_risk", "unverified", "no_data", "on_track", "achieved")
 
 
 @dataclass(frozen=True)

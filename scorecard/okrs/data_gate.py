@@ -1,0 +1,38 @@
+"""The data gate on check-ins: a key result whose data is stale or failed keeps its last good score,
+marked, and never gets a fresh status. "An old number never passes as current."
+
+A good check-in is one whose data was not stale or failed. The held check-in's status is 'unverified'
+and score_as_of names the date the shown score was earned (null when there is no good one yet)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from scorecard.quality.status import DataStatus
+
+HELD_STATUS = "unverified"
+BLOCKING = ("stale", "failed")
+
+
+@dataclass(frozen=True)
+class GoodScore:
+    as_of: date
+    score: float | None
+    progress: float | None
+
+
+def not_checked(as_of: date) -> DataStatus:
+    return DataStatus("unknown", f"data-quality checks have not run for {as_of}")
+
+
+def apply_gate(checkin: dict, data_status: DataStatus, last_good: GoodScore | None) -> None:
+    checkin["data_status"] = data_status.status
+    checkin["data_status_reason"] = data_status.reason
+    if data_status.status not in BLOCKING:
+        checkin["score_as_of"] = checkin["as_of"]
+        return
+    checkin["status"] = HELD_STATUS
+    checkin["score"] = last_good.score if last_good else None
+    checkin["progress"] = last_good.progress if last_good else None
+    checkin["score_as_of"] = last_good.as_of if last_good else None

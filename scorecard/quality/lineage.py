@@ -1,0 +1,64 @@
+"""Which KPIs and key results a check vouches for, through dbt's lineage.
+
+The manifest's child_map runs from sources through staging and marts to semantic models and on to
+metrics (ratio and derived metrics are children of their inputs), so the metrics downstream of a
+checked source or model are the ones its result concerns. The KPI models themselves sit beside that
+graph: a `kpi_measures__<semantic model>` model serves that semantic model's metrics, and the shared
+KPI tables (kpi_values, ...) serve every KPI unless the check named the metrics it found broken."""
+
+from __future__ import annotations
+
+import json
+from collections import deque
+from pathlib import Path
+
+from scorecard.errors import StepFailed
+from scorecard.quality.results import CheckResult
+
+_MEASURES_PREFIX = "kpi_measures__"
+_SHARED_KPI_MODELS = ("kpi_values", "kpi_definitions", "kpi_status")
+
+
+def read_manifest(target_dir: Path) -> dict:
+    path = target_dir / "manifest.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise StepFailed(f"{path}: cannot read dbt's manifest (run `dbt parse` or `scorecard run`): {exc}") from exc
+
+
+class Lineage:
+    def __init__(self, manifest: dict, kpis: set[str]) -> None:
+        self.children: dict[str, list[str]] = manifest.get("child_map", {})
+        self.package = manifest.get("metadata", {}).get("project_name") or "scorecard"
+        self.kpis = kpis
+
+    def affected_kpis(self, result: CheckResult) -> set[str]:
+        if result.metrics:
+            starts = [f"metric.{self.package}.{name}" for name in result.metrics]
+        else:
+            starts = self._starts_for(result.target)
+            if starts is None:
+                return set(self.kpis)
+        return self._metrics_below(starts) & self.kpis
+
+    def _starts_for(self, target: str) -> list[str] | None:
+        """Graph nodes to walk down from; None when the target feeds every KPI."""
+        name = target.split(".")[-1]
+        if target.startswith("model.") and name.startswith(_MEASURES_PREFIX):
+            return [f"semantic_model.{self.package}.{name.removeprefix(_MEASURES_PREFIX)}"]
+        if target.startswith("model.") and name in _SHARED_KPI_MODELS:
+            return None
+        return [target]
+
+    def _metrics_below(self, starts: list[str]) -> set[str]:
+        seen, queue, metrics = set(starts), deque(starts), set()
+        while queue:
+            node = queue.popleft()
+            if node.startswith("metric."):
+                metrics.add(node.split(".", 2)[2])
+            for child in self.children.get(node, []):
+                if child not in seen and not child.startswith(("test.", "unit_test.")):
+                    seen.add(child)
+                    queue.append(child)
+        return metrics

@@ -1,0 +1,45 @@
+"""`checks/thresholds.yml`: the settings of the checks that live outside dbt (anomaly detection and the
+Great Expectations runner). A missing file means the defaults; a broken one is one line naming it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from scorecard.errors import InvalidInput, first_validation_error
+from scorecard.quality.anomaly import AnomalySettings
+from scorecard.quality.gx_suites import GxSettings
+
+THRESHOLDS_FILE = Path("checks") / "thresholds.yml"
+
+
+class Thresholds(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    anomaly: AnomalySettings = Field(default_factory=AnomalySettings)
+    great_expectations: GxSettings = Field(default_factory=GxSettings)
+
+
+def load_thresholds(project_dir: Path) -> Thresholds:
+    path = project_dir / THRESHOLDS_FILE
+    if not path.exists():
+        return Thresholds()
+    shown = THRESHOLDS_FILE.as_posix()
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"{shown}: cannot read: {exc}") from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark else ""
+        raise InvalidInput(f"{shown}{where}: not valid YAML: {getattr(exc, 'problem', None) or exc}") from exc
+    if data is None:
+        return Thresholds()
+    if not isinstance(data, dict):
+        raise InvalidInput(f"{shown}: expected a mapping with 'anomaly' and 'great_expectations' sections")
+    try:
+        return Thresholds.model_validate(data)
+    except ValidationError as exc:
+        raise InvalidInput(f"{shown}: {first_validation_error(exc)}") from exc

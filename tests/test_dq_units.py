@@ -1,0 +1,171 @@
+"""The parts of `scorecard check` that need no warehouse: the as-of moment, reading dbt's freshness
+results, lineage from a check to KPIs, the combined data status, the key-result gate and the
+thresholds file."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from scorecard.errors import InvalidInput
+from scorecard.okrs.data_gate import GoodScore, apply_gate
+from scorecard.quality.freshness import as_of_moment, read_sources_json
+from scorecard.quality.lineage import Lineage
+from scorecard.quality.results import CheckResult
+from scorecard.quality.settings import load_thresholds
+from scorecard.quality.status import DataStatus, combine
+
+
+def result(status: str, kind: str = "dbt_test", target: str = "model.scorecard.fct_orders", **extra) -> CheckResult:
+    return CheckResult(
+        extra.pop("check_id", f"{kind}.{status}"), kind, target, status, None, None, f"{kind} {status}", **extra
+    )
+
+
+def test_the_as_of_moment_is_the_midnight_after_the_date_or_now_if_earlier():
+    late = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
+    assert as_of_moment(date(2026, 11, 15), now=late) == datetime(2026, 11, 16)
+    # judged on the day itself, the day is not over: now is the moment
+    assert as_of_moment(date(2026, 11, 23), now=late) == datetime(2026, 11, 23, 9, 30)
+
+
+def test_dbt_freshness_results_become_check_results(tmp_path: Path):
+    criteria = {"warn_after": {"count": 12, "period": "hour"}, "error_after": {"count": 1, "period": "day"}}
+    payload = {
+        "results": [
+            {
+                "unique_id": "source.scorecard.support.support_tickets",
+                "status": "error",
+                "max_loaded_at": "2026-11-12T23:00:00+00:00",
+                "max_loaded_at_time_ago_in_s": 73 * 3600,
+                "criteria": criteria,
+            },
+            {
+                "unique_id": "source.scorecard.app.events",
+                "status": "pass",
+                "max_loaded_at": "0001-01-01T00:00:00+00:00",
+                "max_loaded_at_time_ago_in_s": 1e12,
+                "criteria": criteria,
+            },
+        ]
+    }
+    path = tmp_path / "sources.json"
+    path.write_text(json.dumps(payload))
+    stale, empty = read_sources_json(path, datetime(2026, 11, 16))
+    assert (stale.check_id, stale.status, stale.observed_value, stale.threshold) == (
+        "freshness.support.support_tickets",
+        "fail",
+        73.0,
+        24.0,
+    )
+    assert stale.message == (
+        "source support.support_tickets last loaded 2026-11-12 23:00, 73.0 h before 2026-11-16 00:00 "
+        "(warn after 12 h, error after 24 h)"
+    )
+    assert empty.observed_value is None and "has no rows" in empty.message
+
+
+MANIFEST = {
+    "metadata": {"project_name": "scorecard"},
+    "child_map": {
+        "source.scorecard.shop.orders": ["model.scorecard.stg_orders"],
+        "model.scorecard.stg_orders": ["model.scorecard.fct_orders", "test.scorecard.unique_stg_orders_order_id"],
+        "model.scorecard.fct_orders": ["semantic_model.scorecard.orders", "model.scorecard.kpi_measures__orders"],
+        "semantic_model.scorecard.orders": ["metric.scorecard.order_revenue", "metric.scorecard.orders"],
+        "metric.scorecard.orders": ["metric.scorecard.aov"],
+        "metric.scorecard.order_revenue": ["metric.scorecard.aov"],
+        "semantic_model.scorecard.tickets": ["metric.scorecard.support_tickets"],
+        "model.scorecard.kpi_measures__orders": ["model.scorecard.kpi_values"],
+    },
+}
+KPIS = {"orders", "aov", "support_tickets"}  # order_revenue is a plain metric here, not a KPI
+
+
+@pytest.mark.parametrize(
+    ("target", "metrics", "expected"),
+    [
+        ("source.scorecard.shop.orders", (), {"orders", "aov"}),
+        ("model.scorecard.kpi_measures__orders", (), {"orders", "aov"}),
+        ("model.scorecard.kpi_values", (), KPIS),
+        ("model.scorecard.kpi_values", ("order_revenue",), {"aov"}),
+        ("model.scorecard.kpi_values", ("support_tickets",), {"support_tickets"}),
+        ("model.scorecard.dim_nothing", (), set()),
+    ],
+)
+def test_lineage_maps_a_check_to_the_kpis_below_it(target, metrics, expected):
+    lineage = Lineage(MANIFEST, KPIS)
+    assert lineage.affected_kpis(result("fail", target=target, metrics=metrics)) == expected
+
+
+def test_the_worst_status_wins_and_the_reason_names_the_checks():
+    assert combine([]) == DataStatus("unknown", "no data-quality check covers it")
+    assert combine([result("pass"), result("skipped", kind="anomaly")]).status == "ok"
+    assert combine([result("pass"), result("warn", kind="anomaly")]) == DataStatus("warn", "anomaly warn")
+    stale = combine([result("warn"), result("fail", kind="freshness"), result("error")])
+    assert stale == DataStatus("stale", "freshness fail")
+    failed = combine([result("fail", kind="freshness"), result("fail", kind="gx", check_id="gx.b")])
+    assert failed == DataStatus("failed", "gx fail")
+    assert combine([result("error"), result("warn")]).status == "unknown"
+
+
+def checkin(**values) -> dict:
+    return {"as_of": date(2026, 11, 15), "status": "on_track", "score": 0.9, "progress": 0.9, **values}
+
+
+def test_a_key_result_on_failed_data_keeps_its_last_good_score_marked():
+    row = checkin()
+    apply_gate(row, DataStatus("failed", "dbt test x failed"), GoodScore(date(2026, 11, 8), 0.6, 0.6))
+    assert row["status"] == "unverified"
+    assert (row["score"], row["progress"], row["score_as_of"]) == (0.6, 0.6, date(2026, 11, 8))
+    assert (row["data_status"], row["data_status_reason"]) == ("failed", "dbt test x failed")
+
+
+def test_a_key_result_on_stale_data_without_history_has_no_score():
+    row = checkin()
+    apply_gate(row, DataStatus("stale", "source late"), None)
+    assert (row["status"], row["score"], row["score_as_of"]) == ("unverified", None, None)
+
+
+@pytest.mark.parametrize("status", ["ok", "warn", "unknown"])
+def test_a_key_result_on_usable_data_keeps_its_fresh_score(status):
+    row = checkin()
+    apply_gate(row, DataStatus(status, "why"), GoodScore(date(2026, 11, 8), 0.1, 0.1))
+    assert (row["status"], row["score"], row["score_as_of"], row["data_status"]) == (
+        "on_track",
+        0.9,
+        date(2026, 11, 15),
+        status,
+    )
+
+
+def write_thresholds(tmp_path: Path, text: str) -> Path:
+    (tmp_path / "checks").mkdir()
+    (tmp_path / "checks" / "thresholds.yml").write_text(text)
+    return tmp_path
+
+
+def test_no_thresholds_file_means_the_defaults(tmp_path: Path):
+    assert load_thresholds(tmp_path).anomaly.z_threshold == 3
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("anomaly: [1, 2\n", "checks/thresholds.yml:2: not valid YAML"),
+        ("- 1\n", "checks/thresholds.yml: expected a mapping"),
+        ("anomaly:\n  z_treshold: 4\n", "checks/thresholds.yml: anomaly.z_treshold: Extra inputs are not permitted"),
+        (
+            "anomaly:\n  z_threshold: high\n",
+            "checks/thresholds.yml: anomaly.z_threshold: Input should be a valid number",
+        ),
+        ("gx: {}\n", "checks/thresholds.yml: gx: Extra inputs are not permitted"),
+    ],
+)
+def test_a_broken_thresholds_file_is_one_line_naming_it(tmp_path: Path, text: str, message: str):
+    with pytest.raises(InvalidInput) as caught:
+        load_thresholds(write_thresholds(tmp_path, text))
+    assert str(caught.value).startswith(message), str(caught.value)
+    assert "\n" not in str(caught.value)
