@@ -2,8 +2,7 @@
 """Time the Great Expectations suites (`run_suites`) on a built warehouse.
 
 Prints the time GX takes to import, then each suite run on its own (its table's rows, its
-expectations, seconds, outcome) and every suite run together, as `scorecard check` runs them (DuckDB
-reads the next frames while GX judges, so the total is less than the sum of the suites). The
+expectations, seconds, outcome) and every suite run together, as `scorecard check` runs them. The
 warehouse is opened read-only. Not a test.
 
     python scripts/bench_gx.py /tmp/gx10m/w.duckdb [--as-of-moment 2026-11-16T00:00] [--repeat 3]

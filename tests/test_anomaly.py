@@ -299,10 +299,10 @@ def flagged(path: Path, as_of: date) -> dict[str, str]:
 
 @pytest.mark.dbt
 @pytest.mark.parametrize(("metric", "grain"), [("support_tickets", "week"), ("dau", "day"), ("mrr", "month")])
-def test_five_fold_fault_in_the_built_sample_flags_that_kpi_only(built_sample, tmp_path, metric, grain):
+def test_five_fold_fault_in_the_built_sample_flags_that_kpi_only(default_sample, tmp_path, metric, grain):
     as_of = date.fromisoformat(SAMPLE_AS_OF)
     copy = tmp_path / "faulty.duckdb"
-    shutil.copy(built_sample["path"], copy)
+    shutil.copy(default_sample["path"], copy)
     before = flagged(copy, as_of)
     with duckdb.connect(str(copy), read_only=True) as con:
         assert len(before) == con.execute("select count(*) from kpis.kpi_definitions").fetchone()[0]

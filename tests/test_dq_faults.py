@@ -39,9 +39,9 @@ def project(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def warehouse(built_sample, tmp_path: Path) -> Path:
+def warehouse(default_sample, tmp_path: Path) -> Path:
     copy = tmp_path / "faulty.duckdb"
-    shutil.copy(built_sample["path"], copy)
+    shutil.copy(default_sample["path"], copy)
     return copy
 
 

@@ -71,9 +71,9 @@ def not_passing(results) -> dict[str, str]:
 
 
 @pytest.fixture
-def sample_copy(built_sample, tmp_path: Path) -> Path:
+def sample_copy(default_sample, tmp_path: Path) -> Path:
     copy = tmp_path / "faulty.duckdb"
-    shutil.copy(built_sample["path"], copy)
+    shutil.copy(default_sample["path"], copy)
     return copy
 
 
@@ -155,8 +155,8 @@ def test_kpi_ranges_follow_the_ranges_declared_in_metrics():
 
 
 @pytest.mark.dbt
-def test_every_expectation_passes_on_the_sample(built_sample, capfd):
-    results = run(built_sample["path"])
+def test_every_expectation_passes_on_the_sample(default_sample, capfd):
+    results = run(default_sample["path"])
     expectations = sum(len(json.loads(p.read_text())["expectations"]) for p in SUITES.glob("*.json"))
     assert len(results) == expectations
     assert len({r.check_id for r in results}) == len(results)

@@ -7,6 +7,7 @@ stale, 2 the checks could not run (bad settings, or a check that errored)."""
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -63,18 +64,14 @@ def run_checks(project_dir: Path, as_of: date, *, run_dbt_tests: bool = True, no
         results = read_test_results(target_dir, manifest, con)
     finally:
         con.close()
-    results = check_freshness(project_dir, warehouse, as_of, moment) + results
+    # The GX suites and anomalies (DuckDB and pandas) run in a worker thread while dbt measures the
+    # sources' freshness in this one (dbt wants the main thread): on two cores they overlap.
     con = connect(warehouse)
     try:
-        results += run_suites(
-            con,
-            project_dir / SUITES_DIR,
-            moment,
-            thresholds.great_expectations,
-            docs_dir=project_dir / DATA_DOCS_DIR,
-            display_root=project_dir,
-        )
-        results += detect_anomalies(con, as_of, thresholds.anomaly)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="checks") as pool:
+            in_python = pool.submit(_suites_and_anomalies, con, project_dir, as_of, moment, thresholds)
+            freshness = check_freshness(project_dir, warehouse, as_of, moment)
+            results = freshness + results + in_python.result()
         lineage = Lineage(manifest, set(catalog))
         kpis_by_check = {r.check_id: lineage.affected_kpis(r) for r in results}
         key_results_by_metric = _key_results_by_metric(specs.specs, catalog)
@@ -91,6 +88,22 @@ def run_checks(project_dir: Path, as_of: date, *, run_dbt_tests: bool = True, no
     # kpi_status carries the data status: rebuild it (one small table) now that the statuses exist.
     run_dbt(project_dir, warehouse, ["run", "--select", "kpi_status"], as_of=as_of)
     return CheckOutcome(results, kpi_statuses, _exit_code(results))
+
+
+def _suites_and_anomalies(con, project_dir: Path, as_of: date, moment: datetime, thresholds) -> list[CheckResult]:
+    cursor = con.cursor()  # a connection of this thread's own to the same database
+    try:
+        results = run_suites(
+            cursor,
+            project_dir / SUITES_DIR,
+            moment,
+            thresholds.great_expectations,
+            docs_dir=project_dir / DATA_DOCS_DIR,
+            display_root=project_dir,
+        )
+        return results + detect_anomalies(cursor, as_of, thresholds.anomaly)
+    finally:
+        cursor.close()
 
 
 def _key_results_by_metric(specs, catalog) -> dict[str, set[str]]:
