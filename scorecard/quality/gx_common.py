@@ -40,6 +40,9 @@ class GxSettings(BaseModel):
 
 _IMPORTING: list = []  # the thread preload() started, if any
 
+# GX logs at INFO while it imports (datasource registration, ...): noise beside the command's own lines.
+logging.getLogger("great_expectations").setLevel(logging.WARNING)
+
 
 def preload() -> None:
     """Start importing GX in a background thread. The import takes seconds (GX loads scipy, altair,
