@@ -83,6 +83,14 @@ def load_raw_fixture(warehouse: Path, fixture: Path) -> dict:
     return spec
 
 
+# A fault: one week of d1_retention's android segment keeps its numerator but loses its denominator.
+NUMERATOR_ONLY_SEGMENT = """
+    update kpis.kpi_values set denominator = null, value = null
+    where metric_name = 'd1_retention' and grain = 'week' and dimension_name = 'platform'
+      and dimension_value = 'android' and period_start = date '2026-10-26'
+"""
+
+
 def inject(warehouse: Path, *statements: str) -> None:
     """Run statements against a warehouse copy: how the data-quality tests plant their faults."""
     con = duckdb.connect(str(warehouse))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SAMPLE_AS_OF, dbt, inject
+from tests.conftest import NUMERATOR_ONLY_SEGMENT, SAMPLE_AS_OF, dbt, inject
 
 pytestmark = pytest.mark.dbt
 
@@ -59,13 +59,6 @@ def test_segments_that_do_not_add_up_fail_the_parity_check(sample_copy, tmp_path
 
 
 def test_a_segment_only_in_the_numerator_fails_the_ratio_parity_check(sample_copy, tmp_path):
-    inject(
-        sample_copy,
-        """
-        update kpis.kpi_values set denominator = null, value = null
-        where metric_name = 'd1_retention' and grain = 'week' and dimension_name = 'platform'
-          and dimension_value = 'android' and period_start = date '2026-10-26'
-        """,
-    )
+    inject(sample_copy, NUMERATOR_ONLY_SEGMENT)
     result = run_check(sample_copy, tmp_path, "assert_ratio_kpi_segments_in_numerator_and_denominator")
     assert result.returncode == 1 and "Got 1 result" in result.stdout

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SAMPLE_AS_OF, copy_project, inject, query, scorecard
+from tests.conftest import NUMERATOR_ONLY_SEGMENT, SAMPLE_AS_OF, copy_project, inject, query, scorecard
 
 pytestmark = pytest.mark.dbt
 
@@ -176,14 +176,7 @@ def test_a_missing_day_of_events_fails_the_volume_check(project, warehouse):
 
 
 def test_a_segment_only_in_the_numerator_fails_the_parity_check(project, warehouse):
-    inject(
-        warehouse,
-        """
-        update kpis.kpi_values set denominator = null, value = null
-        where metric_name = 'd1_retention' and grain = 'week' and dimension_name = 'platform'
-          and dimension_value = 'android' and period_start = date '2026-10-26'
-        """,
-    )
+    inject(warehouse, NUMERATOR_ONLY_SEGMENT)
     outcome = check_and_score(project, warehouse)
     assert outcome["exit"] == 1
     assert {c.split(".")[2] for c in outcome["not_passing"]} == {

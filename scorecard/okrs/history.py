@@ -12,6 +12,7 @@ from datetime import date
 import duckdb
 
 from scorecard.okrs.data_gate import BLOCKING, GoodScore
+from scorecard.warehouse import table_exists
 
 SCHEMA = "okrs"
 
@@ -110,7 +111,7 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
 
 def frozen_baselines(con: duckdb.DuckDBPyConnection) -> dict[tuple, float | None]:
     """Auto baselines recorded by earlier runs, by (team, cycle, objective id, key result id)."""
-    if not _has_table(con, "okr_key_results"):
+    if not table_exists(con, SCHEMA, "okr_key_results"):
         return {}
     rows = con.execute(
         f"select team, cycle, objective_id, key_result_id, baseline_value from {SCHEMA}.okr_key_results "
@@ -176,7 +177,7 @@ def _upsert(con, table: str, row: dict) -> None:
 
 def last_good_scores(con: duckdb.DuckDBPyConnection, as_of: date) -> dict[tuple, GoodScore]:
     """Each key result's latest check-in before ``as_of`` whose data was neither stale nor failed."""
-    if not _has_table(con, "okr_checkins"):
+    if not table_exists(con, SCHEMA, "okr_checkins"):
         return {}
     blocking = ", ".join(f"'{status}'" for status in BLOCKING)
     rows = con.execute(
@@ -193,7 +194,7 @@ def last_good_scores(con: duckdb.DuckDBPyConnection, as_of: date) -> dict[tuple,
 
 def recorded_key_results(con: duckdb.DuckDBPyConnection) -> dict[tuple, dict]:
     """The latest scored target, baseline and metric of every metric key result, for the goalposts lint rule."""
-    if not _has_table(con, "okr_checkins"):
+    if not table_exists(con, SCHEMA, "okr_checkins"):
         return {}
     rows = con.execute(
         f"""
@@ -207,12 +208,3 @@ def recorded_key_results(con: duckdb.DuckDBPyConnection) -> dict[tuple, dict]:
     return {
         tuple(row[:4]): {"metric": row[4], "target": row[5], "baseline": row[6], "first_scored": row[7]} for row in rows
     }
-
-
-def _has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    return (
-        con.execute(
-            "select count(*) from information_schema.tables where table_schema = ? and table_name = ?", [SCHEMA, table]
-        ).fetchall()[0][0]
-        > 0
-    )

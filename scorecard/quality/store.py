@@ -13,6 +13,7 @@ import duckdb
 
 from scorecard.quality.results import CheckResult
 from scorecard.quality.status import DataStatus
+from scorecard.warehouse import table_exists
 
 SCHEMA = "quality"
 RESULTS = {
@@ -86,11 +87,7 @@ def write_results(
 
 def read_kpi_statuses(con: duckdb.DuckDBPyConnection, as_of: date) -> dict[str, DataStatus] | None:
     """The KPIs' data statuses recorded for ``as_of``; None when no check has run for that date."""
-    present = con.execute(
-        "select count(*) from information_schema.tables where table_schema = ? and table_name = 'dq_kpi_status'",
-        [SCHEMA],
-    ).fetchall()[0][0]
-    if not present:
+    if not table_exists(con, SCHEMA, "dq_kpi_status"):
         return None
     rows = con.execute(
         f"select metric_name, data_status, data_status_reason from {SCHEMA}.dq_kpi_status where as_of = ?", [as_of]
