@@ -18,7 +18,8 @@ final as (
         paid_at,
         cast(paid_at as date) as paid_date,
         is_paid,
-        {{ dbt.datediff('issued_at', 'paid_at', 'second') }} / 86400.0 as days_to_pay
+        -- exact decimal, like session minutes: DSO sums amount x days, and double sums are order-dependent
+        cast({{ dbt.datediff('issued_at', 'paid_at', 'second') }} / 86400.0 as decimal(38, 12)) as days_to_pay
     from invoices
 )
 

@@ -14,7 +14,7 @@ final as (
         user_days.user_id,
         user_days.activity_date,
         cast(user_days.sessions as integer) as sessions,
-        cast(user_days.session_minutes as double) as session_minutes,
+        cast(user_days.session_minutes as decimal(38, 12)) as session_minutes,
         cast(user_days.push_sessions as integer) as push_sessions,
         user_days.activity_date = users.signup_date as is_signup_day,
         coalesce(users.platform, 'unknown') as platform,

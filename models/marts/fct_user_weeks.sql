@@ -39,7 +39,7 @@ final as (
         cast({{ dbt.dateadd('day', 6, 'weekly_activity.week_start') }} as date) as week_end,
         cast(weekly_activity.active_days as integer) as active_days,
         cast(weekly_activity.sessions as integer) as sessions,
-        cast(weekly_activity.session_minutes as double) as session_minutes,
+        cast(weekly_activity.session_minutes as decimal(38, 12)) as session_minutes,
         weekly_activity.sessions >= 3 as is_power_user,
         weekly_feature_use.user_id is not null as has_used_smart_lists,
         weekly_activity.platform,

@@ -13,7 +13,9 @@ renamed as (
         started_at,
         ended_at,
         cast(started_at as date) as session_date,
-        {{ dbt.datediff('started_at', 'ended_at', 'second') }} / 60.0 as duration_minutes,
+        -- an exact decimal: sums of doubles depend on the order parallel threads add them in, so a
+        -- rebuild would change KPI values in their last digits
+        cast({{ dbt.datediff('started_at', 'ended_at', 'second') }} / 60.0 as decimal(38, 12)) as duration_minutes,
         _loaded_at
     from source
 )
