@@ -12,7 +12,7 @@
     {%- if kpi is not mapping -%}
         {{ kpi_error(metric, "config.meta.kpi must be a mapping of owner, unit, direction, cadence, target, ...") }}
     {%- endif -%}
-    {%- set allowed = ['owner', 'unit', 'direction', 'cadence', 'target', 'tolerance', 'warn_at', 'dimensions', 'maturity_days', 'range'] -%}
+    {%- set allowed = ['owner', 'unit', 'direction', 'cadence', 'target', 'tolerance', 'warn_at', 'dimensions', 'maturity_days', 'range', 'display'] -%}
     {%- for key in kpi.keys() if key not in allowed -%}
         {%- set suggestions = [] -%}
         {%- for candidate in allowed if candidate[0] == key[0] and (candidate | length - key | length) | abs <= 2 -%}
@@ -36,6 +36,10 @@
     {%- for key in ['target', 'tolerance', 'warn_at', 'maturity_days'] if key in kpi and kpi[key] is not none and kpi[key] is not number -%}
         {{ kpi_error(metric, "config.meta.kpi." ~ key ~ " must be a number, got '" ~ kpi[key] ~ "'") }}
     {%- endfor -%}
+    {#- display: how a ratio reads in reports, a percentage (shares, rates) or a plain number (LTV to CAC) -#}
+    {%- if 'display' in kpi and kpi.display not in ['percent', 'number'] -%}
+        {{ kpi_error(metric, "config.meta.kpi.display is '" ~ kpi.display ~ "', expected one of percent, number") }}
+    {%- endif -%}
     {%- if 'range' in kpi and (kpi.range is string or kpi.range is not iterable or kpi.range | length != 2) -%}
         {{ kpi_error(metric, "config.meta.kpi.range must be [lowest, highest] (null for open)") }}
     {%- endif -%}
@@ -61,5 +65,6 @@
         'owner': kpi.owner, 'unit': kpi.unit, 'direction': kpi.direction, 'cadence': kpi.cadence,
         'target': kpi.get('target'), 'tolerance': kpi.get('tolerance'), 'warn_at': kpi.get('warn_at'),
         'maturity_days': kpi.get('maturity_days', 0) or 0, 'dimensions': dimensions,
+        'display': kpi.get('display') or ('percent' if kpi.unit == 'ratio' else 'number'),
     }) }}
 {%- endmacro %}
