@@ -5,13 +5,19 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 from pathlib import Path
 
 from scorecard.errors import StepFailed
 
 log = logging.getLogger(__name__)
+
+# While a `scorecard run` is under way, every dbt command keeps its per-node lines off the console.
+_quiet_console: ContextVar[bool] = ContextVar("scorecard_dbt_quiet_console", default=False)
 
 
 def dbt_environment(project_dir: Path, warehouse: Path) -> None:
@@ -29,19 +35,31 @@ def run_dbt(
     *,
     as_of: date | None = None,
     allow_failures: bool = False,
+    callbacks: Sequence[Callable] = (),
+    quiet: bool | None = None,
 ):
     """Invoke one dbt command; raise StepFailed naming the command when it fails.
 
     With ``allow_failures`` a run that completed with failing tests or stale sources is returned for
-    the caller to judge (the checks report those); a command that could not run still raises."""
+    the caller to judge (the checks report those); a command that could not run still raises.
+    ``callbacks`` receive every dbt event (``dbtRunner(callbacks=...)``). ``quiet`` shows only dbt's
+    warnings and errors on the console (the file log, logs/dbt.log, keeps everything); by default it
+    is on inside ``quiet_console()`` and off elsewhere."""
     from dbt.cli.main import dbtRunner
 
     dbt_environment(project_dir, warehouse)
     full_args = [*args, "--project-dir", str(project_dir)]
     if as_of is not None:
         full_args += ["--vars", json.dumps({"as_of": as_of.isoformat()})]
+    if quiet is None:
+        quiet = _quiet_console.get()
+    if quiet:
+        full_args += ["--log-level", "warn"]
+        if not os.environ.get("DBT_LOG_LEVEL_FILE"):
+            # the file log follows --log-level unless told otherwise
+            full_args += ["--log-level-file", "debug"]
     log.debug("dbt %s", " ".join(full_args))
-    result = dbtRunner().invoke(full_args)
+    result = dbtRunner(callbacks=list(callbacks)).invoke(full_args)
     if result.exception is not None:
         raise StepFailed(f"dbt {args[0]} could not run: {str(result.exception).strip().splitlines()[0]}")
     if not result.success and not allow_failures:
@@ -54,3 +72,45 @@ def run_dbt(
 def _failed_nodes(run_result) -> list[str]:
     results = getattr(run_result, "results", None) or []
     return [getattr(r.node, "name", "?") for r in results if str(getattr(r, "status", "")).lower() in {"error", "fail"}]
+
+
+@contextmanager
+def quiet_console() -> Iterator[None]:
+    """Within the block, dbt commands show only warnings and errors on the console (see run_dbt)."""
+    token = _quiet_console.set(True)
+    try:
+        yield
+    finally:
+        _quiet_console.reset(token)
+
+
+class NodeProgress:
+    """A dbtRunner callback counting the nodes a command has finished, out of the total it announces.
+
+    dbt fires ConcurrencyLine (``node_count``: the nodes it will run) before it starts, then NodeStart and
+    NodeFinished around each node (skipped ones included) from its worker threads; ``report(done,
+    total)`` is called after each NodeFinished. `dbt build` adds its unit tests to the count only after
+    ConcurrencyLine, so the total is raised to the ``total`` of each node's LogStartLine ("START ... [RUN
+    3 of 465]") as well."""
+
+    def __init__(self, report: Callable[[int, int], None]) -> None:
+        self.report = report
+        self.total = 0
+        self.finished = 0
+        self._lock = threading.Lock()
+
+    def __call__(self, event) -> None:
+        # An exception raised here would surface inside dbt (a node marked as errored): never raise.
+        try:
+            name = event.info.name
+            if name == "ConcurrencyLine":
+                self.total = int(event.data.node_count)
+            elif name == "LogStartLine":
+                self.total = max(self.total, int(event.data.total))
+            elif name == "NodeFinished":
+                with self._lock:
+                    self.finished += 1
+                    done = self.finished
+                self.report(done, max(self.total, done))
+        except Exception:
+            log.debug("dbt progress callback failed", exc_info=True)

@@ -4,14 +4,15 @@ freezes auto baselines, leaves the tables as they were when a run fails or a spe
 from __future__ import annotations
 
 import shutil
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from scorecard.okrs import history
-from tests.conftest import copy_project, query, scorecard
+from scorecard.okrs.score import score
+from tests.conftest import PROJECT_DIR, copy_project, inject, query, scorecard
 
 pytestmark = pytest.mark.dbt
 
@@ -60,6 +61,34 @@ def test_backfill_builds_the_weekly_history_and_any_week_reruns_identically(ware
         "select as_of, max(expected_progress) from okrs.okr_checkins where team = 'growth' group by 1 order by 1",
     )
     assert [round(e, 4) for _, e in expected] == [round((d - date(2026, 10, 1)).days / 91, 4) for d, _ in expected]
+
+
+def test_weekly_history_fills_in_the_missing_weeks_and_never_rewrites_one(warehouse, monkeypatch):
+    """What `scorecard run` does in its score step: the as-of date plus the running cycle's missing weeks."""
+    assert scorecard("score", "--as-of", "2026-11-01", warehouse=warehouse).returncode == 0
+    inject(warehouse, "update okrs.okr_checkins set owner_note = 'scored earlier' where as_of = date '2026-11-01'")
+    monkeypatch.setenv("SCORECARD_DUCKDB", str(warehouse))
+    lines: list[str] = []
+    assert score(PROJECT_DIR, [date(2026, 11, 15)], lines.append, weekly_history=True) == 0
+    assert lines[0] == "weekly history: filling in 5 past weeks (2026-10-04 to 2026-11-08)"
+    assert [line.split(":")[0] for line in lines[1:]] == [
+        "2026-10-04",
+        "2026-10-11",
+        "2026-10-18",
+        "2026-10-25",
+        "2026-11-08",
+        "2026-11-15",
+    ]
+    weeks = [row[0] for row in query(warehouse, "select distinct as_of from okrs.okr_checkins order by 1")]
+    assert weeks == [date(2026, 10, 4) + timedelta(days=7 * i) for i in range(7)]  # 2026-10-04 .. 2026-11-15
+    assert query(warehouse, "select distinct owner_note from okrs.okr_checkins where as_of = date '2026-11-01'") == [
+        ("scored earlier",)
+    ]
+    history_before = checkins(warehouse)
+    lines.clear()
+    assert score(PROJECT_DIR, [date(2026, 11, 15)], lines.append, weekly_history=True) == 0
+    assert lines[0] == "weekly history: no past weeks missing" and len(lines) == 2
+    assert checkins(warehouse) == history_before
 
 
 def test_the_sample_plants_every_status_and_a_breached_guardrail(warehouse):

@@ -8,6 +8,7 @@ import pytest
 
 from scorecard.okrs import scoring
 from scorecard.okrs.projection import project
+from scorecard.okrs.score import missing_weekly_dates, running_cycle_start
 from scorecard.okrs.values import parse_amount
 
 START, DEADLINE = date(2026, 10, 1), date(2026, 12, 31)  # 91 days
@@ -192,3 +193,50 @@ def test_no_projection_below_three_points():
     result = project([(date(2026, 10, 4), 0.3), (date(2026, 10, 11), 0.31)], DEADLINE, 0.45, increasing=True)
     assert result.value is None and result.hit_probability is None
     assert result.note == "not enough data (2 of 3 points)"
+
+
+@pytest.mark.parametrize(
+    ("as_of", "earliest", "existing", "missing"),
+    [
+        # a fresh warehouse: every week back to the cycle start, oldest first, the as-of date left out
+        (
+            date(2026, 11, 15),
+            START,
+            [],
+            [
+                date(2026, 10, 4),
+                date(2026, 10, 11),
+                date(2026, 10, 18),
+                date(2026, 10, 25),
+                date(2026, 11, 1),
+                date(2026, 11, 8),
+            ],
+        ),
+        # weeks already scored are never picked again; scored dates off the weekly grid do not count
+        (
+            date(2026, 11, 15),
+            START,
+            [date(2026, 11, 8), date(2026, 10, 18), date(2026, 11, 15), date(2026, 10, 5)],
+            [date(2026, 10, 4), date(2026, 10, 11), date(2026, 10, 25), date(2026, 11, 1)],
+        ),
+        # the cycle start itself is a weekly date when it falls on one
+        (date(2026, 10, 15), date(2026, 10, 1), [], [date(2026, 10, 1), date(2026, 10, 8)]),
+        # in the first week of a cycle there is nothing before the as-of date
+        (date(2026, 10, 7), START, [], []),
+        (date(2026, 10, 1), START, [], []),
+        # everything there already
+        (date(2026, 10, 15), date(2026, 10, 1), [date(2026, 10, 1), date(2026, 10, 8)], []),
+    ],
+)
+def test_missing_weekly_dates(as_of, earliest, existing, missing):
+    assert missing_weekly_dates(as_of, earliest, existing) == missing
+
+
+def test_running_cycle_start_is_the_earliest_start_of_a_cycle_containing_the_date():
+    q3, q4 = (date(2026, 7, 1), date(2026, 9, 30)), (START, DEADLINE)
+    october = (START, date(2026, 10, 31))
+    assert running_cycle_start([q3, q4], date(2026, 11, 15)) == START
+    assert running_cycle_start([q3, q4], date(2026, 9, 30)) == date(2026, 7, 1)  # the last day still counts
+    assert running_cycle_start([(date(2026, 10, 15), DEADLINE), q4, october], date(2026, 10, 20)) == START
+    assert running_cycle_start([q3], date(2026, 11, 15)) is None  # an ended cycle is not running
+    assert running_cycle_start([], date(2026, 11, 15)) is None

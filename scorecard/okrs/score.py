@@ -5,6 +5,7 @@ and write the history tables. An invalid spec stops the run before the warehouse
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -12,13 +13,17 @@ from scorecard.config import warehouse_path
 from scorecard.errors import EXIT_INVALID, EXIT_OK, StepFailed
 from scorecard.okrs.catalog import load_catalog
 from scorecard.okrs.evaluate import evaluate, load_series, wanted_series
-from scorecard.okrs.history import frozen_baselines, last_good_scores, write
+from scorecard.okrs.history import SCHEMA, frozen_baselines, last_good_scores, write
 from scorecard.okrs.load import load_specs
 from scorecard.quality.store import read_kpi_statuses
-from scorecard.warehouse import connect
+from scorecard.warehouse import connect, table_exists
 
 
-def score(project_dir: Path, as_of_dates: list[date], echo) -> int:
+def score(project_dir: Path, as_of_dates: list[date], echo, *, weekly_history: bool = False) -> int:
+    """Score every key result at each of ``as_of_dates``, one transaction per date.
+
+    With ``weekly_history`` (what `scorecard run` does) the missing weekly check-ins of the cycles
+    running at the last date are scored first: see ``missing_weekly_dates``."""
     catalog = load_catalog(project_dir)
     result = load_specs([project_dir / "okrs"], catalog, display_root=project_dir)
     if result.errors:
@@ -37,6 +42,14 @@ def score(project_dir: Path, as_of_dates: list[date], echo) -> int:
         if not {"kpi_values", "kpi_definitions"} <= present:
             raise StepFailed(f"{warehouse}: no kpis.kpi_values yet; run `scorecard run` or `dbt build` first")
         wanted = wanted_series(result.specs, catalog)
+        if weekly_history and as_of_dates:
+            past = _weekly_history_dates(con, result.specs, as_of_dates[-1])
+            echo(
+                f"weekly history: filling in {len(past)} past weeks ({past[0]} to {past[-1]})"
+                if past
+                else "weekly history: no past weeks missing"
+            )
+            as_of_dates = [*past, *as_of_dates]
         for as_of in as_of_dates:
             series = load_series(con, wanted, as_of)
             key_results, checkins, objectives = evaluate(
@@ -64,3 +77,35 @@ def weekly_dates(first: date, last: date) -> list[date]:
         days.append(current)
         current += timedelta(days=7)
     return days
+
+
+def running_cycle_start(cycles: Iterable[tuple[date, date]], as_of: date) -> date | None:
+    """The earliest start among the cycles (start, end) that contain ``as_of``; None if none runs then."""
+    starts = [start for start, end in cycles if start <= as_of <= end]
+    return min(starts, default=None)
+
+
+def missing_weekly_dates(as_of: date, earliest: date, existing: Iterable[date]) -> list[date]:
+    """The weekly check-in dates before ``as_of`` (as_of - 7, as_of - 14, ... back to ``earliest``) that
+    have no check-ins yet, oldest first. ``as_of`` itself is not among them, and a date already in
+    ``existing`` is never returned: past check-ins are not rewritten."""
+    scored = set(existing)
+    days = []
+    current = as_of - timedelta(days=7)
+    while current >= earliest:
+        if current not in scored:
+            days.append(current)
+        current -= timedelta(days=7)
+    return days[::-1]
+
+
+def _weekly_history_dates(con, specs, as_of: date) -> list[date]:
+    earliest = running_cycle_start((loaded.spec.cycle_bounds() for loaded in specs), as_of)
+    if earliest is None:
+        return []
+    existing = (
+        [day for (day,) in con.execute(f"select distinct as_of from {SCHEMA}.okr_checkins").fetchall()]
+        if table_exists(con, SCHEMA, "okr_checkins")
+        else []
+    )
+    return missing_weekly_dates(as_of, earliest, existing)

@@ -1,0 +1,77 @@
+"""One writer at a time: a lock file beside the warehouse (`<warehouse>.lock`), taken by every command
+that writes the warehouse (`scorecard run`, `generate`, `score`, `check`).
+
+A second command waits for the first (``--lock-timeout`` on `run`, `SCORECARD_LOCK_TIMEOUT` for every
+command, default 300 s) and then gives up with one clear line (exit 3). The lock is an OS lock (flock):
+it is released on any exit, a crash or a kill included, so a stale lock file never blocks a later run.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+from scorecard.errors import InvalidInput, StepFailed
+from scorecard.warehouse import ensure_writable_dir
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TIMEOUT = 300.0
+TIMEOUT_ENV = "SCORECARD_LOCK_TIMEOUT"
+
+
+def lock_path(warehouse: Path) -> Path:
+    return warehouse.with_name(warehouse.name + ".lock")
+
+
+def lock_timeout(seconds: float | None = None) -> float:
+    """``seconds`` when given, else SCORECARD_LOCK_TIMEOUT, else the default."""
+    if seconds is not None:
+        return seconds
+    raw = os.environ.get(TIMEOUT_ENV, "").strip()
+    if not raw:
+        return DEFAULT_TIMEOUT
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not math.isfinite(value) or value < 0:
+        raise InvalidInput(f"{TIMEOUT_ENV}={raw!r}: not a number of seconds (0 or more)")
+    return value
+
+
+@contextmanager
+def warehouse_lock(warehouse: Path, timeout: float | None = None, *, option: str | None = None) -> Iterator[Path]:
+    """Hold ``<warehouse>.lock`` for the block, waiting up to ``timeout`` seconds for another holder.
+
+    ``option`` names the command's own flag for the wait (``--lock-timeout``), for the message on timeout."""
+    seconds = lock_timeout(timeout)
+    ensure_writable_dir(warehouse)  # an unwritable directory is a configuration problem (exit 2), not a lock one
+    path = lock_path(warehouse)
+    lock = FileLock(path)
+    try:
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            if seconds <= 0:
+                raise
+            log.info("waiting for another scorecard run on %s (up to %s s)", warehouse, f"{seconds:g}")
+            lock.acquire(timeout=seconds)
+    except Timeout:
+        how = f"{option} SECONDS or {TIMEOUT_ENV}" if option else TIMEOUT_ENV
+        raise StepFailed(
+            f"{warehouse}: another scorecard run holds the lock {path}; gave up after {seconds:g} s "
+            f"(wait longer with {how}, or point SCORECARD_DUCKDB at another file)"
+        ) from None
+    except OSError as exc:
+        raise StepFailed(f"{path}: cannot take the warehouse lock: {exc.strerror or exc}") from None
+    try:
+        yield path
+    finally:
+        lock.release()

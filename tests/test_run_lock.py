@@ -1,0 +1,99 @@
+"""Two scorecard commands on one warehouse: the second waits for the warehouse lock, then gives up with one
+clear line (exit 3) and the warehouse untouched, or goes ahead once the first has finished."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from filelock import FileLock
+
+from scorecard.runlock import lock_path
+from tests.conftest import BIN, PROJECT_DIR, SAMPLE_AS_OF, scorecard
+
+
+@pytest.fixture
+def warehouse(built_sample, tmp_path: Path) -> Path:
+    copy = tmp_path / "shared.duckdb"
+    shutil.copy(built_sample["path"], copy)
+    return copy
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.dbt
+def test_run_gives_up_after_the_lock_timeout_and_leaves_the_warehouse_as_it_was(warehouse):
+    before = digest(warehouse)
+    held = FileLock(lock_path(warehouse))
+    with held:
+        started = time.monotonic()
+        result = scorecard("run", "--lock-timeout", "1", "--no-sample", warehouse=warehouse, timeout=120)
+        elapsed = time.monotonic() - started
+    assert result.returncode == 3, (result.stdout, result.stderr)
+    assert elapsed < 15, elapsed
+    lines = result.stderr.strip().splitlines()
+    errors = [line for line in lines if line.startswith("scorecard:")]
+    assert errors == [lines[-1]], result.stderr  # one error line, the last, and no traceback
+    assert "Traceback" not in result.stderr
+    for fragment in [str(warehouse), str(lock_path(warehouse)), "another scorecard run", "--lock-timeout"]:
+        assert fragment in errors[0], errors[0]
+    assert sum("waiting for another scorecard run" in line for line in lines) == 1
+    # the steps' plain log lines (stderr is not a terminal here): the spec check ran, and its duration shows
+    assert any(line.endswith("check OKR specs ...") for line in lines), result.stderr
+    assert any("check OKR specs done in " in line for line in lines), result.stderr
+    assert any("steps: check OKR specs " in line for line in lines), result.stderr
+    assert digest(warehouse) == before
+    assert not Path(f"{warehouse}.wal").exists()
+
+
+@pytest.mark.dbt
+def test_a_second_command_waits_for_the_lock_and_then_succeeds(warehouse):
+    held = FileLock(lock_path(warehouse))
+    held.acquire()
+    try:
+        waiting = subprocess.Popen(
+            [str(BIN / "scorecard"), "score", "--as-of", SAMPLE_AS_OF],
+            cwd=PROJECT_DIR,
+            env={**os.environ, "SCORECARD_DUCKDB": str(warehouse), "SCORECARD_LOCK_TIMEOUT": "120"},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        seen = ""
+        while "waiting for another scorecard run on" not in seen:  # readline blocks until a line (or the exit)
+            line = waiting.stderr.readline()
+            assert line, seen
+            seen += line
+        assert f"waiting for another scorecard run on {warehouse} (up to 120 s)" in seen, seen
+        time.sleep(1)
+        assert waiting.poll() is None  # still waiting while the lock is held
+    finally:
+        held.release()
+    stdout, stderr = waiting.communicate(timeout=300)
+    assert waiting.returncode == 0, (stdout, seen + stderr)
+    assert f"{SAMPLE_AS_OF}: scored" in stdout
+
+
+def test_a_bad_lock_timeout_setting_is_one_line_and_exit_2(tmp_path):
+    env_result = subprocess.run(
+        [str(BIN / "scorecard"), "generate", "--users", "100"],
+        cwd=PROJECT_DIR,
+        env={**os.environ, "SCORECARD_DUCKDB": str(tmp_path / "w.duckdb"), "SCORECARD_LOCK_TIMEOUT": "soon"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert env_result.returncode == 2
+    assert env_result.stderr.strip().splitlines() == [
+        "scorecard: error: SCORECARD_LOCK_TIMEOUT='soon': not a number of seconds (0 or more)"
+    ]
+    assert not (tmp_path / "w.duckdb").exists()
+    option_result = scorecard("run", "--lock-timeout", "-1", warehouse=tmp_path / "w.duckdb")
+    assert option_result.returncode == 2 and "--lock-timeout" in option_result.stderr
