@@ -126,11 +126,13 @@ def _sample_spec(seed: int, as_of, start, days: int | None, users: int) -> Sampl
 @click.pass_obj
 def generate(obj: dict, seed: int, as_of, start, days: int | None, users: int) -> int:
     """Write deterministic sample source data into the warehouse's raw schema."""
+    from scorecard.runlock import warehouse_lock
     from scorecard.sample import generate as generate_sample
 
     spec = _sample_spec(seed, as_of, start, days, users)
     path = warehouse_path(obj["project_dir"])
-    result = generate_sample(path, spec)
+    with warehouse_lock(path):
+        result = generate_sample(path, spec)
     counts = result.row_counts
     click.echo(
         f"generated {counts['users']:,} users, {counts['sessions']:,} sessions and {counts['events']:,} events "
@@ -149,12 +151,24 @@ def generate(obj: dict, seed: int, as_of, start, days: int | None, users: int) -
 )
 @click.option("--select", "select", multiple=True, help="dbt selection to build (default: the whole project).")
 @click.option("--no-sample", is_flag=True, help="Never generate sample data, even when the warehouse is empty.")
+@click.option(
+    "--lock-timeout",
+    type=click.FloatRange(min=0),
+    default=None,
+    metavar="SECONDS",
+    help="How long to wait for another scorecard run on the same warehouse before giving up (exit 3) "
+    "[default: $SCORECARD_LOCK_TIMEOUT or 300].",
+)
 @click.pass_obj
-def run(obj: dict, as_of, select: tuple[str, ...], no_sample: bool) -> int:
-    """The main job: generate sample data if the warehouse is empty, then `dbt build`."""
+def run(obj: dict, as_of, select: tuple[str, ...], no_sample: bool, lock_timeout: float | None) -> int:
+    """The main job: check the OKR specs, generate sample data if the warehouse is empty, `dbt build`,
+    run the data-quality checks, score the OKRs and write reports/<as-of>/. Exit 0 ok, 1 data-quality
+    failures or stale data, 2 invalid specs or configuration, 3 a step failed."""
     from scorecard.pipeline import run_pipeline
 
-    return run_pipeline(obj["project_dir"], as_of=as_of.date(), select=select, sample=not no_sample)
+    return run_pipeline(
+        obj["project_dir"], as_of=as_of.date(), select=select, sample=not no_sample, lock_timeout=lock_timeout
+    )
 
 
 @cli.command(name="check")
@@ -171,8 +185,10 @@ def check_command(obj: dict, as_of) -> int:
     dq_results and give every KPI and key result a data status. Exit 0 pass or warn, 1 a check failed
     or data is stale, 2 the checks could not run."""
     from scorecard.quality.check import run_checks, summary
+    from scorecard.runlock import warehouse_lock
 
-    outcome = run_checks(obj["project_dir"], as_of.date() if as_of else date.today())
+    with warehouse_lock(warehouse_path(obj["project_dir"])):
+        outcome = run_checks(obj["project_dir"], as_of.date() if as_of else date.today())
     for line in summary(outcome):
         click.echo(line)
     return outcome.exit_code
@@ -207,6 +223,7 @@ def lint_command(obj: dict, paths: tuple[Path, ...], strict: bool, output_format
 def score_command(obj: dict, as_of, backfill) -> int:
     """Score the OKRs from kpi_values and record the check-ins (one transaction per as-of date)."""
     from scorecard.okrs.score import score, weekly_dates
+    from scorecard.runlock import warehouse_lock
 
     if backfill:
         first, last = (d.date() for d in backfill)
@@ -215,7 +232,41 @@ def score_command(obj: dict, as_of, backfill) -> int:
         dates = weekly_dates(first, last)
     else:
         dates = [as_of.date()]
-    return score(obj["project_dir"], dates, echo=click.echo)
+    with warehouse_lock(warehouse_path(obj["project_dir"])):
+        return score(obj["project_dir"], dates, echo=click.echo)
+
+
+@cli.command(name="export")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["parquet"]),
+    default="parquet",
+    show_default=True,
+    help="File format.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Directory to write <table>.parquet into (created if missing).",
+)
+@click.pass_obj
+def export_command(obj: dict, output_format: str, out_dir: Path) -> int:
+    """Write the BI tables (kpi_values, kpi_status, okr_*, dq_results) as files, one per table, in key
+    order (docs/outputs.md)."""
+    from contextlib import nullcontext
+
+    from scorecard.export import export_parquet
+    from scorecard.runlock import warehouse_lock
+
+    warehouse = warehouse_path(obj["project_dir"])
+    # wait for a running job rather than read half its work; a missing warehouse is export's own error
+    with warehouse_lock(warehouse) if warehouse.exists() else nullcontext():
+        for written in export_parquet(obj["project_dir"], out_dir):
+            click.echo(f"wrote {written.path} ({written.rows:,} rows)")
+    return EXIT_OK
 
 
 def main() -> None:

@@ -1,64 +1,94 @@
 """`scorecard run`: the main job. Checks the OKR specs first (an invalid spec stops the run before the
-warehouse is touched), generates sample data when the warehouse is empty, builds the dbt project
-(marts and KPIs), runs the data-quality checks, then scores the OKRs for the as-of date.
+warehouse is touched), then, holding the warehouse lock (scorecard/runlock.py), generates sample data
+when the warehouse is empty, builds the dbt project (marts and KPIs), runs the data-quality checks,
+then scores the OKRs for the as-of date, fills in the missing weekly check-ins of the running cycles
+and writes reports/<as-of>/scorecard.{html,md,json}.
 
 A failing dbt test does not stop the run: dbt skips the models below it (their previous tables stay),
 the checks record the failure and mark every KPI and key result downstream, and the run exits 1.
-A model that fails to build stops the run (exit 3)."""
+A model that fails to build stops the run (exit 3). Steps show as they run (scorecard/progress.py);
+dbt's own console shows only its warnings and errors, and its build progress as nodes done of all."""
 
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
 from scorecard.config import warehouse_path
-from scorecard.dbt import run_dbt
+from scorecard.dbt import NodeProgress, quiet_console, run_dbt
 from scorecard.errors import EXIT_INVALID, EXIT_OK, StepFailed
 from scorecard.okrs.catalog import load_catalog
 from scorecard.okrs.load import load_specs
 from scorecard.okrs.score import score
+from scorecard.progress import StepProgress
 from scorecard.quality.check import run_checks, summary
 from scorecard.quality.gx_suites import preload
+from scorecard.report import write_reports
+from scorecard.runlock import warehouse_lock
 from scorecard.sample import RAW_SCHEMA, SampleSpec, generate
 from scorecard.warehouse import connect
 
 log = logging.getLogger(__name__)
 
 
-def run_pipeline(project_dir: Path, *, as_of: date, select: Sequence[str] = (), sample: bool = True) -> int:
-    with _step("check OKR specs"):
-        specs = load_specs([project_dir / "okrs"], load_catalog(project_dir), display_root=project_dir)
-        if specs.errors:
-            for issue in specs.errors:
-                log.error("%s", issue)
-            return EXIT_INVALID
-    warehouse = warehouse_path(project_dir)
+def run_pipeline(
+    project_dir: Path,
+    *,
+    as_of: date,
+    select: Sequence[str] = (),
+    sample: bool = True,
+    lock_timeout: float | None = None,
+) -> int:
+    """Run every step; ``lock_timeout`` is how long to wait for another run on the same warehouse
+    (None: SCORECARD_LOCK_TIMEOUT or 300 s)."""
+    with StepProgress() as progress:
+        with progress.step("check OKR specs") as step:
+            specs = load_specs([project_dir / "okrs"], load_catalog(project_dir), display_root=project_dir)
+            if specs.errors:
+                step.fail()
+                for issue in specs.errors:
+                    log.error("%s", issue)
+                return EXIT_INVALID
+        warehouse = warehouse_path(project_dir)
+        with warehouse_lock(warehouse, lock_timeout, option="--lock-timeout"), quiet_console():
+            return _run_steps(progress, project_dir, warehouse, as_of=as_of, select=select, sample=sample)
+
+
+def _run_steps(
+    progress: StepProgress, project_dir: Path, warehouse: Path, *, as_of: date, select: Sequence[str], sample: bool
+) -> int:
     if not _has_raw_data(warehouse):
         if not sample:
             log.warning("%s has no raw data and --no-sample was given; dbt will build empty models", warehouse)
         else:
-            with _step("generate sample data"):
+            with progress.step("generate sample data"):
                 result = generate(warehouse, SampleSpec(as_of=as_of))
                 log.info(
                     "generated %s events for %s users", f"{result.row_counts['events']:,}", result.row_counts["users"]
                 )
     preload()  # GX takes seconds to import: let that pass while dbt builds
-    with _step("dbt build"):
+    with progress.step("dbt build") as step:
         args = ["build"]
         if select:
             args += ["--select", *select]
-        result = run_dbt(project_dir, warehouse, args, as_of=as_of, allow_failures=True)
+        nodes = NodeProgress(lambda done, total: step.count(done, total, "nodes"))
+        result = run_dbt(project_dir, warehouse, args, as_of=as_of, allow_failures=True, callbacks=[nodes])
         _stop_on_model_errors(result, project_dir)
-    with _step("data-quality checks"):
+    with progress.step("data-quality checks"):
         outcome = run_checks(project_dir, as_of, run_dbt_tests=False)
         for line in summary(outcome):
             log.info("%s", line)
-    with _step("score OKRs"):
-        code = score(project_dir, [as_of], echo=lambda message, err=False: log.info("%s", message))
-    return code if code != EXIT_OK else outcome.exit_code
+    with progress.step("score OKRs"):
+        code = score(project_dir, [as_of], echo=lambda message, err=False: log.info("%s", message), weekly_history=True)
+    if code != EXIT_OK:
+        return code
+    with progress.step("write reports"):
+        # written on failed checks too: the reports are where the problems show
+        written = write_reports(project_dir, as_of)
+        log.info("reports: %s (%s points at the newest)", written.directory, written.latest)
+    return outcome.exit_code
 
 
 def _stop_on_model_errors(result, project_dir: Path) -> None:
@@ -84,18 +114,3 @@ def _has_raw_data(warehouse: Path) -> bool:
     finally:
         con.close()
     return rows[0][0] > 0
-
-
-class _step:
-    """Log a step's start and duration."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-    def __enter__(self) -> None:
-        self.started = time.perf_counter()
-        log.info("%s ...", self.name)
-
-    def __exit__(self, exc_type, exc, tb) -> None:
-        outcome = "failed" if exc_type else "done"
-        log.info("%s %s in %.1fs", self.name, outcome, time.perf_counter() - self.started)

@@ -1,0 +1,112 @@
+"""How numbers and statuses read in the HTML and Markdown reports (the JSON keeps raw values).
+
+Every status is a word and a symbol, never a colour alone, so a printout in black and white and a
+reader who cannot tell red from green see the same thing."""
+
+from __future__ import annotations
+
+import math
+
+STATUS_WORDS = {
+    "achieved": ("✔", "achieved"),
+    "on_track": ("●", "on track"),
+    "at_risk": ("▲", "at risk"),
+    "off_track": ("✖", "off track"),
+    "missed": ("✖", "missed"),
+    "unverified": ("?", "unverified"),
+    "no_data": ("–", "no data"),
+}
+TARGET_WORDS = {
+    "on_target": ("✔", "meets target"),
+    "near_target": ("▲", "near target"),
+    "off_target": ("✖", "misses target"),
+    "no_target": ("○", "no target"),
+    "no_data": ("–", "no data"),
+}
+DATA_WORDS = {
+    "ok": ("✔", "ok"),
+    "warn": ("▲", "warning"),
+    "unknown": ("?", "unchecked"),
+    "stale": ("✖", "stale"),
+    "failed": ("✖", "failed checks"),
+}
+CHECK_WORDS = {"pass": "pass", "warn": "warn", "fail": "FAIL", "error": "ERROR", "skipped": "skipped"}
+UNIT_SUFFIX = {"minutes": " min", "hours": " h", "days": " d", "ms": " ms"}
+
+
+def status_label(status: str | None) -> str:
+    symbol, word = STATUS_WORDS.get(status or "no_data", ("", status or ""))
+    return f"{symbol} {word}"
+
+
+def target_label(target_status: str | None) -> str:
+    symbol, word = TARGET_WORDS.get(target_status or "no_data", ("", target_status or ""))
+    return f"{symbol} {word}"
+
+
+def data_label(data_status: str | None) -> str:
+    symbol, word = DATA_WORDS.get(data_status or "unknown", ("", data_status or ""))
+    return f"{symbol} {word}"
+
+
+def unit_of(item) -> str | None:
+    """The unit a value is shown in: 'percent' for a ratio unless its KPI says display: number."""
+    if item.unit == "ratio":
+        return "number" if item.display == "number" else "percent"
+    return item.unit
+
+
+def value(number: float | None, unit: str | None) -> str:
+    """A value in its unit (see unit_of): percentages, money with a currency sign, durations with units."""
+    if number is None or not math.isfinite(number):
+        return "–"
+    if number < 0:
+        return "−" + value(-number, unit)
+    if unit == "percent":
+        return f"{number * 100:.1f}%"
+    if unit == "currency":
+        return f"${number:,.0f}" if number >= 1000 else f"${number:,.2f}"
+    return _plain(number) + UNIT_SUFFIX.get(unit or "", "")
+
+
+def change(number: float | None, unit: str | None) -> str:
+    """A signed change in the value's unit: percentage points for percentages; ± when it shows as zero."""
+    if number is None or not math.isfinite(number):
+        return "–"
+    shown = f"{abs(number) * 100:.1f} pp" if unit == "percent" else value(abs(number), unit)
+    if not any(digit in shown for digit in "123456789"):
+        return "±" + shown
+    return ("+" if number > 0 else "−") + shown
+
+
+def relative(number: float | None) -> str:
+    if number is None or not math.isfinite(number):
+        return "–"
+    sign = "+" if number > 0 else "−" if number < 0 else "±"
+    return f"{sign}{abs(number) * 100:.1f}%"
+
+
+def share(number: float | None) -> str:
+    return "–" if number is None or not math.isfinite(number) else f"{number * 100:.0f}%"
+
+
+def score(number: float | None) -> str:
+    return "–" if number is None or not math.isfinite(number) else f"{number:.2f}"
+
+
+def score_change(number: float | None) -> str:
+    if number is None or not math.isfinite(number):
+        return "–"
+    if abs(number) < 0.005:
+        return "±0.00"
+    return f"{'+' if number > 0 else '−'}{abs(number):.2f}"
+
+
+def _plain(number: float) -> str:
+    if number == int(number) and abs(number) < 1e15:
+        return f"{int(number):,}"
+    if abs(number) >= 100:
+        return f"{number:,.0f}"
+    if abs(number) >= 10:
+        return f"{number:,.1f}"
+    return f"{number:,.2f}"
