@@ -61,7 +61,9 @@ def run_dbt(
     log.debug("dbt %s", " ".join(full_args))
     result = dbtRunner(callbacks=list(callbacks)).invoke(full_args)
     if result.exception is not None:
-        raise StepFailed(f"dbt {args[0]} could not run: {str(result.exception).strip().splitlines()[0]}")
+        raise StepFailed(
+            f"dbt {args[0]} could not run: {str(result.exception).strip().splitlines()[0]}"
+        ) from result.exception
     if not result.success and not allow_failures:
         failed = _failed_nodes(result.result)
         detail = f": {', '.join(failed[:5])}{' and more' if len(failed) > 5 else ''}" if failed else ""

@@ -1,5 +1,5 @@
-"""`scorecard run`: the main job. Checks the OKR specs first (an invalid spec stops the run before the
-warehouse is touched), then, holding the warehouse lock (scorecard/runlock.py), generates sample data
+"""`scorecard run`: the main job. Checks the OKR and metric specs first (an invalid spec stops the run
+before the warehouse is touched), then, holding the warehouse lock (scorecard/runlock.py), generates sample data
 when the warehouse is empty, builds the dbt project (marts and KPIs), runs the data-quality checks,
 then scores the OKRs for the as-of date, fills in the missing weekly check-ins of the running cycles
 and writes reports/<as-of>/scorecard.{html,md,json}.
@@ -19,6 +19,7 @@ from pathlib import Path
 from scorecard.config import warehouse_path
 from scorecard.dbt import NodeProgress, quiet_console, run_dbt
 from scorecard.errors import EXIT_INVALID, EXIT_OK, StepFailed
+from scorecard.metric_specs import check_metric_specs
 from scorecard.okrs.catalog import load_catalog
 from scorecard.okrs.load import load_specs
 from scorecard.okrs.score import score
@@ -51,6 +52,8 @@ def run_pipeline(
                 for issue in specs.errors:
                     log.error("%s", issue)
                 return EXIT_INVALID
+        with progress.step("check metric specs"), quiet_console():
+            check_metric_specs(project_dir, as_of)
         warehouse = warehouse_path(project_dir)
         with warehouse_lock(warehouse, lock_timeout, option="--lock-timeout"), quiet_console():
             return _run_steps(progress, project_dir, warehouse, as_of=as_of, select=select, sample=sample)

@@ -127,6 +127,32 @@ def test_run_stops_on_an_invalid_okr_spec_before_touching_the_warehouse(tmp_path
     assert not warehouse.exists() and not warehouse.parent.exists()
 
 
+def test_run_stops_on_an_invalid_metric_before_touching_the_warehouse(tmp_path):
+    """A misspelled KPI key is only found by the KPI compiler, which runs when dbt compiles the KPI models:
+    the run compiles them against an in-memory database before it opens the warehouse."""
+    project = copy_project(
+        tmp_path / "project", ("dbt_project.yml", "profiles.yml", "models", "metrics", "macros", "checks", "okrs")
+    )
+    engagement = project / "metrics" / "engagement.yml"
+    text = engagement.read_text()
+    assert "          owner: product-analytics\n          unit: count\n" in text
+    engagement.write_text(
+        text.replace(
+            "          owner: product-analytics\n          unit: count\n",
+            "          ownr: product-analytics\n          unit: count\n",
+            1,
+        )
+    )
+    warehouse = tmp_path / "untouched" / "w.duckdb"
+    result = scorecard("--project-dir", str(project), "run", warehouse=warehouse, cwd=project)
+    assert result.returncode == 2, result.stderr[-2000:]
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("scorecard: error: metric specs are invalid:")
+    assert "metrics/engagement.yml: metric" in last and "unknown key 'ownr'" in last
+    assert "Traceback" not in result.stderr
+    assert not warehouse.exists() and not warehouse.parent.exists()
+
+
 @pytest.mark.parametrize(
     ("path", "content", "fragments"),
     [

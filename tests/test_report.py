@@ -244,3 +244,16 @@ def test_hostile_titles_show_as_text_in_the_browser(report, tmp_path):
     page = inspect_page(path)
     assert page.console_errors == [] and page.requests == []
     assert "<script>alert(1)</script>" in page.text
+
+
+def test_a_key_result_without_a_title_is_shown_by_its_id(runs, tmp_path):
+    warehouse = tmp_path / "untitled.duckdb"
+    shutil.copy(runs["warehouse"], warehouse)
+    con = duckdb.connect(str(warehouse))
+    try:
+        con.execute("update okrs.okr_key_results set title = null where key_result_id = 'd7-retention'")
+        untitled = collect(con, date.fromisoformat(SAMPLE_AS_OF), FIXED_TIME)
+    finally:
+        con.close()
+    (kr,) = [kr for o in untitled.objectives for kr in o.key_results if kr.id == "d7-retention"]
+    assert kr.title == "d7-retention"

@@ -81,7 +81,7 @@ def _objectives(con, as_of: date, previous: date | None) -> list[m.Objective]:
                 cycle=row["cycle"],
                 id=row["objective_id"],
                 html_id=f"objective-{row['team']}-{row['objective_id']}",
-                title=row["title"],
+                title=row["title"] or row["objective_id"],
                 owner=row["owner"],
                 aligns_to=row["aligns_to"],
                 score=row["score"],
@@ -142,7 +142,7 @@ def _key_results(con, as_of: date, previous: date | None) -> list[dict]:
                 "_objective": (row["team"], row["cycle"], row["objective_id"]),
                 "id": row["key_result_id"],
                 "html_id": f"kr-{row['team']}-{row['objective_id']}-{row['key_result_id']}",
-                "title": row["title"],
+                "title": row["title"] or row["key_result_id"],  # a spec may leave the title out
                 "type": row["key_result_type"],
                 "owner": row["owner"],
                 "metric": row["metric"],

@@ -1,0 +1,91 @@
+"""Validate the metric definitions before `scorecard run` touches the warehouse.
+
+`dbt compile` of the KPI models against an in-memory DuckDB: dbt's parser checks the semantic models
+and metrics against the Semantic Layer spec, and the KPI compiler checks each metric's KPI metadata
+and constructs (it needs dbt's graph, which exists only when nodes compile). No file is opened; the
+check keeps its own target path, so the build's partial-parse state stays valid.
+
+The compile runs in a forked child with its output discarded: a failed compile leaves DuckDB objects
+in dbt-duckdb's class attributes and dbt's frames, and DuckDB's bindings then print dozens of "leaked"
+lines at interpreter exit, burying the one-line error. The child reports through a pipe and exits
+without that teardown; dbt is imported before the fork, so the child starts at once."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import date
+from pathlib import Path
+
+from scorecard.dbt import run_dbt
+from scorecard.errors import InvalidInput, StepFailed
+
+IN_MEMORY = Path(":memory:")
+
+
+def check_metric_specs(project_dir: Path, as_of: date) -> None:
+    import dbt.cli.main  # noqa: F401  (imported once, before the fork: the build needs it anyway)
+
+    problem = _in_child(project_dir, as_of) if hasattr(os, "fork") else _compile(project_dir, as_of)
+    if problem is not None:
+        raise InvalidInput(f"metric specs are invalid: {problem}")
+
+
+def _in_child(project_dir: Path, as_of: date) -> str | None:
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: compile, report, leave without interpreter teardown
+        os.close(read_end)
+        # the answer goes through the pipe; anything the child or the helper processes it starts
+        # (multiprocessing's resource tracker) would print at exit is noise
+        quiet = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(quiet, 1)
+        os.dup2(quiet, 2)
+        try:
+            outcome = _compile(project_dir, as_of)
+        except BaseException as exc:
+            outcome = f"dbt could not compile the KPI models: {type(exc).__name__}: {exc}"
+        with os.fdopen(write_end, "w") as out:
+            json.dump({"problem": outcome}, out)
+        os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end) as answer:
+        text = answer.read()
+    os.waitpid(pid, 0)
+    if not text:
+        return "dbt compile of the KPI models stopped without an answer (see logs/dbt.log)"
+    return json.loads(text)["problem"]
+
+
+def _compile(project_dir: Path, as_of: date) -> str | None:
+    """None when the KPI models compile, else the line of dbt's error naming the file and the metric."""
+    args = ["compile", "--select", "kpis", "--target-path", str(project_dir / "target" / "spec_check")]
+    # dbt's console stays silent (its log file keeps everything): the problem is reported as one line
+    args += ["--log-level", "none", "--log-level-file", "debug"]
+    try:
+        result = run_dbt(project_dir, IN_MEMORY, args, as_of=as_of, allow_failures=True, quiet=False)
+    except StepFailed as exc:  # dbt stopped: the parser or the KPI compiler rejected a definition
+        return _the_problem(str(exc.__cause__ or exc))
+    if result.success:
+        return None
+    messages = [
+        " ".join(str(r.message).split())
+        for r in getattr(result.result, "results", None) or []
+        if str(r.status).lower() == "error" and r.message
+    ]
+    return messages[0] if messages else "dbt compile of the KPI models failed (see logs/dbt.log)"
+
+
+def _the_problem(text: str) -> str:
+    """The line of dbt's error that names the file and the metric, not dbt's headings and call stack."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    named = [i for i, line in enumerate(lines) if ".yml" in line and not line.startswith(">")]
+    if named:
+        first = named[0]
+        if lines[first].startswith(("Parsing Error", "Compilation Error")) and first + 1 < len(lines):
+            # a heading naming the file and the metric; the problem itself is on the next line
+            return f"{lines[first]}: {lines[first + 1]}"
+        return lines[first]
+    skipped = ("dbt ", "Runtime Error", "Compilation Error", "Parsing Error", "Encountered an error", ">")
+    meaningful = [line for line in lines if not line.startswith(skipped)]
+    return (meaningful or lines or ["dbt could not compile the KPI models"])[0]
