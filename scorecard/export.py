@@ -65,9 +65,9 @@ def _copy(con: duckdb.DuckDBPyConnection, table: str, key: tuple[str, ...], out_
     partial = out_dir / f".{name}.parquet.{os.getpid()}.tmp"
     literal = str(partial).replace("'", "''")
     try:
-        (rows,) = con.execute(
+        ((rows,),) = con.execute(
             f"copy (select * from {table} order by {', '.join(key)}) to '{literal}' (format parquet)"
-        ).fetchone()
+        ).fetchall()
         os.replace(partial, final)
     except BaseException as exc:
         partial.unlink(missing_ok=True)
