@@ -65,7 +65,7 @@ def _compile(project_dir: Path, as_of: date) -> str | None:
     try:
         result = run_dbt(project_dir, IN_MEMORY, args, as_of=as_of, allow_failures=True, quiet=False)
     except StepFailed as exc:  # dbt stopped: the parser or the KPI compiler rejected a definition
-        return _the_problem(str(exc.__cause__ or exc))
+        return describe_dbt_error(str(exc.__cause__ or exc))
     if result.success:
         return None
     messages = [
@@ -76,7 +76,7 @@ def _compile(project_dir: Path, as_of: date) -> str | None:
     return messages[0] if messages else "dbt compile of the KPI models failed (see logs/dbt.log)"
 
 
-def _the_problem(text: str) -> str:
+def describe_dbt_error(text: str) -> str:
     """The line of dbt's error that names the file and the metric, not dbt's headings and call stack."""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     named = [i for i, line in enumerate(lines) if ".yml" in line and not line.startswith(">")]

@@ -1,0 +1,69 @@
+"""The two sides of `scorecard diff`: a git revision of the project, extracted and parsed by dbt."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from scorecard.diff.revisions import parse_revision, resolve
+from scorecard.errors import InvalidInput
+from tests.conftest import copy_project
+
+PARTS = ("dbt_project.yml", "profiles.yml", "models", "metrics", "macros", "checks", "okrs")
+
+
+def _git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True).stdout.strip()
+
+
+def _commit(repo: Path, message: str) -> str:
+    _git(repo, "add", "-A")
+    _git(repo, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", message)
+    return _git(repo, "rev-parse", "HEAD")
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory) -> dict:
+    """A scratch repository: the project in a subdirectory, then a commit that breaks a derived metric."""
+    root = tmp_path_factory.mktemp("diff_repo")
+    _git(root, "init", "-q")
+    project = copy_project(root / "analytics", PARTS)
+    base = _commit(root, "the project")
+    subscription = project / "metrics" / "subscription.yml"
+    text = subscription.read_text()
+    start = text.index("  - name: cac\n")
+    end = text.index("\n  - name: ", start + 1)
+    subscription.write_text(text[:start] + text[end + 1 :])  # ltv_to_cac is derived from cac: no longer parses
+    broken = _commit(root, "delete cac")
+    return {"root": root, "project": project, "base": base, "broken": broken}
+
+
+def test_a_revision_is_extracted_and_parsed_without_touching_the_work_tree(repo, tmp_path):
+    parsed = parse_revision(repo["project"], repo["base"][:10], tmp_path)
+    metrics = {m["name"] for m in parsed.semantic_manifest["metrics"]}
+    assert {"cac", "ltv_to_cac", "d7_retention"} <= metrics
+    assert any(node.endswith(".kpi_values") for node in parsed.manifest["nodes"])
+    assert parsed.project_dir != repo["project"] and (parsed.project_dir / "dbt_project.yml").is_file()
+    assert _git(repo["root"], "status", "--porcelain") == ""
+
+
+def test_a_revision_whose_project_does_not_parse_is_invalid_input(repo, tmp_path):
+    with pytest.raises(InvalidInput, match=r"^HEAD: the project does not parse: .*cac"):
+        parse_revision(repo["project"], "HEAD", tmp_path)
+
+
+def test_an_unknown_ref_is_invalid_input(repo):
+    with pytest.raises(InvalidInput, match=r"^no-such-branch: not a git revision in "):
+        resolve(repo["root"], "no-such-branch")
+
+
+def test_a_shallow_clone_without_the_base_says_how_to_fetch_it(repo, tmp_path):
+    clone = tmp_path / "shallow"
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", f"file://{repo['root']}", str(clone)], check=True, capture_output=True
+    )
+    assert resolve(clone, "HEAD") == repo["broken"]
+    with pytest.raises(InvalidInput, match=r"not in this shallow clone .*git fetch --unshallow"):
+        resolve(clone, repo["base"])
