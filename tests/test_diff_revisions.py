@@ -67,3 +67,52 @@ def test_a_shallow_clone_without_the_base_says_how_to_fetch_it(repo, tmp_path):
     assert resolve(clone, "HEAD") == repo["broken"]
     with pytest.raises(InvalidInput, match=r"not in this shallow clone .*git fetch --unshallow"):
         resolve(clone, repo["base"])
+
+
+@pytest.fixture(scope="module")
+def changed(tmp_path_factory) -> dict:
+    """Base and head revisions: head changes a measure's expression on signup_cohorts, only the
+    description of d7_retention, and adds a comment to fct_orders.sql."""
+    from scorecard.diff.impact import lineage_impact
+
+    root = tmp_path_factory.mktemp("impact_repo")
+    _git(root, "init", "-q")
+    project = copy_project(root / "analytics", PARTS)
+    base = _commit(root, "the project")
+    acquisition = project / "metrics" / "acquisition.yml"
+    text = acquisition.read_text()
+    old_measure = "        expr: case when is_retained_d7 then 1 else 0 end"
+    old_description = "      Share of a signup cohort active on day 7 after signing up"
+    assert old_measure in text and old_description in text
+    text = text.replace(old_measure, "        expr: case when is_retained_d7 and not is_retained_d1 then 1 else 0 end")
+    acquisition.write_text(
+        text.replace(old_description, "    description: The share of a signup cohort active on day 7")
+    )
+    orders = project / "models" / "marts" / "fct_orders.sql"
+    orders.write_text("-- one row per order\n" + orders.read_text())
+    head = _commit(root, "change a measure")
+    scratch = tmp_path_factory.mktemp("impact_scratch")
+    parsed_base = parse_revision(project, base, scratch / "base")
+    parsed_head = parse_revision(project, head, scratch / "head")
+    return {"impact": lineage_impact(parsed_base, parsed_head)}
+
+
+def test_a_changed_measure_reaches_its_metrics_and_kpi_models(changed):
+    impact = changed["impact"]
+    assert impact.changed["semantic_model.scorecard.signup_cohorts"] == "modified"
+    (change,) = impact.field_changes["semantic_model.scorecard.signup_cohorts"]
+    assert (change.path, change.kind) == ("measures[retained_d7_users].expr", "expression")
+    assert {"retained_d7_users", "d7_retention"} <= impact.metrics
+    assert {"kpi_measures__signup_cohorts", "kpi_values", "kpi_status"} <= impact.models
+
+
+def test_a_description_change_is_no_change_to_the_metric(changed):
+    assert "metric.scorecard.d7_retention" not in changed["impact"].changed
+
+
+def test_a_model_with_a_new_comment_is_changed_and_reaches_its_children(changed):
+    impact = changed["impact"]
+    assert impact.changed["model.scorecard.fct_orders"] == "modified"
+    assert "order_revenue" in impact.metrics and "kpi_measures__orders" in impact.models
+    # models that do not read fct_orders or signup cohorts are not reached
+    assert "kpi_measures__api_requests" not in impact.models and "fct_sessions" not in impact.models

@@ -1,0 +1,116 @@
+"""What a change reaches through dbt's lineage: the changed nodes between two parsed revisions and
+every model, semantic model and metric downstream of them, plus the KPI models that compute them.
+
+Models, seeds and snapshots count as changed when their file checksum differs (a formatting-only
+change is listed here too; sql_changes tells it apart). Semantic models and metrics are compared field
+by field from the semantic manifest, so a changed description is no change to the numbers. The KPI
+models sit beside dbt's graph (they read the marts, not the semantic models), so a changed metric also
+reaches `kpi_measures__<its semantic model>` and the shared KPI tables."""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+
+from scorecard.diff.field_changes import FieldChange, field_changes
+from scorecard.diff.revisions import Parsed
+
+KPI_MEASURES_PREFIX = "kpi_measures__"
+SHARED_KPI_MODELS = ("kpi_values", "kpi_status")
+_FILE_NODES = ("model", "seed", "snapshot")
+
+
+@dataclass
+class Impact:
+    changed: dict[str, str] = field(default_factory=dict)  # unique id -> added | removed | modified
+    field_changes: dict[str, list[FieldChange]] = field(default_factory=dict)  # metrics, semantic models
+    models: set[str] = field(default_factory=set)  # model names downstream, the changed ones included
+    semantic_models: set[str] = field(default_factory=set)
+    metrics: set[str] = field(default_factory=set)
+
+    @property
+    def removed_metrics(self) -> set[str]:
+        return {
+            uid.split(".", 2)[2] for uid, how in self.changed.items() if uid.startswith("metric.") and how == "removed"
+        }
+
+
+def lineage_impact(base: Parsed, head: Parsed) -> Impact:
+    impact = Impact()
+    _file_nodes(base.manifest, head.manifest, impact)
+    for kind in ("semantic_models", "metrics"):
+        _semantic_nodes(base, head, kind, impact)
+    starts = [uid for uid, how in impact.changed.items() if how != "removed"]
+    _walk(head.manifest, starts, impact)
+    removed = [uid for uid, how in impact.changed.items() if how == "removed"]
+    _walk(base.manifest, removed, impact)  # what relied on a removed node, as the base knew it
+    _kpi_models(head.manifest, impact)
+    return impact
+
+
+def _file_nodes(base: dict, head: dict, impact: Impact) -> None:
+    before = {uid: n for uid, n in base["nodes"].items() if n["resource_type"] in _FILE_NODES}
+    after = {uid: n for uid, n in head["nodes"].items() if n["resource_type"] in _FILE_NODES}
+    for uid in sorted(before.keys() | after.keys()):
+        if uid not in after:
+            impact.changed[uid] = "removed"
+        elif uid not in before:
+            impact.changed[uid] = "added"
+        elif before[uid]["checksum"]["checksum"] != after[uid]["checksum"]["checksum"]:
+            impact.changed[uid] = "modified"
+
+
+def _semantic_nodes(base: Parsed, head: Parsed, kind: str, impact: Impact) -> None:
+    before = {item["name"]: item for item in base.semantic_manifest[kind]}
+    after = {item["name"]: item for item in head.semantic_manifest[kind]}
+    package = head.manifest["metadata"].get("project_name") or "scorecard"
+    prefix = "metric" if kind == "metrics" else "semantic_model"
+    for name in sorted(before.keys() | after.keys()):
+        uid = f"{prefix}.{package}.{name}"
+        if name not in after:
+            impact.changed[uid] = "removed"
+        elif name not in before:
+            impact.changed[uid] = "added"
+        else:
+            changes = [c for c in field_changes(before[name], after[name]) if c.semantic]
+            if changes:
+                impact.changed[uid] = "modified"
+                impact.field_changes[uid] = changes
+
+
+def _walk(manifest: dict, starts: list[str], impact: Impact) -> None:
+    children = manifest.get("child_map", {})
+    seen, queue = set(starts), deque(starts)
+    while queue:
+        uid = queue.popleft()
+        kind, _, name = uid.split(".", 2)
+        if kind == "model":
+            impact.models.add(name)
+        elif kind == "semantic_model":
+            impact.semantic_models.add(name)
+        elif kind == "metric":
+            impact.metrics.add(name)
+        for child in children.get(uid, []):
+            if child not in seen and not child.startswith(("test.", "unit_test.")):
+                seen.add(child)
+                queue.append(child)
+
+
+def _kpi_models(manifest: dict, impact: Impact) -> None:
+    """The KPI models that compute the affected metrics: a simple metric's semantic model, and for ratio
+    and derived metrics those of their inputs."""
+    metrics = {m["name"]: m["depends_on"]["nodes"] for m in manifest.get("metrics", {}).values()}
+    semantic = set(impact.semantic_models)
+    pending, seen = list(impact.metrics), set(impact.metrics)
+    while pending:
+        for parent in metrics.get(pending.pop(), []):
+            kind, _, name = parent.split(".", 2)
+            if kind == "semantic_model":
+                semantic.add(name)
+            elif kind == "metric" and name not in seen:
+                seen.add(name)
+                pending.append(name)
+    models = {n["name"] for n in manifest["nodes"].values() if n["resource_type"] == "model"}
+    kpi_models = {f"{KPI_MEASURES_PREFIX}{name}" for name in semantic} & models
+    if kpi_models:
+        impact.models |= kpi_models | (set(SHARED_KPI_MODELS) & models)
