@@ -1,0 +1,61 @@
+"""Goalpost checks: a running key result's target moved, its metric's definition changed, its metric gone."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from scorecard.diff.goalposts import findings
+from scorecard.okrs.catalog import load_catalog
+from scorecard.okrs.load import load_specs
+from tests.conftest import PROJECT_DIR
+
+RETENTION = (PROJECT_DIR / "okrs" / "retention.yml").read_text()
+IN_CYCLE = date(2026, 11, 15)  # 2026-Q4 runs from 2026-10-01 to 2026-12-31
+AFTER_CYCLE = date(2027, 1, 15)
+KR = "retention/2026-Q4/weekly-habit/d7-retention"
+
+
+def _load(directory: Path, text: str):
+    directory.mkdir(parents=True)
+    (directory / "retention.yml").write_text(text)
+    # the retention objective aligns to a company objective, which must be there too
+    (directory / "company.yml").write_text((PROJECT_DIR / "okrs" / "company.yml").read_text())
+    result = load_specs([directory], load_catalog(PROJECT_DIR))
+    assert not result.errors, result.errors
+    return result.specs
+
+
+def _metrics() -> set[str]:
+    return set(load_catalog(PROJECT_DIR))
+
+
+def test_moving_a_target_mid_cycle_is_flagged(tmp_path):
+    base = _load(tmp_path / "base", RETENTION)
+    head = _load(tmp_path / "head", RETENTION.replace("        target: 35%", "        target: 30%"))
+    (finding,) = findings(base, head, IN_CYCLE, set(), _metrics())
+    assert finding.kind == "goalpost_moved" and finding.key_result == KR
+    assert "target '35%' → '30%'" in finding.message and "2026-10-01 to 2026-12-31" in finding.message
+
+
+def test_the_same_move_after_the_cycle_is_not_a_goalpost_move(tmp_path):
+    base = _load(tmp_path / "base", RETENTION)
+    head = _load(tmp_path / "head", RETENTION.replace("        target: 35%", "        target: 30%"))
+    assert findings(base, head, AFTER_CYCLE, set(), _metrics()) == []
+
+
+def test_a_changed_definition_under_a_running_key_result_is_flagged(tmp_path):
+    specs = _load(tmp_path / "base", RETENTION)
+    (finding,) = findings(specs, specs, IN_CYCLE, {"d7_retention"}, _metrics())
+    assert "the definition of 'd7_retention' changed while the cycle (2026-10-01 to 2026-12-31) runs" in finding.message
+    assert (finding.kind, finding.key_result) == ("definition_changed", KR)
+
+
+def test_a_key_result_whose_metric_is_gone_is_breaking(tmp_path):
+    specs = _load(tmp_path / "base", RETENTION)
+    (finding,) = findings(specs, specs, AFTER_CYCLE, set(), _metrics() - {"push_return_share"})
+    assert finding.kind == "metric_missing"
+    assert (
+        finding.message
+        == "retention/2026-Q4/weekly-habit/push-guardrail: metric 'push_return_share' does not exist at head"
+    )
