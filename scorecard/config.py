@@ -1,4 +1,4 @@
-"""Where things live: the project directory and the warehouse file."""
+"""Where things live: the project directory, the warehouse file and the reports."""
 
 from __future__ import annotations
 
@@ -21,3 +21,9 @@ def find_project_dir(start: Path | None = None) -> Path:
         if (candidate / "dbt_project.yml").is_file():
             return candidate
     return here
+
+
+def reports_dir(project_dir: Path) -> Path:
+    """reports/ in the project, or SCORECARD_REPORTS_DIR."""
+    configured = os.environ.get("SCORECARD_REPORTS_DIR")
+    return Path(configured) if configured else project_dir / "reports"

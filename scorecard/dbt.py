@@ -16,6 +16,9 @@ from scorecard.errors import StepFailed
 
 log = logging.getLogger(__name__)
 
+# a database that exists only while dbt runs: for commands that must not touch the warehouse
+IN_MEMORY = Path(":memory:")
+
 # While a `scorecard run` is under way, every dbt command keeps its per-node lines off the console.
 _quiet_console: ContextVar[bool] = ContextVar("scorecard_dbt_quiet_console", default=False)
 
@@ -37,6 +40,7 @@ def run_dbt(
     allow_failures: bool = False,
     callbacks: Sequence[Callable] = (),
     quiet: bool | None = None,
+    silent: bool = False,
 ):
     """Invoke one dbt command; raise StepFailed naming the command when it fails.
 
@@ -44,7 +48,8 @@ def run_dbt(
     the caller to judge (the checks report those); a command that could not run still raises.
     ``callbacks`` receive every dbt event (``dbtRunner(callbacks=...)``). ``quiet`` shows only dbt's
     warnings and errors on the console (the file log, logs/dbt.log, keeps everything); by default it
-    is on inside ``quiet_console()`` and off elsewhere."""
+    is on inside ``quiet_console()`` and off elsewhere. ``silent`` shows nothing at all, for callers
+    that report dbt's problem themselves (see describe_dbt_error)."""
     from dbt.cli.main import dbtRunner
 
     dbt_environment(project_dir, warehouse)
@@ -53,8 +58,8 @@ def run_dbt(
         full_args += ["--vars", json.dumps({"as_of": as_of.isoformat()})]
     if quiet is None:
         quiet = _quiet_console.get()
-    if quiet:
-        full_args += ["--log-level", "warn"]
+    if silent or quiet:
+        full_args += ["--log-level", "none" if silent else "warn"]
         if not os.environ.get("DBT_LOG_LEVEL_FILE"):
             # the file log follows --log-level unless told otherwise
             full_args += ["--log-level-file", "debug"]
@@ -116,3 +121,18 @@ class NodeProgress:
                 self.report(done, max(self.total, done))
         except Exception:
             log.debug("dbt progress callback failed", exc_info=True)
+
+
+def describe_dbt_error(text: str) -> str:
+    """The line of dbt's error that names the file and the metric, not dbt's headings and call stack."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    named = [i for i, line in enumerate(lines) if ".yml" in line and not line.startswith(">")]
+    if named:
+        first = named[0]
+        if lines[first].startswith(("Parsing Error", "Compilation Error")) and first + 1 < len(lines):
+            # a heading naming the file and the metric; the problem itself is on the next line
+            return f"{lines[first]}: {lines[first + 1]}"
+        return lines[first]
+    skipped = ("dbt ", "Runtime Error", "Compilation Error", "Parsing Error", "Encountered an error", ">")
+    meaningful = [line for line in lines if not line.startswith(skipped)]
+    return (meaningful or lines or ["dbt could not compile the KPI models"])[0]

@@ -17,10 +17,8 @@ import os
 from datetime import date
 from pathlib import Path
 
-from scorecard.dbt import run_dbt
+from scorecard.dbt import IN_MEMORY, describe_dbt_error, run_dbt
 from scorecard.errors import InvalidInput, StepFailed
-
-IN_MEMORY = Path(":memory:")
 
 
 def check_metric_specs(project_dir: Path, as_of: date) -> None:
@@ -60,10 +58,8 @@ def _in_child(project_dir: Path, as_of: date) -> str | None:
 def _compile(project_dir: Path, as_of: date) -> str | None:
     """None when the KPI models compile, else the line of dbt's error naming the file and the metric."""
     args = ["compile", "--select", "kpis", "--target-path", str(project_dir / "target" / "spec_check")]
-    # dbt's console stays silent (its log file keeps everything): the problem is reported as one line
-    args += ["--log-level", "none", "--log-level-file", "debug"]
     try:
-        result = run_dbt(project_dir, IN_MEMORY, args, as_of=as_of, allow_failures=True, quiet=False)
+        result = run_dbt(project_dir, IN_MEMORY, args, as_of=as_of, allow_failures=True, silent=True)
     except StepFailed as exc:  # dbt stopped: the parser or the KPI compiler rejected a definition
         return describe_dbt_error(str(exc.__cause__ or exc))
     if result.success:
@@ -74,18 +70,3 @@ def _compile(project_dir: Path, as_of: date) -> str | None:
         if str(r.status).lower() == "error" and r.message
     ]
     return messages[0] if messages else "dbt compile of the KPI models failed (see logs/dbt.log)"
-
-
-def describe_dbt_error(text: str) -> str:
-    """The line of dbt's error that names the file and the metric, not dbt's headings and call stack."""
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    named = [i for i, line in enumerate(lines) if ".yml" in line and not line.startswith(">")]
-    if named:
-        first = named[0]
-        if lines[first].startswith(("Parsing Error", "Compilation Error")) and first + 1 < len(lines):
-            # a heading naming the file and the metric; the problem itself is on the next line
-            return f"{lines[first]}: {lines[first + 1]}"
-        return lines[first]
-    skipped = ("dbt ", "Runtime Error", "Compilation Error", "Parsing Error", "Encountered an error", ">")
-    meaningful = [line for line in lines if not line.startswith(skipped)]
-    return (meaningful or lines or ["dbt could not compile the KPI models"])[0]

@@ -24,13 +24,18 @@ def _commit(repo: Path, message: str) -> str:
     return _git(repo, "rev-parse", "HEAD")
 
 
+def _scratch_repo(tmp_path_factory, name: str) -> tuple[Path, Path, str]:
+    """A new repository holding the project in a subdirectory, committed: (root, project, commit)."""
+    root = tmp_path_factory.mktemp(name)
+    _git(root, "init", "-q")
+    project = copy_project(root / "analytics", PARTS)
+    return root, project, _commit(root, "the project")
+
+
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory) -> dict:
     """A scratch repository: the project in a subdirectory, then a commit that breaks a derived metric."""
-    root = tmp_path_factory.mktemp("diff_repo")
-    _git(root, "init", "-q")
-    project = copy_project(root / "analytics", PARTS)
-    base = _commit(root, "the project")
+    root, project, base = _scratch_repo(tmp_path_factory, "diff_repo")
     subscription = project / "metrics" / "subscription.yml"
     text = subscription.read_text()
     start = text.index("  - name: cac\n")
@@ -75,10 +80,7 @@ def changed(tmp_path_factory) -> dict:
     description of d7_retention, and adds a comment to fct_orders.sql."""
     from scorecard.diff.impact import lineage_impact
 
-    root = tmp_path_factory.mktemp("impact_repo")
-    _git(root, "init", "-q")
-    project = copy_project(root / "analytics", PARTS)
-    base = _commit(root, "the project")
+    root, project, base = _scratch_repo(tmp_path_factory, "impact_repo")
     acquisition = project / "metrics" / "acquisition.yml"
     text = acquisition.read_text()
     old_measure = "        expr: case when is_retained_d7 then 1 else 0 end"

@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 
 from scorecard.diff.field_changes import FieldChange, field_changes
 from scorecard.diff.revisions import Parsed
+from scorecard.quality.lineage import KPI_MEASURES_PREFIX, SHARED_KPI_MODELS
 
-KPI_MEASURES_PREFIX = "kpi_measures__"
-SHARED_KPI_MODELS = ("kpi_values", "kpi_status")
 _FILE_NODES = ("model", "seed", "snapshot")
 
 

@@ -14,9 +14,8 @@ import tarfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from scorecard.dbt import run_dbt
+from scorecard.dbt import IN_MEMORY, describe_dbt_error, run_dbt
 from scorecard.errors import InvalidInput, StepFailed
-from scorecard.metric_specs import IN_MEMORY, describe_dbt_error
 
 
 @dataclass(frozen=True)
@@ -65,9 +64,9 @@ def extract(repo: Path, commit: str, project_subdir: Path, destination: Path) ->
 
 def parse(project_dir: Path, label: str, target_dir: Path) -> Parsed:
     """`dbt parse` of the project into ``target_dir``; a project that does not parse is InvalidInput."""
-    args = ["parse", "--target-path", str(target_dir), "--log-level", "none", "--log-level-file", "debug"]
+    args = ["parse", "--target-path", str(target_dir)]
     try:
-        result = run_dbt(project_dir, IN_MEMORY, args, quiet=False)
+        result = run_dbt(project_dir, IN_MEMORY, args, silent=True)
     except StepFailed as exc:
         raise InvalidInput(
             f"{label}: the project does not parse: {describe_dbt_error(str(exc.__cause__ or exc))}"

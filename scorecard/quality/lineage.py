@@ -15,8 +15,8 @@ from pathlib import Path
 from scorecard.errors import StepFailed
 from scorecard.quality.results import CheckResult
 
-_MEASURES_PREFIX = "kpi_measures__"
-_SHARED_KPI_MODELS = ("kpi_values", "kpi_definitions", "kpi_status")
+KPI_MEASURES_PREFIX = "kpi_measures__"
+SHARED_KPI_MODELS = ("kpi_values", "kpi_definitions", "kpi_status")
 
 
 def read_manifest(target_dir: Path) -> dict:
@@ -45,9 +45,9 @@ class Lineage:
     def _starts_for(self, target: str) -> list[str] | None:
         """Graph nodes to walk down from; None when the target feeds every KPI."""
         name = target.split(".")[-1]
-        if target.startswith("model.") and name.startswith(_MEASURES_PREFIX):
-            return [f"semantic_model.{self.package}.{name.removeprefix(_MEASURES_PREFIX)}"]
-        if target.startswith("model.") and name in _SHARED_KPI_MODELS:
+        if target.startswith("model.") and name.startswith(KPI_MEASURES_PREFIX):
+            return [f"semantic_model.{self.package}.{name.removeprefix(KPI_MEASURES_PREFIX)}"]
+        if target.startswith("model.") and name in SHARED_KPI_MODELS:
             return None
         return [target]
 

@@ -28,7 +28,8 @@ def collect(con: duckdb.DuckDBPyConnection, as_of: date, generated_at: datetime)
         if not table_exists(con, schema, table):
             raise StepFailed(f"no {schema}.{table} in the warehouse yet; run `scorecard run` first")
     previous = _previous_check_in(con, as_of)
-    kpis = kpi_health.kpis(con, as_of)
+    recent = kpi_health.recent_periods(con)
+    kpis = kpi_health.kpis(con, as_of, recent)
     objectives = _objectives(con, as_of, previous)
     quality = _data_quality(con, as_of)
     return m.Report(
@@ -36,7 +37,7 @@ def collect(con: duckdb.DuckDBPyConnection, as_of: date, generated_at: datetime)
         generated_at=generated_at,
         previous_check_in=previous,
         summary=_summary(objectives, kpis, quality),
-        north_star=kpi_health.north_star(con, as_of),
+        north_star=kpi_health.north_star(con, as_of, recent),
         objectives=objectives,
         kpis=kpis,
         diagnoses=diagnose(objectives, {k.metric: k for k in kpis}),

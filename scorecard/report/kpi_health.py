@@ -19,7 +19,12 @@ ARPU_FACTORS = ("aov", "orders_per_buyer", "paying_user_share")
 MIN_SEGMENT_SHARE = 0.05
 
 
-def kpis(con, as_of: date) -> list[m.Kpi]:
+def recent_periods(con) -> dict[str, list[m.Point]]:
+    """Every KPI's last complete periods at its cadence (one scan serves sparklines and the North Star)."""
+    return _cadence_values(con, max(SPARKLINE_PERIODS, NORTH_STAR_PERIODS))
+
+
+def kpis(con, as_of: date, recent: dict[str, list[m.Point]]) -> list[m.Kpi]:
     status_rows = read_rows(
         con,
         """
@@ -28,7 +33,6 @@ def kpis(con, as_of: date) -> list[m.Kpi]:
         order by metric_name
         """,
     )
-    sparklines = _cadence_values(con, SPARKLINE_PERIODS)
     anomalies = _anomalies(con, as_of)
     moves = _segment_moves(con)
     decomposition = _arpu_decomposition(con, {r["metric_name"]: r for r in status_rows}.get("arpu"))
@@ -58,13 +62,13 @@ def kpis(con, as_of: date) -> list[m.Kpi]:
                 anomaly=anomalies.get(name),
                 moved_most=moves.get(name),
                 decomposition=decomposition if name == "arpu" else None,
-                sparkline=sparklines.get(name, []),
+                sparkline=recent.get(name, [])[-SPARKLINE_PERIODS:],
             )
         )
     return kpis
 
 
-def _cadence_values(con, periods: int, metric: str | None = None) -> dict[str, list[m.Point]]:
+def _cadence_values(con, periods: int) -> dict[str, list[m.Point]]:
     """The last complete periods of each KPI (total) at its cadence grain, oldest first."""
     rows = read_rows(
         con,
@@ -74,12 +78,12 @@ def _cadence_values(con, periods: int, metric: str | None = None) -> dict[str, l
                 row_number() over (partition by v.metric_name order by v.period_start desc) as periods_back
             from kpis.kpi_values as v
             inner join kpis.kpi_definitions as d on v.metric_name = d.metric_name and v.grain = d.cadence
-            where v.dimension_name = 'all' and v.is_complete and (? is null or v.metric_name = ?)
+            where v.dimension_name = 'all' and v.is_complete
         )
         where periods_back <= ?
         order by metric_name, period_start
         """,
-        [metric, metric, periods],
+        [periods],
     )
     result: dict[str, list[m.Point]] = defaultdict(list)
     for row in rows:
@@ -180,7 +184,7 @@ def _arpu_decomposition(con, arpu: dict | None) -> m.ArpuDecomposition | None:
     )
 
 
-def north_star(con, as_of: date) -> m.NorthStar | None:
+def north_star(con, as_of: date, recent: dict[str, list[m.Point]]) -> m.NorthStar | None:
     rows = read_rows(
         con,
         """
@@ -198,8 +202,7 @@ def north_star(con, as_of: date) -> m.NorthStar | None:
     if not rows:
         return None
     row = rows[0]
-    trend = [p for p in _cadence_values(con, NORTH_STAR_PERIODS + 4, row["metric"]).get(row["metric"], [])]
-    trend = [p for p in trend if p.period_end <= as_of][-NORTH_STAR_PERIODS:]
+    trend = [p for p in recent.get(row["metric"], []) if p.period_end <= as_of][-NORTH_STAR_PERIODS:]
     value, prior = row["north_star_value"], row["north_star_prior_value"]
     return m.NorthStar(
         metric=row["metric"],

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from scorecard.config import warehouse_path
+from scorecard.config import reports_dir, warehouse_path
 from scorecard.errors import StepFailed
 from scorecard.report import html, markdown
 from scorecard.report.collect import collect
@@ -29,11 +29,6 @@ class Written:
     directory: Path
     files: tuple[Path, ...]
     latest: Path
-
-
-def reports_dir(project_dir: Path) -> Path:
-    configured = os.environ.get("SCORECARD_REPORTS_DIR")
-    return Path(configured) if configured else project_dir / "reports"
 
 
 def write_reports(project_dir: Path, as_of: date, *, generated_at: datetime | None = None) -> Written:
