@@ -269,6 +269,59 @@ def export_command(obj: dict, output_format: str, out_dir: Path) -> int:
     return EXIT_OK
 
 
+@cli.command(name="diff")
+@click.option(
+    "--base", "base_ref", required=True, metavar="REF", help="The git revision to compare with (e.g. origin/main)."
+)
+@click.option(
+    "--head", "head_ref", default=None, metavar="REF", help="The git revision under review [default: the working tree]."
+)
+@click.option("--format", "output_format", type=click.Choice(["md", "json"]), default="md", show_default=True)
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the report here instead of stdout.",
+)
+@click.option(
+    "--as-of",
+    type=ISO_DATE,
+    default=str(DEFAULT_AS_OF),
+    show_default=True,
+    help="The date key results are scored at and cycles are judged running at.",
+)
+@click.option(
+    "--lock-timeout",
+    type=click.FloatRange(min=0),
+    default=None,
+    metavar="SECONDS",
+    help="How long to wait for another job on the warehouse (exit 3).",
+)
+@click.pass_obj
+def diff_command(
+    obj: dict, base_ref: str, head_ref: str | None, output_format: str, out_file: Path | None, as_of, lock_timeout
+) -> int:
+    """What a change to metrics, models or OKR specs does: definition changes, lineage, KPI values and
+    key-result scores under both revisions, goalpost checks. Exit 0 no value changes, 1 values or
+    scores change (or a breaking change), 2 an invalid ref or a revision that does not parse or build,
+    3 a step failed."""
+    from scorecard.diff.compare import run_diff
+    from scorecard.diff.markdown import render
+    from scorecard.errors import EXIT_PROBLEMS
+    from scorecard.runlock import warehouse_lock
+
+    warehouse = warehouse_path(obj["project_dir"])
+    with warehouse_lock(warehouse, lock_timeout, option="--lock-timeout"):
+        report = run_diff(obj["project_dir"], base_ref, head_ref, as_of.date(), warehouse)
+    text = render(report) if output_format == "md" else report.model_dump_json(indent=2) + "\n"
+    if out_file is None:
+        click.echo(text, nl=False)
+    else:
+        out_file.write_text(text, encoding="utf-8")
+    return EXIT_PROBLEMS if report.values_changed else EXIT_OK
+
+
 def main() -> None:
     cli(prog_name="scorecard")
 

@@ -5,54 +5,29 @@ and metrics against the Semantic Layer spec, and the KPI compiler checks each me
 and constructs (it needs dbt's graph, which exists only when nodes compile). No file is opened; the
 check keeps its own target path, so the build's partial-parse state stays valid.
 
-The compile runs in a forked child with its output discarded: a failed compile leaves DuckDB objects
-in dbt-duckdb's class attributes and dbt's frames, and DuckDB's bindings then print dozens of "leaked"
-lines at interpreter exit, burying the one-line error. The child reports through a pipe and exits
-without that teardown; dbt is imported before the fork, so the child starts at once."""
+The compile runs in a forked child with its output discarded (scorecard.forked): a failed compile
+leaves DuckDB objects in dbt-duckdb's class attributes and dbt's frames, and DuckDB's bindings then
+print dozens of "leaked" lines at interpreter exit, burying the one-line error. dbt is imported before
+the fork, so the child starts at once."""
 
 from __future__ import annotations
 
-import json
-import os
 from datetime import date
 from pathlib import Path
 
 from scorecard.dbt import IN_MEMORY, describe_dbt_error, run_dbt
 from scorecard.errors import InvalidInput, StepFailed
+from scorecard.forked import ChildFailed, run_forked
 
 
 def check_metric_specs(project_dir: Path, as_of: date) -> None:
     import dbt.cli.main  # noqa: F401  (imported once, before the fork: the build needs it anyway)
 
-    problem = _in_child(project_dir, as_of) if hasattr(os, "fork") else _compile(project_dir, as_of)
+    (problem,) = run_forked([lambda: _compile(project_dir, as_of)])
+    if isinstance(problem, ChildFailed):
+        problem = f"dbt could not compile the KPI models: {problem}"
     if problem is not None:
         raise InvalidInput(f"metric specs are invalid: {problem}")
-
-
-def _in_child(project_dir: Path, as_of: date) -> str | None:
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: compile, report, leave without interpreter teardown
-        os.close(read_end)
-        # the answer goes through the pipe; anything the child or the helper processes it starts
-        # (multiprocessing's resource tracker) would print at exit is noise
-        quiet = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(quiet, 1)
-        os.dup2(quiet, 2)
-        try:
-            outcome = _compile(project_dir, as_of)
-        except BaseException as exc:
-            outcome = f"dbt could not compile the KPI models: {type(exc).__name__}: {exc}"
-        with os.fdopen(write_end, "w") as out:
-            json.dump({"problem": outcome}, out)
-        os._exit(0)
-    os.close(write_end)
-    with os.fdopen(read_end) as answer:
-        text = answer.read()
-    os.waitpid(pid, 0)
-    if not text:
-        return "dbt compile of the KPI models stopped without an answer (see logs/dbt.log)"
-    return json.loads(text)["problem"]
 
 
 def _compile(project_dir: Path, as_of: date) -> str | None:

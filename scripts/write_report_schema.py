@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Write docs/report.schema.json, the published JSON Schema of scorecard.json, from the report model.
+"""Write the published JSON Schemas: docs/report.schema.json (scorecard.json, from the report model) and
+docs/diff.schema.json (`scorecard diff --format json`, from the diff model).
 
-Run it after changing scorecard/report/model.py; tests/test_report.py fails while the file is stale."""
+Run it after changing scorecard/report/model.py or scorecard/diff/model.py; tests fail while a file is stale."""
 
 from __future__ import annotations
 
@@ -11,9 +12,11 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
 
-from scorecard.report.model import schema_text  # noqa: E402
+from scorecard.diff.model import schema_text as diff_schema  # noqa: E402
+from scorecard.report.model import schema_text as report_schema  # noqa: E402
 
 if __name__ == "__main__":
-    target = PROJECT / "docs" / "report.schema.json"
-    target.write_text(schema_text(), encoding="utf-8")
-    print(f"wrote {target.relative_to(PROJECT)}")
+    for name, text in (("report.schema.json", report_schema()), ("diff.schema.json", diff_schema())):
+        target = PROJECT / "docs" / name
+        target.write_text(text, encoding="utf-8")
+        print(f"wrote {target.relative_to(PROJECT)}")

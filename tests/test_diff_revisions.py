@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import subprocess
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from scorecard.diff.revisions import parse_revision, resolve
+from scorecard.diff.revisions import checkout, resolve
+from scorecard.diff.sides import Parsed, make_side, parse_sides
 from scorecard.errors import InvalidInput
-from tests.conftest import copy_project
+from tests.conftest import SAMPLE_AS_OF, copy_project
+
+
+def parse_revision(project: Path, ref: str, scratch: Path) -> Parsed:
+    label, directory = checkout(project, ref, scratch / "checkouts")
+    side = make_side("side", label, directory, scratch, scratch / "none.duckdb")
+    (parsed,) = parse_sides([side], date.fromisoformat(SAMPLE_AS_OF))
+    return parsed
+
 
 PARTS = ("dbt_project.yml", "profiles.yml", "models", "metrics", "macros", "checks", "okrs")
 

@@ -70,7 +70,7 @@ base as (
         {%- for leaf in leaves %}
         {{ leaf.measure.expr or leaf.measure.name }} as measure__{{ leaf.name }}{{ "," if not loop.last }}
         {%- endfor %}
-    from {{ semantic_model.node_relation.relation_name }}
+    from {{ kpi_model_relation(semantic_model) }}
     {%- if base_start is not none %}
     where
         {%- for time_dimension in time_dimensions.values() %}
@@ -86,7 +86,7 @@ base as (
         {%- for dimension in join.dimensions %}
         {{ dimension.expr }} as {{ dimension.column }}{{ "," if not loop.last }}
         {%- endfor %}
-    from {{ join.owner.node_relation.relation_name }}
+    from {{ kpi_model_relation(join.owner) }}
 ),
 {%- endfor %}
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from scorecard.diff.field_changes import field_changes
 from scorecard.okrs.load import LoadedSpec
 
 WATCHED = ("type", "metric", "target", "baseline", "threshold", "direction", "segment", "grain", "deadline")
@@ -30,6 +31,31 @@ class _KeyResult:
 
     def running(self, as_of: date) -> bool:
         return self.start <= as_of <= self.end
+
+
+def spec_changes(base: list[LoadedSpec], head: list[LoadedSpec]) -> dict[str, list[str]]:
+    """Per key result (team/cycle/objective/key result): what changed in its spec, field by field."""
+    before, after = _dumped(base), _dumped(head)
+    changes = {}
+    for ident in sorted(before.keys() | after.keys()):
+        if ident not in after:
+            changes[ident] = ["removed"]
+        elif ident not in before:
+            changes[ident] = ["added"]
+        else:
+            described = [change.describe() for change in field_changes(before[ident], after[ident])]
+            if described:
+                changes[ident] = described
+    return changes
+
+
+def _dumped(specs: list[LoadedSpec]) -> dict[str, dict]:
+    return {
+        f"{loaded.spec.team}/{loaded.spec.cycle_name}/{objective.id}/{kr.id}": kr.model_dump(mode="json")
+        for loaded in specs
+        for objective in loaded.spec.objectives
+        for kr in objective.key_results
+    }
 
 
 def key_results(specs: list[LoadedSpec]) -> dict[str, _KeyResult]:

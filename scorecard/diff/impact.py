@@ -13,7 +13,7 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from scorecard.diff.field_changes import FieldChange, field_changes
-from scorecard.diff.revisions import Parsed
+from scorecard.diff.sides import Parsed
 from scorecard.quality.lineage import KPI_MEASURES_PREFIX, SHARED_KPI_MODELS
 
 _FILE_NODES = ("model", "seed", "snapshot")
@@ -40,6 +40,7 @@ def lineage_impact(base: Parsed, head: Parsed) -> Impact:
     for kind in ("semantic_models", "metrics"):
         _semantic_nodes(base, head, kind, impact)
     starts = [uid for uid, how in impact.changed.items() if how != "removed"]
+    starts += _models_using_changed_macros(base.manifest, head.manifest, impact)
     _walk(head.manifest, starts, impact)
     removed = [uid for uid, how in impact.changed.items() if how == "removed"]
     _walk(base.manifest, removed, impact)  # what relied on a removed node, as the base knew it
@@ -57,6 +58,31 @@ def _file_nodes(base: dict, head: dict, impact: Impact) -> None:
             impact.changed[uid] = "added"
         elif before[uid]["checksum"]["checksum"] != after[uid]["checksum"]["checksum"]:
             impact.changed[uid] = "modified"
+
+
+def _models_using_changed_macros(base: dict, head: dict, impact: Impact) -> list[str]:
+    """Changed macros of the project (the KPI compiler is macros), and the models calling them directly
+    or through other macros: their compiled SQL may change with no change to their own file."""
+    package = head["metadata"].get("project_name") or "scorecard"
+    before = {uid: m["macro_sql"] for uid, m in base.get("macros", {}).items() if m["package_name"] == package}
+    after = {uid: m["macro_sql"] for uid, m in head.get("macros", {}).items() if m["package_name"] == package}
+    callers = set()
+    for uid in sorted(before.keys() | after.keys()):
+        if before.get(uid) != after.get(uid):
+            impact.changed[uid] = "removed" if uid not in after else "added" if uid not in before else "modified"
+            callers.add(uid)
+    grew = bool(callers)
+    while grew:
+        grew = False
+        for uid, macro in head.get("macros", {}).items():
+            if uid not in callers and callers & set(macro["depends_on"]["macros"]):
+                callers.add(uid)
+                grew = True
+    return [
+        uid
+        for uid, node in head["nodes"].items()
+        if node["resource_type"] == "model" and callers & set(node["depends_on"].get("macros", []))
+    ]
 
 
 def _semantic_nodes(base: Parsed, head: Parsed, kind: str, impact: Impact) -> None:
@@ -113,3 +139,49 @@ def _kpi_models(manifest: dict, impact: Impact) -> None:
     kpi_models = {f"{KPI_MEASURES_PREFIX}{name}" for name in semantic} & models
     if kpi_models:
         impact.models |= kpi_models | (set(SHARED_KPI_MODELS) & models)
+
+
+def redefined_metrics(base: Parsed, head: Parsed, impact: Impact) -> set[str]:
+    """Metrics whose meaning changed: their own fields, a measure they aggregate (a change to a semantic
+    model's dimensions or entities counts for all its measures), or a metric they are computed from.
+    Not those merely downstream of a changed model: whether they moved is for the values to say."""
+    measures: set[str] = set()
+    redefined: set[str] = set()
+    for uid, how in impact.changed.items():
+        kind, _, name = uid.split(".", 2)
+        if kind == "metric":
+            redefined.add(name)
+        elif kind == "semantic_model":
+            paths = [change.path for change in impact.field_changes.get(uid, [])]
+            if how == "modified" and all(path.startswith("measures[") for path in paths):
+                measures |= {path[len("measures[") : path.index("]")] for path in paths}
+            else:
+                measures |= _measures_of(base, name) | _measures_of(head, name)
+    metrics = {m["name"]: m for m in head.semantic_manifest["metrics"]}
+    inputs = {name: _input_metrics(metric) for name, metric in metrics.items()}
+    for name, metric in metrics.items():
+        if measures & {m["name"] for m in metric["type_params"].get("input_measures") or []}:
+            redefined.add(name)
+    grew = True
+    while grew:
+        grew = False
+        for name, used in inputs.items():
+            if name not in redefined and used & redefined:
+                redefined.add(name)
+                grew = True
+    return redefined & set(metrics)
+
+
+def _measures_of(parsed: Parsed, semantic_model: str) -> set[str]:
+    return {
+        measure["name"]
+        for model in parsed.semantic_manifest["semantic_models"]
+        if model["name"] == semantic_model
+        for measure in model.get("measures") or []
+    }
+
+
+def _input_metrics(metric: dict) -> set[str]:
+    params = metric["type_params"]
+    named = [params.get("numerator"), params.get("denominator"), *(params.get("metrics") or [])]
+    return {item["name"] for item in named if item}

@@ -1,29 +1,17 @@
-"""The project at a git revision, parsed by dbt: the two sides `scorecard diff` compares.
+"""The project at a git revision: the two sides `scorecard diff` compares.
 
 A revision is extracted with `git archive` into a scratch directory (the repository and its work tree
-are never touched) and parsed there with its own target path; the working tree (head by default) is
-parsed in place with a separate target path. Every problem a user can cause (an unknown ref, a shallow
-clone missing the base, a revision whose project does not parse) is an InvalidInput: one line, exit 2."""
+are never touched); the working tree (head by default) is used in place. Every problem a user can cause
+(an unknown ref, a shallow clone missing the base) is an InvalidInput: one line, exit 2."""
 
 from __future__ import annotations
 
 import io
-import json
 import subprocess
 import tarfile
-from dataclasses import dataclass
 from pathlib import Path
 
-from scorecard.dbt import IN_MEMORY, describe_dbt_error, run_dbt
 from scorecard.errors import InvalidInput, StepFailed
-
-
-@dataclass(frozen=True)
-class Parsed:
-    label: str  # the ref, or "working tree"
-    project_dir: Path
-    manifest: dict
-    semantic_manifest: dict
 
 
 def _git(repo: Path, *args: str) -> subprocess.CompletedProcess:
@@ -62,28 +50,12 @@ def extract(repo: Path, commit: str, project_subdir: Path, destination: Path) ->
     return destination / project_subdir
 
 
-def parse(project_dir: Path, label: str, target_dir: Path) -> Parsed:
-    """`dbt parse` of the project into ``target_dir``; a project that does not parse is InvalidInput."""
-    args = ["parse", "--target-path", str(target_dir)]
-    try:
-        result = run_dbt(project_dir, IN_MEMORY, args, silent=True)
-    except StepFailed as exc:
-        raise InvalidInput(
-            f"{label}: the project does not parse: {describe_dbt_error(str(exc.__cause__ or exc))}"
-        ) from None
-    if not result.success:
-        raise InvalidInput(f"{label}: the project does not parse (see {project_dir / 'logs' / 'dbt.log'})")
-    manifest = json.loads((target_dir / "manifest.json").read_text(encoding="utf-8"))
-    semantic = json.loads((target_dir / "semantic_manifest.json").read_text(encoding="utf-8"))
-    return Parsed(label, project_dir, manifest, semantic)
-
-
-def parse_revision(project_dir: Path, ref: str | None, scratch: Path) -> Parsed:
-    """The project at ``ref`` (None: the working tree), parsed under ``scratch``."""
+def checkout(project_dir: Path, ref: str | None, scratch: Path) -> tuple[str, Path]:
+    """(label, project directory) of the project at ``ref``: extracted under ``scratch``, or for None the
+    working tree itself."""
     if ref is None:
-        return parse(project_dir, "working tree", scratch / "head-target")
+        return "working tree", project_dir
     repo = repository_root(project_dir)
     commit = resolve(repo, ref)
     subdir = project_dir.resolve().relative_to(repo.resolve())
-    checkout = extract(repo, commit, subdir, scratch / f"rev-{commit[:12]}")
-    return parse(checkout, ref, scratch / f"rev-{commit[:12]}-target")
+    return ref, extract(repo, commit, subdir, scratch / f"rev-{commit[:12]}")

@@ -1,0 +1,272 @@
+"""`scorecard diff`: what a change between two revisions of the project does to the definitions, the
+KPI values and the key results that depend on them.
+
+1. Both revisions are parsed by dbt (in parallel); a side that does not parse is an error (exit 2).
+2. Lineage: the changed nodes and everything downstream (impact), and the OKR spec changes.
+3. If the change reaches any model, each side builds only those models (`state:modified+` and the
+   KPI models of the changed metrics) into its own scratch database, deferring the rest to the
+   warehouse; kpi_values is compared between the two, and the compiled SQL of every model built.
+4. Every key result is scored under both sides; goalpost and breaking-change checks.
+
+The warehouse is the source data. When it has no KPI tables yet (a fresh CI machine), the sample is
+generated and the base revision built into it first, as `scorecard run` would."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+import yaml
+
+from scorecard.diff import goalposts
+from scorecard.diff.impact import Impact, lineage_impact, redefined_metrics
+from scorecard.diff.model import (
+    DefinitionChange,
+    DiffReport,
+    Finding,
+    KeyResultImpact,
+    Lineage,
+    MetricValues,
+    RowChange,
+)
+from scorecard.diff.revisions import checkout
+from scorecard.diff.scores import SideScores, recorded_baselines, score_side
+from scorecard.diff.sides import Build, Parsed, Side, build_sides, make_side, parse_sides, write_defer_state
+from scorecard.diff.sql_changes import compare_sql
+from scorecard.diff.values import compare_kpi_values
+from scorecard.errors import InvalidInput
+from scorecard.forked import ChildFailed, run_forked
+
+log = logging.getLogger(__name__)
+SCORE_TOLERANCE = 1e-9
+
+
+def run_diff(project_dir: Path, base_ref: str, head_ref: str | None, as_of: date, warehouse: Path) -> DiffReport:
+    scratch = Path(tempfile.mkdtemp(prefix="scorecard-diff-"))
+    try:
+        base_label, base_dir = checkout(project_dir, base_ref, scratch / "checkouts")
+        head_label, head_dir = checkout(project_dir, head_ref, scratch / "checkouts")
+        sides = [
+            make_side("base", base_label, base_dir, scratch, warehouse),
+            make_side("head", head_label, head_dir, scratch, warehouse),
+        ]
+        started = time.perf_counter()
+        _prepare_warehouse(sides[0], warehouse, as_of, scratch)
+        parsed = parse_sides(sides, as_of)
+        log.info("parsed both revisions in %.1fs", time.perf_counter() - started)
+        impact = lineage_impact(parsed[0], parsed[1])
+        started = time.perf_counter()
+        builds = _build(sides, parsed, impact, as_of, scratch)
+        if builds:
+            log.info("built %d models for each side in %.1fs", len(builds[1].built), time.perf_counter() - started)
+        started = time.perf_counter()
+        report = _report(sides, parsed, impact, builds, as_of, warehouse)
+        log.info("compared values and scored key results in %.1fs", time.perf_counter() - started)
+        return report
+    finally:
+        if os.environ.get("SCORECARD_DIFF_KEEP"):  # for debugging a diff: its checkouts, builds and dbt logs
+            log.warning("kept the scratch directory %s", scratch)
+        else:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _prepare_warehouse(base: Side, warehouse: Path, as_of: date, scratch: Path) -> None:
+    (answer,) = run_forked([lambda: _fill_warehouse(base, warehouse, as_of, scratch)])
+    if isinstance(answer, ChildFailed):
+        # on an empty warehouse the base is built first: a base that cannot build is the user's to fix
+        raise InvalidInput(f"{base.label}: could not build the base revision into the empty warehouse: {answer}")
+    if answer:
+        log.info("%s", answer)
+
+
+def _fill_warehouse(base: Side, warehouse: Path, as_of: date, scratch: Path) -> str | None:
+    """Sample data and the base's models in an empty warehouse; nothing when its KPI tables exist."""
+    from scorecard.dbt import run_dbt
+    from scorecard.pipeline import _has_raw_data
+    from scorecard.sample import SampleSpec, generate
+    from scorecard.warehouse import connect, table_exists
+
+    if warehouse.exists():
+        con = connect(warehouse, read_only=True)
+        try:
+            if table_exists(con, "kpis", "kpi_values"):
+                return None
+        finally:
+            con.close()
+    if not _has_raw_data(warehouse):
+        generate(warehouse, SampleSpec(as_of=as_of))
+    profiles = scratch / "warehouse-profile"
+    profiles.mkdir(parents=True, exist_ok=True)
+    output = {"type": "duckdb", "path": str(warehouse.resolve()), "threads": 2}
+    profile = {base.profile: {"target": "warehouse", "outputs": {"warehouse": output}}}
+    (profiles / "profiles.yml").write_text(yaml.safe_dump(profile), encoding="utf-8")
+    args = ["run", "--profiles-dir", str(profiles), "--target-path", str(scratch / "warehouse-target")]
+    run_dbt(base.project_dir, warehouse, [*args, "--log-path", str(scratch / "warehouse-logs")], as_of=as_of)
+    return f"{warehouse}: had no KPI tables; built the base revision ({base.label}) into it"
+
+
+def _build(sides: list[Side], parsed: list[Parsed], impact: Impact, as_of: date, scratch: Path) -> list[Build] | None:
+    if not impact.models:
+        return None
+    selections = []
+    for side_parsed in parsed:
+        present = {n["name"] for n in side_parsed.manifest["nodes"].values() if n["resource_type"] == "model"}
+        selections.append(["state:modified+", *sorted(impact.models & present)])
+    defer_state = write_defer_state(sides[0], parsed[0], scratch / "defer-state")
+    return build_sides(sides, selections, defer_state, as_of)
+
+
+def _report(
+    sides: list[Side], parsed: list[Parsed], impact: Impact, builds: list[Build] | None, as_of: date, warehouse: Path
+) -> DiffReport:
+    built_kpis = builds is not None and all("kpi_values" in build.built for build in builds)
+    values = compare_kpi_values(sides[0].database, sides[1].database) if built_kpis else []
+    frozen = recorded_baselines(warehouse)
+    scored = [score_side(side.project_dir, side.database if built_kpis else warehouse, as_of, frozen) for side in sides]
+    head_metrics = {m["name"] for m in parsed[1].semantic_manifest["metrics"]}
+    changed_metrics = redefined_metrics(parsed[0], parsed[1], impact) | {change.metric for change in values}
+    spec_changes = goalposts.spec_changes(scored[0].specs, scored[1].specs)
+    found = goalposts.findings(scored[0].specs, scored[1].specs, as_of, changed_metrics, head_metrics)
+    breaking = [
+        Finding(kind=f.kind, key_result=f.key_result, message=f.message) for f in found if f.kind == "metric_missing"
+    ]
+    breaking += [Finding(kind="invalid_spec", key_result=None, message=e) for e in scored[1].errors]
+    kpis = _kpis(parsed, impact)
+    key_results = _key_results(scored, kpis | changed_metrics, spec_changes)
+    values_changed = bool(values) or any(kr.changed for kr in key_results) or bool(breaking)
+    return DiffReport(
+        base=sides[0].label,
+        head=sides[1].label,
+        as_of=as_of,
+        values_changed=values_changed,
+        breaking=breaking,
+        goalposts=[
+            Finding(kind=f.kind, key_result=f.key_result, message=f.message)
+            for f in found
+            if f.kind != "metric_missing"
+        ],
+        key_results=key_results,
+        metric_values=[_metric_values(change) for change in values],
+        definition_changes=_definition_changes(impact, builds, spec_changes),
+        lineage=Lineage(
+            models=sorted(impact.models),
+            semantic_models=sorted(impact.semantic_models),
+            metrics=sorted(impact.metrics),
+            kpis=sorted(kpis),
+            key_results=[kr.key_result for kr in key_results],
+        ),
+        built_models=sorted(set(builds[0].built) | set(builds[1].built)) if builds else [],
+    )
+
+
+def _kpis(parsed: list[Parsed], impact: Impact) -> set[str]:
+    kpis = set()
+    for side in parsed:
+        for metric in side.semantic_manifest["metrics"]:
+            if "kpi" in ((metric.get("config") or {}).get("meta") or {}) and metric["name"] in impact.metrics:
+                kpis.add(metric["name"])
+    return kpis
+
+
+def _key_results(
+    scored: list[SideScores], metrics: set[str], spec_changes: dict[str, list[str]]
+) -> list[KeyResultImpact]:
+    base, head = scored[0].scores, scored[1].scores
+    bound = {ident for side in (base, head) for ident, kr in side.items() if kr.metric in metrics}
+    impacts = []
+    for ident in sorted(base.keys() | head.keys()):
+        before, after = base.get(ident), head.get(ident)
+        changed = (
+            before is None
+            or after is None
+            or before.status != after.status
+            or not _same_score(before.score, after.score)
+        )
+        if not (changed or ident in bound or ident in spec_changes):
+            continue
+        impacts.append(
+            KeyResultImpact(
+                key_result=ident,
+                metric=(after or before).metric,
+                base_score=before.score if before else None,
+                base_status=before.status if before else None,
+                head_score=after.score if after else None,
+                head_status=after.status if after else None,
+                changed=changed,
+            )
+        )
+    # a key result in a head spec that no longer loads has no head score: say so rather than drop it
+    return impacts
+
+
+def _same_score(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return abs(a - b) <= SCORE_TOLERANCE
+
+
+def _metric_values(change) -> MetricValues:
+    return MetricValues(
+        metric=change.metric,
+        grain=change.grain,
+        changed_periods=change.changed_periods,
+        total_periods=change.total_periods,
+        changed_rows=change.changed_rows,
+        largest_absolute=_row(change.largest_absolute),
+        largest_relative=_row(change.largest_relative),
+    )
+
+
+def _row(change) -> RowChange | None:
+    if change is None:
+        return None
+    segment = "all" if change.dimension_name == "all" else f"{change.dimension_name}={change.dimension_value}"
+    return RowChange(period_start=change.period_start, segment=segment, before=change.before, after=change.after)
+
+
+def _definition_changes(
+    impact: Impact, builds: list[Build] | None, spec_changes: dict[str, list[str]]
+) -> list[DefinitionChange]:
+    changes = []
+    for uid, how in sorted(impact.changed.items()):
+        kind, _, name = uid.split(".", 2)
+        if kind in ("metric", "semantic_model"):
+            details = [f"{c.describe()} ({c.kind})" for c in impact.field_changes.get(uid, [])]
+            changes.append(DefinitionChange(kind=kind, name=name, change=how, semantic=True, details=details))
+        elif kind == "macro":
+            changes.append(DefinitionChange(kind="macro", name=name, change=how, semantic=True, details=[]))
+        elif kind == "model" and not builds:
+            changes.append(DefinitionChange(kind="model", name=name, change=how, semantic=True, details=[]))
+    if builds:
+        changes += _model_sql_changes(builds[0], builds[1])
+    for ident, details in spec_changes.items():
+        how = details[0] if details in (["added"], ["removed"]) else "modified"
+        changes.append(
+            DefinitionChange(
+                kind="key_result", name=ident, change=how, semantic=True, details=[] if how != "modified" else details
+            )
+        )
+    return changes
+
+
+def _model_sql_changes(base: Build, head: Build) -> list[DefinitionChange]:
+    """Every model built on either side whose compiled SQL differs, compared as syntax trees."""
+    changes = []
+    for name in sorted(set(base.compiled) | set(head.compiled)):
+        if name not in head.compiled:
+            changes.append(DefinitionChange(kind="model", name=name, change="removed", semantic=True, details=[]))
+        elif name not in base.compiled:
+            changes.append(DefinitionChange(kind="model", name=name, change="added", semantic=True, details=[]))
+        elif base.compiled[name] != head.compiled[name]:
+            sql = compare_sql(base.compiled[name], head.compiled[name])
+            changes.append(
+                DefinitionChange(
+                    kind="model", name=name, change="modified", semantic=sql.semantic, details=[sql.summary, *sql.edits]
+                )
+            )
+    return changes

@@ -1,0 +1,135 @@
+"""The diff as a pull-request comment: what a reviewer must act on first (breaking changes, moved
+goalposts, key results whose score or status moves), then the numbers, then the definitions and the
+lineage. GitHub-flavoured Markdown; text from specs and SQL is escaped."""
+
+from __future__ import annotations
+
+import re
+
+from scorecard.diff.model import DiffReport, KeyResultImpact, MetricValues, RowChange
+
+MAX_ROWS = 30  # a comment listing hundreds of rows is read by nobody; the JSON has them all
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")  # what could start emphasis, a link, HTML or a table cell
+
+
+def render(report: DiffReport) -> str:
+    lines = [f"## Scorecard diff: {_code(report.base)} → {_code(report.head)} (as of {report.as_of})", ""]
+    lines.append(_verdict(report))
+    lines.append("")
+    if report.breaking:
+        lines += ["### ⛔ Breaking changes", ""]
+        lines += [f"- {_esc(f.message)}" for f in report.breaking] + [""]
+    if report.goalposts:
+        lines += ["### ⚠️ Goalposts moved during a running cycle", ""]
+        lines += [f"- **{_esc(f.message)}**" for f in report.goalposts] + [""]
+    if report.key_results:
+        lines += _key_results(report.key_results)
+    if report.metric_values:
+        lines += _metric_values(report.metric_values)
+    if report.definition_changes:
+        lines += ["### Definition changes", ""]
+        for change in report.definition_changes[:MAX_ROWS]:
+            meaning = "" if change.semantic else " (no semantic change)"
+            lines.append(f"- {change.kind.replace('_', ' ')} {_code(change.name)}: {change.change}{meaning}")
+            lines += [f"  - {_esc(detail)}" for detail in change.details[:8]]
+        lines += [*_more(len(report.definition_changes)), ""]
+    lines += _lineage(report)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _verdict(report: DiffReport) -> str:
+    if report.values_changed:
+        metrics = len({m.metric for m in report.metric_values})
+        moved = sum(kr.changed for kr in report.key_results)
+        return (
+            f"**Values change**: {metrics} KPI{'s' if metrics != 1 else ''} and "
+            f"{moved} key result{'s' if moved != 1 else ''} move. Review before merging."
+        )
+    if report.definition_changes:
+        return "**No value change**: no KPI value, key-result score or status moves."
+    return "**No change** to metrics, models or OKR specs."
+
+
+def _key_results(impacts: list[KeyResultImpact]) -> list[str]:
+    lines = ["### Key results", ""]
+    for kr in impacts:
+        if kr.changed:
+            name = kr.key_result.rsplit("/", 1)[-1]
+            lines.append(f"- This change moves KR **{_esc(name)}** from {_score(kr, 'base')} to {_score(kr, 'head')}.")
+    lines += ["", "| Key result | Metric | Base | Head | Moves |", "|---|---|---|---|---|"]
+    for kr in impacts[:MAX_ROWS]:
+        lines.append(
+            f"| {_esc(kr.key_result)} | {_esc(kr.metric or '—')} | {_score(kr, 'base')} | {_score(kr, 'head')} "
+            f"| {'yes' if kr.changed else 'no'} |"
+        )
+    return [*lines, *_more(len(impacts)), ""]
+
+
+def _score(kr: KeyResultImpact, side: str) -> str:
+    status = getattr(kr, f"{side}_status")
+    if status is None:
+        return "absent" if side == "base" else "not scored"
+    score = getattr(kr, f"{side}_score")
+    return f"{'—' if score is None else f'{score:.2f}'} {status}"
+
+
+def _metric_values(values: list[MetricValues]) -> list[str]:
+    lines = [
+        "### KPI values",
+        "",
+        "| Metric | Grain | Changed periods | Largest absolute change | Largest relative change |",
+        "|---|---|---:|---|---|",
+    ]
+    for value in values[:MAX_ROWS]:
+        lines.append(
+            f"| {_esc(value.metric)} | {value.grain} | {value.changed_periods} of {value.total_periods} "
+            f"| {_row(value.largest_absolute, relative=False)} | {_row(value.largest_relative, relative=True)} |"
+        )
+    return [*lines, *_more(len(values)), ""]
+
+
+def _row(row: RowChange | None, *, relative: bool) -> str:
+    if row is None:
+        return "—"
+    where = f"{row.period_start}" + ("" if row.segment == "all" else f", {_esc(row.segment)}")
+    change = ""
+    if row.before is not None and row.after is not None:
+        delta = row.after - row.before
+        change = f" ({delta / abs(row.before):+.1%})" if relative and row.before else f" ({delta:+.4g})"
+    return f"{_number(row.before)} → {_number(row.after)}{change} in {where}"
+
+
+def _number(value: float | None) -> str:
+    return "none" if value is None else f"{value:.4g}"
+
+
+def _lineage(report: DiffReport) -> list[str]:
+    lineage = report.lineage
+    parts = [
+        ("Models", lineage.models),
+        ("Semantic models", lineage.semantic_models),
+        ("Metrics", lineage.metrics),
+        ("KPIs", lineage.kpis),
+        ("Key results", lineage.key_results),
+    ]
+    lines = ["<details><summary>Impact through lineage</summary>", ""]
+    for title, names in parts:
+        shown = ", ".join(_code(n) for n in names[:MAX_ROWS]) or "none"
+        more = f" and {len(names) - MAX_ROWS} more" if len(names) > MAX_ROWS else ""
+        lines.append(f"- {title} ({len(names)}): {shown}{more}")
+    built = ", ".join(_code(n) for n in report.built_models) or "none (nothing to build)"
+    lines += [f"- Built for each side: {built}", "", "</details>"]
+    return lines
+
+
+def _more(count: int) -> list[str]:
+    return ["", f"… and {count - MAX_ROWS} more (see `--format json`)."] if count > MAX_ROWS else []
+
+
+def _esc(text: str) -> str:
+    return _SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def _code(text: str) -> str:
+    """A code span: nothing inside is interpreted, so only a backtick could break out of it."""
+    return "`" + " ".join(str(text).split()).replace("`", "'") + "`"
