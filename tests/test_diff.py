@@ -168,7 +168,11 @@ def test_a_changed_filter_on_a_ratios_denominator_is_caught(repo, built_sample):
 def test_renaming_a_metric_a_key_result_uses_is_a_breaking_change(repo, built_sample):
     code, report = _json(repo, built_sample["path"], "rename")
     assert code == 1
-    assert any("d1_retention" in finding["message"] for finding in report["breaking"])
+    kinds = {finding["kind"]: finding["message"] for finding in report["breaking"]}
+    assert kinds["metric_missing"] == (
+        "growth/2026-Q4/obvious-onboarding/d1-retention: metric 'd1_retention' does not exist at head"
+    )
+    assert "unknown metric 'd1_retention'" in kinds["invalid_spec"]
     changes = {(c["kind"], c["name"]): c["change"] for c in report["definition_changes"]}
     assert changes[("metric", "d1_retention")] == "removed" and changes[("metric", "day1_retention")] == "added"
     d1 = next(kr for kr in report["key_results"] if kr["key_result"].endswith("/d1-retention"))

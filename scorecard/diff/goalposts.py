@@ -79,6 +79,11 @@ def findings(
 ) -> list[Finding]:
     before, after = key_results(base), key_results(head)
     result = []
+    for ident, kr in sorted(before.items()):
+        # a head spec naming a metric that is gone does not load at head; the base still knows the key result
+        metric = kr.fields.get("metric")
+        if ident not in after and metric is not None and metric not in head_metrics:
+            result.append(Finding("metric_missing", ident, f"{ident}: metric '{metric}' does not exist at head"))
     for ident, kr in sorted(after.items()):
         metric = kr.fields.get("metric")
         if metric is not None and metric not in head_metrics:

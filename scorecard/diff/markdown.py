@@ -90,7 +90,7 @@ def _metric_values(values: list[MetricValues]) -> list[str]:
 
 def _row(row: RowChange | None, *, relative: bool) -> str:
     if row is None:
-        return "—"
+        return "no value on both sides (added, removed or null)"
     where = f"{row.period_start}" + ("" if row.segment == "all" else f", {_esc(row.segment)}")
     change = ""
     if row.before is not None and row.after is not None:
