@@ -136,3 +136,17 @@ def describe_dbt_error(text: str) -> str:
     skipped = ("dbt ", "Runtime Error", "Compilation Error", "Parsing Error", "Encountered an error", ">")
     meaningful = [line for line in lines if not line.startswith(skipped)]
     return (meaningful or lines or ["dbt could not compile the KPI models"])[0]
+
+
+def release_duckdb() -> None:
+    """Close the DuckDB database dbt-duckdb keeps open in a class attribute after a command.
+
+    A forked child leaves with os._exit, which skips that close: the database's last writes would stay in
+    its write-ahead log (safe, but replayed by every later open) instead of being checkpointed into the
+    file. dbt-duckdb has no public call for this, hence the private attributes."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    with DuckDBConnectionManager._LOCK:
+        if DuckDBConnectionManager._ENV is not None:
+            DuckDBConnectionManager._ENV.close()
+            DuckDBConnectionManager._ENV = None

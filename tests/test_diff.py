@@ -12,7 +12,7 @@ import jsonschema
 import pytest
 
 from scorecard.diff.model import schema_text
-from tests.conftest import PROJECT_DIR, copy_project, scorecard
+from tests.conftest import PROJECT_DIR, copy_project, query, scorecard
 
 PARTS = ("dbt_project.yml", "profiles.yml", "models", "metrics", "macros", "checks", "okrs")
 D7_KR = "retention/2026-Q4/weekly-habit/d7-retention"
@@ -203,3 +203,26 @@ def test_a_base_that_does_not_parse_and_an_unknown_ref_are_exit_2(repo, built_sa
     unknown = _diff(repo, built_sample["path"], repo.base, base="no-such-branch")
     assert unknown.returncode == 2
     assert unknown.stderr.strip() == f"scorecard: error: no-such-branch: not a git revision in {repo.root}"
+
+
+def test_a_shallow_clone_without_the_base_is_exit_2_saying_how_to_fetch_it(repo, built_sample, tmp_path):
+    clone = tmp_path / "shallow"
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", f"file://{repo.root}", str(clone)], check=True, capture_output=True
+    )
+    args = ["--project-dir", str(clone / "analytics"), "diff", "--base", "HEAD~1"]
+    result = scorecard(*args, warehouse=built_sample["path"])
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.strip().startswith("scorecard: error: HEAD~1: not in this shallow clone of ")
+    assert "git fetch --unshallow" in result.stderr
+
+
+def test_an_empty_warehouse_gets_the_sample_and_the_base_build_first(repo, tmp_path):
+    """What the pull-request workflow relies on: a fresh machine has no warehouse."""
+    warehouse = tmp_path / "fresh" / "scorecard.duckdb"
+    result = _diff(repo, warehouse, repo.heads["target"], "--format", "json")
+    assert result.returncode == 1, result.stderr
+    assert f"{warehouse}: had no KPI tables; built the base revision ({repo.base}) into it" in result.stderr
+    report = json.loads(result.stdout)
+    assert [f["kind"] for f in report["goalposts"]] == ["goalpost_moved"]
+    assert query(warehouse, "select count(distinct metric_name) from kpis.kpi_values")[0][0] >= 48

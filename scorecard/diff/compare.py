@@ -55,8 +55,8 @@ def run_diff(project_dir: Path, base_ref: str, head_ref: str | None, as_of: date
             make_side("base", base_label, base_dir, scratch, warehouse),
             make_side("head", head_label, head_dir, scratch, warehouse),
         ]
-        started = time.perf_counter()
         _prepare_warehouse(sides[0], warehouse, as_of, scratch)
+        started = time.perf_counter()
         parsed = parse_sides(sides, as_of)
         log.info("parsed both revisions in %.1fs", time.perf_counter() - started)
         impact = lineage_impact(parsed[0], parsed[1])
@@ -86,7 +86,7 @@ def _prepare_warehouse(base: Side, warehouse: Path, as_of: date, scratch: Path) 
 
 def _fill_warehouse(base: Side, warehouse: Path, as_of: date, scratch: Path) -> str | None:
     """Sample data and the base's models in an empty warehouse; nothing when its KPI tables exist."""
-    from scorecard.dbt import run_dbt
+    from scorecard.dbt import release_duckdb, run_dbt
     from scorecard.pipeline import _has_raw_data
     from scorecard.sample import SampleSpec, generate
     from scorecard.warehouse import connect, table_exists
@@ -106,7 +106,10 @@ def _fill_warehouse(base: Side, warehouse: Path, as_of: date, scratch: Path) -> 
     profile = {base.profile: {"target": "warehouse", "outputs": {"warehouse": output}}}
     (profiles / "profiles.yml").write_text(yaml.safe_dump(profile), encoding="utf-8")
     args = ["run", "--profiles-dir", str(profiles), "--target-path", str(scratch / "warehouse-target")]
-    run_dbt(base.project_dir, warehouse, [*args, "--log-path", str(scratch / "warehouse-logs")], as_of=as_of)
+    try:
+        run_dbt(base.project_dir, warehouse, [*args, "--log-path", str(scratch / "warehouse-logs")], as_of=as_of)
+    finally:
+        release_duckdb()
     return f"{warehouse}: had no KPI tables; built the base revision ({base.label}) into it"
 
 

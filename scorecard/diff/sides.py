@@ -21,7 +21,7 @@ from pathlib import Path
 
 import yaml
 
-from scorecard.dbt import describe_dbt_error, run_dbt
+from scorecard.dbt import describe_dbt_error, release_duckdb, run_dbt
 from scorecard.errors import InvalidInput, StepFailed
 from scorecard.forked import ChildFailed, run_forked
 
@@ -167,6 +167,8 @@ def _build(side: Side, selection: list[str], other: Path, defer: Path, as_of: da
         run_dbt(side.project_dir, side.database, [*args, *side.dbt_args()], as_of=as_of, silent=True)
     except StepFailed as exc:
         return {"problem": _run_problem(side) or describe_dbt_error(str(exc.__cause__ or exc))}
+    finally:
+        release_duckdb()
     results = json.loads((side.target / "run_results.json").read_text(encoding="utf-8"))["results"]
     models = [r for r in results if r["unique_id"].startswith("model.")]
     return {
