@@ -24,6 +24,22 @@ log = logging.getLogger("scorecard")
 ISO_DATE = click.DateTime(formats=["%Y-%m-%d"])
 
 
+def _as_of_option(help_text: str):
+    """--as-of defaulting to the sample's as-of date; each command says what the date means to it."""
+    return click.option("--as-of", type=ISO_DATE, default=str(DEFAULT_AS_OF), show_default=True, help=help_text)
+
+
+def _lock_timeout_option(command):
+    return click.option(
+        "--lock-timeout",
+        type=click.FloatRange(min=0),
+        default=None,
+        metavar="SECONDS",
+        help="How long to wait for another scorecard job on the same warehouse before giving up (exit 3) "
+        "[default: $SCORECARD_LOCK_TIMEOUT or 300].",
+    )(command)
+
+
 class _OneLineErrors(click.Group):
     """Turn usage errors, known failures and surprises into one line and a contract exit code."""
 
@@ -78,13 +94,7 @@ def cli(ctx: click.Context, project_dir: Path | None, verbose: bool) -> None:
 def _sample_options(command):
     options = [
         click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True, help="Random seed."),
-        click.option(
-            "--as-of",
-            type=ISO_DATE,
-            default=str(DEFAULT_AS_OF),
-            show_default=True,
-            help="Last day of generated history (data loads stop at the midnight after it).",
-        ),
+        _as_of_option("Last day of generated history (data loads stop at the midnight after it)."),
         click.option(
             "--start",
             type=ISO_DATE,
@@ -142,23 +152,10 @@ def generate(obj: dict, seed: int, as_of, start, days: int | None, users: int) -
 
 
 @cli.command()
-@click.option(
-    "--as-of",
-    type=ISO_DATE,
-    default=str(DEFAULT_AS_OF),
-    show_default=True,
-    help="The date the data is judged at: cohort maturity, complete periods, freshness.",
-)
+@_as_of_option("The date the data is judged at: cohort maturity, complete periods, freshness.")
 @click.option("--select", "select", multiple=True, help="dbt selection to build (default: the whole project).")
 @click.option("--no-sample", is_flag=True, help="Never generate sample data, even when the warehouse is empty.")
-@click.option(
-    "--lock-timeout",
-    type=click.FloatRange(min=0),
-    default=None,
-    metavar="SECONDS",
-    help="How long to wait for another scorecard run on the same warehouse before giving up (exit 3) "
-    "[default: $SCORECARD_LOCK_TIMEOUT or 300].",
-)
+@_lock_timeout_option
 @click.pass_obj
 def run(obj: dict, as_of, select: tuple[str, ...], no_sample: bool, lock_timeout: float | None) -> int:
     """The main job: check the OKR specs, generate sample data if the warehouse is empty, `dbt build`,
@@ -208,9 +205,7 @@ def lint_command(obj: dict, paths: tuple[Path, ...], strict: bool, output_format
 
 
 @cli.command(name="score")
-@click.option(
-    "--as-of", type=ISO_DATE, default=str(DEFAULT_AS_OF), show_default=True, help="The check-in date to score."
-)
+@_as_of_option("The check-in date to score.")
 @click.option(
     "--backfill",
     nargs=2,
@@ -284,20 +279,8 @@ def export_command(obj: dict, output_format: str, out_dir: Path) -> int:
     default=None,
     help="Write the report here instead of stdout.",
 )
-@click.option(
-    "--as-of",
-    type=ISO_DATE,
-    default=str(DEFAULT_AS_OF),
-    show_default=True,
-    help="The date key results are scored at and cycles are judged running at.",
-)
-@click.option(
-    "--lock-timeout",
-    type=click.FloatRange(min=0),
-    default=None,
-    metavar="SECONDS",
-    help="How long to wait for another job on the warehouse (exit 3).",
-)
+@_as_of_option("The date key results are scored at and cycles are judged running at.")
+@_lock_timeout_option
 @click.pass_obj
 def diff_command(
     obj: dict, base_ref: str, head_ref: str | None, output_format: str, out_file: Path | None, as_of, lock_timeout

@@ -13,7 +13,7 @@ import duckdb
 
 from scorecard.config import warehouse_path
 from scorecard.errors import InvalidInput, StepFailed
-from scorecard.warehouse import connect, table_exists
+from scorecard.warehouse import connect, sql_literal, table_exists
 
 # Each table with its key. Rows are written in key order: the key is unique, so the order is total and
 # exporting the same data twice gives byte-identical files (a BI refresh or a diff sees no change).
@@ -63,10 +63,9 @@ def _copy(con: duckdb.DuckDBPyConnection, table: str, key: tuple[str, ...], out_
     # Written under a temporary name in the same directory, then renamed (atomic on one file system):
     # a reader or a failed export never sees a half-written file under the final name.
     partial = out_dir / f".{name}.parquet.{os.getpid()}.tmp"
-    literal = str(partial).replace("'", "''")
     try:
         ((rows,),) = con.execute(
-            f"copy (select * from {table} order by {', '.join(key)}) to '{literal}' (format parquet)"
+            f"copy (select * from {table} order by {', '.join(key)}) to {sql_literal(partial)} (format parquet)"
         ).fetchall()
         os.replace(partial, final)
     except BaseException as exc:

@@ -28,8 +28,8 @@ from scorecard.quality.check import run_checks, summary
 from scorecard.quality.gx_suites import preload
 from scorecard.report import write_reports
 from scorecard.runlock import warehouse_lock
-from scorecard.sample import RAW_SCHEMA, SampleSpec, generate
-from scorecard.warehouse import connect
+from scorecard.sample import SampleSpec, generate
+from scorecard.warehouse import has_raw_data
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +62,7 @@ def run_pipeline(
 def _run_steps(
     progress: StepProgress, project_dir: Path, warehouse: Path, *, as_of: date, select: Sequence[str], sample: bool
 ) -> int:
-    if not _has_raw_data(warehouse):
+    if not has_raw_data(warehouse):
         if not sample:
             log.warning("%s has no raw data and --no-sample was given; dbt will build empty models", warehouse)
         else:
@@ -104,16 +104,3 @@ def _stop_on_model_errors(result, project_dir: Path) -> None:
     if broken:
         shown = ", ".join(broken[:5]) + (" and more" if len(broken) > 5 else "")
         raise StepFailed(f"dbt build failed: {shown} (details above and in {project_dir / 'logs' / 'dbt.log'})")
-
-
-def _has_raw_data(warehouse: Path) -> bool:
-    if not warehouse.exists():
-        return False
-    con = connect(warehouse)
-    try:
-        rows = con.execute(
-            "select count(*) from information_schema.tables where table_schema = ?", [RAW_SCHEMA]
-        ).fetchall()
-    finally:
-        con.close()
-    return rows[0][0] > 0

@@ -47,6 +47,31 @@ def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection
         raise StepFailed(f"{path}: cannot open the warehouse: {_first_line(str(exc))}") from None
 
 
+def has_raw_data(warehouse: Path) -> bool:
+    """Whether the warehouse exists and holds any source table (else the sample is generated)."""
+    from scorecard.sample import RAW_SCHEMA
+
+    if not warehouse.exists():
+        return False
+    con = connect(warehouse)
+    try:
+        rows = con.execute(
+            "select count(*) from information_schema.tables where table_schema = ?", [RAW_SCHEMA]
+        ).fetchall()
+    finally:
+        con.close()
+    return rows[0][0] > 0
+
+
+def sql_identifier(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def sql_literal(text: object) -> str:
+    """A quoted SQL string, for the places DuckDB takes no bind parameter (ATTACH and COPY paths)."""
+    return "'" + str(text).replace("'", "''") + "'"
+
+
 def table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
     rows = con.execute(
         "select count(*) from information_schema.tables where table_schema = ? and table_name = ?", [schema, table]

@@ -87,9 +87,8 @@ def _prepare_warehouse(base: Side, warehouse: Path, as_of: date, scratch: Path) 
 def _fill_warehouse(base: Side, warehouse: Path, as_of: date, scratch: Path) -> str | None:
     """Sample data and the base's models in an empty warehouse; nothing when its KPI tables exist."""
     from scorecard.dbt import release_duckdb, run_dbt
-    from scorecard.pipeline import _has_raw_data
     from scorecard.sample import SampleSpec, generate
-    from scorecard.warehouse import connect, table_exists
+    from scorecard.warehouse import connect, has_raw_data, table_exists
 
     if warehouse.exists():
         con = connect(warehouse, read_only=True)
@@ -98,7 +97,7 @@ def _fill_warehouse(base: Side, warehouse: Path, as_of: date, scratch: Path) -> 
                 return None
         finally:
             con.close()
-    if not _has_raw_data(warehouse):
+    if not has_raw_data(warehouse):
         generate(warehouse, SampleSpec(as_of=as_of))
     profiles = scratch / "warehouse-profile"
     profiles.mkdir(parents=True, exist_ok=True)
@@ -135,9 +134,7 @@ def _report(
     changed_metrics = redefined_metrics(parsed[0], parsed[1], impact) | {change.metric for change in values}
     spec_changes = goalposts.spec_changes(scored[0].specs, scored[1].specs)
     found = goalposts.findings(scored[0].specs, scored[1].specs, as_of, changed_metrics, head_metrics)
-    breaking = [
-        Finding(kind=f.kind, key_result=f.key_result, message=f.message) for f in found if f.kind == "metric_missing"
-    ]
+    breaking = [f for f in found if f.kind == "metric_missing"]
     breaking += [Finding(kind="invalid_spec", key_result=None, message=e) for e in scored[1].errors]
     kpis = _kpis(parsed, impact)
     key_results = _key_results(scored, kpis | changed_metrics, spec_changes)
@@ -148,11 +145,7 @@ def _report(
         as_of=as_of,
         values_changed=values_changed,
         breaking=breaking,
-        goalposts=[
-            Finding(kind=f.kind, key_result=f.key_result, message=f.message)
-            for f in found
-            if f.kind != "metric_missing"
-        ],
+        goalposts=[f for f in found if f.kind != "metric_missing"],
         key_results=key_results,
         metric_values=[_metric_values(change) for change in values],
         definition_changes=_definition_changes(impact, builds, spec_changes),
@@ -203,7 +196,6 @@ def _key_results(
                 changed=changed,
             )
         )
-    # a key result in a head spec that no longer loads has no head score: say so rather than drop it
     return impacts
 
 

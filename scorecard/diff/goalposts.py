@@ -11,21 +11,15 @@ from dataclasses import dataclass
 from datetime import date
 
 from scorecard.diff.field_changes import field_changes
+from scorecard.diff.model import Finding
 from scorecard.okrs.load import LoadedSpec
 
 WATCHED = ("type", "metric", "target", "baseline", "threshold", "direction", "segment", "grain", "deadline")
 
 
 @dataclass(frozen=True)
-class Finding:
-    kind: str  # goalpost_moved | definition_changed | metric_missing
-    key_result: str  # team/cycle/objective/key result
-    message: str
-
-
-@dataclass(frozen=True)
 class _KeyResult:
-    fields: dict
+    fields: dict  # the key result's spec, as JSON
     start: date
     end: date
 
@@ -35,7 +29,7 @@ class _KeyResult:
 
 def spec_changes(base: list[LoadedSpec], head: list[LoadedSpec]) -> dict[str, list[str]]:
     """Per key result (team/cycle/objective/key result): what changed in its spec, field by field."""
-    before, after = _dumped(base), _dumped(head)
+    before, after = key_results(base), key_results(head)
     changes = {}
     for ident in sorted(before.keys() | after.keys()):
         if ident not in after:
@@ -43,19 +37,10 @@ def spec_changes(base: list[LoadedSpec], head: list[LoadedSpec]) -> dict[str, li
         elif ident not in before:
             changes[ident] = ["added"]
         else:
-            described = [change.describe() for change in field_changes(before[ident], after[ident])]
+            described = [change.describe() for change in field_changes(before[ident].fields, after[ident].fields)]
             if described:
                 changes[ident] = described
     return changes
-
-
-def _dumped(specs: list[LoadedSpec]) -> dict[str, dict]:
-    return {
-        f"{loaded.spec.team}/{loaded.spec.cycle_name}/{objective.id}/{kr.id}": kr.model_dump(mode="json")
-        for loaded in specs
-        for objective in loaded.spec.objectives
-        for kr in objective.key_results
-    }
 
 
 def key_results(specs: list[LoadedSpec]) -> dict[str, _KeyResult]:
@@ -65,8 +50,7 @@ def key_results(specs: list[LoadedSpec]) -> dict[str, _KeyResult]:
         for objective in loaded.spec.objectives:
             for kr in objective.key_results:
                 ident = f"{loaded.spec.team}/{loaded.spec.cycle_name}/{objective.id}/{kr.id}"
-                fields = kr.model_dump(mode="json")
-                found[ident] = _KeyResult({k: fields.get(k) for k in WATCHED}, start, end)
+                found[ident] = _KeyResult(kr.model_dump(mode="json"), start, end)
     return found
 
 
@@ -79,37 +63,27 @@ def findings(
 ) -> list[Finding]:
     before, after = key_results(base), key_results(head)
     result = []
-    for ident, kr in sorted(before.items()):
-        # a head spec naming a metric that is gone does not load at head; the base still knows the key result
-        metric = kr.fields.get("metric")
-        if ident not in after and metric is not None and metric not in head_metrics:
-            result.append(Finding("metric_missing", ident, f"{ident}: metric '{metric}' does not exist at head"))
-    for ident, kr in sorted(after.items()):
+    # a key result only the base knows may be one whose head spec no longer loads: its metric went away
+    for ident, kr in sorted({**before, **after}.items()):
         metric = kr.fields.get("metric")
         if metric is not None and metric not in head_metrics:
-            result.append(Finding("metric_missing", ident, f"{ident}: metric '{metric}' does not exist at head"))
+            message = f"{ident}: metric '{metric}' does not exist at head"
+            result.append(Finding(kind="metric_missing", key_result=ident, message=message))
+    for ident, kr in sorted(after.items()):
         if not kr.running(as_of):
             continue
         if ident in before:
+            was = before[ident].fields
             moved = [
-                f"{name} {before[ident].fields[name]!r} → {kr.fields[name]!r}"
+                f"{name} {was.get(name)!r} → {kr.fields.get(name)!r}"
                 for name in WATCHED
-                if before[ident].fields[name] != kr.fields[name]
+                if was.get(name) != kr.fields.get(name)
             ]
             if moved:
-                result.append(
-                    Finding(
-                        "goalpost_moved",
-                        ident,
-                        f"{ident}: moved mid-cycle ({kr.start} to {kr.end}): " + "; ".join(moved),
-                    )
-                )
+                message = f"{ident}: moved mid-cycle ({kr.start} to {kr.end}): " + "; ".join(moved)
+                result.append(Finding(kind="goalpost_moved", key_result=ident, message=message))
+        metric = kr.fields.get("metric")
         if metric in changed_metrics:
-            result.append(
-                Finding(
-                    "definition_changed",
-                    ident,
-                    f"{ident}: the definition of '{metric}' changed while the cycle ({kr.start} to {kr.end}) runs",
-                )
-            )
+            message = f"{ident}: the definition of '{metric}' changed while the cycle ({kr.start} to {kr.end}) runs"
+            result.append(Finding(kind="definition_changed", key_result=ident, message=message))
     return result

@@ -24,6 +24,7 @@ import yaml
 from scorecard.dbt import describe_dbt_error, release_duckdb, run_dbt
 from scorecard.errors import InvalidInput, StepFailed
 from scorecard.forked import ChildFailed, run_forked
+from scorecard.warehouse import sql_identifier, sql_literal
 
 SCRATCH_STEM = "scorecard_diff"
 
@@ -199,7 +200,7 @@ def _source_views(side: Side, manifest: dict) -> None:
     alias = side.warehouse.stem
     con = duckdb.connect(str(side.database))
     try:
-        con.execute(f"attach '{_quoted(side.warehouse)}' as {_ident(alias)} (read_only)")
+        con.execute(f"attach {sql_literal(side.warehouse)} as {sql_identifier(alias)} (read_only)")
         present = set(
             con.execute(
                 "select schema_name, table_name from duckdb_tables() where database_name = ? "
@@ -210,19 +211,11 @@ def _source_views(side: Side, manifest: dict) -> None:
         for source in manifest.get("sources", {}).values():
             schema, table = source["schema"], source["identifier"]
             if (schema, table) in present:
-                con.execute(f"create schema if not exists {_ident(schema)}")
+                con.execute(f"create schema if not exists {sql_identifier(schema)}")
                 con.execute(
-                    f"create or replace view {_ident(schema)}.{_ident(table)} as "
-                    f"select * from {_ident(alias)}.{_ident(schema)}.{_ident(table)}"
+                    f"create or replace view {sql_identifier(schema)}.{sql_identifier(table)} as "
+                    f"select * from {sql_identifier(alias)}.{sql_identifier(schema)}.{sql_identifier(table)}"
                 )
-        con.execute(f"detach {_ident(alias)}")
+        con.execute(f"detach {sql_identifier(alias)}")
     finally:
         con.close()
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _quoted(path: Path) -> str:
-    return str(path).replace("'", "''")

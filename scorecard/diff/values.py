@@ -15,6 +15,8 @@ from pathlib import Path
 
 import duckdb
 
+from scorecard.warehouse import sql_literal
+
 # Relative: values closer than this are equal, so float noise (a sum added up in another order) is no change.
 TOLERANCE = 1e-9
 
@@ -125,11 +127,6 @@ order by metric_name, coalesce(list_position(?, grain), 1000), grain
 """
 
 
-def _attach_path(path: Path) -> str:
-    # ATTACH takes no bind parameter for the path: a quoted SQL literal with single quotes doubled.
-    return "'" + str(path).replace("'", "''") + "'"
-
-
 def _change(row: dict | None) -> Change | None:
     return None if row is None else Change(**row)
 
@@ -139,8 +136,8 @@ def compare_kpi_values(base_db: Path, head_db: Path) -> list[MetricGrainChange]:
     quarter; any other grain after those)."""
     con = duckdb.connect()
     try:
-        con.execute(f"attach {_attach_path(base_db)} as base (read_only)")
-        con.execute(f"attach {_attach_path(head_db)} as head (read_only)")
+        con.execute(f"attach {sql_literal(base_db)} as base (read_only)")
+        con.execute(f"attach {sql_literal(head_db)} as head (read_only)")
         rows = con.execute(_SQL, [TOLERANCE, list(GRAIN_ORDER)]).fetchall()
     finally:
         con.close()

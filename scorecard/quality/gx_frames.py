@@ -23,6 +23,7 @@ from scorecard.quality.gx_suite_files import (
     Lookup,
     Suite,
 )
+from scorecard.warehouse import sql_identifier
 
 if TYPE_CHECKING:
     import duckdb
@@ -112,9 +113,9 @@ def _join_lookup(con, relation: str, available: list[str], lookup: Lookup, shown
             raise InvalidInput(f"{shown}: meta.scorecard.lookups: column {column!r} is not in {lookup.table}")
         if column in available:
             raise InvalidInput(f"{shown}: meta.scorecard.lookups: column {column!r} is already in {table}")
-    key = ", ".join(_q(c) for c in lookup.key)
+    key = ", ".join(sql_identifier(c) for c in lookup.key)
     # One row per key, so that the join can never multiply the table's rows.
-    picked = ", ".join(f"any_value({_q(c)}) as {_q(c)}" for c in lookup.columns)
+    picked = ", ".join(f"any_value({sql_identifier(c)}) as {sql_identifier(c)}" for c in lookup.columns)
     one_per_key = f"(select {key}, {picked} from {_quote_table(lookup.table)} group by all)"
     joined = f"(select * from {relation} left join {one_per_key} using ({key}))"
     return joined, [*available, *lookup.columns]
@@ -178,8 +179,8 @@ def _row_count_frames(con, plan: Plan, expectations, settings: GxSettings) -> It
 def _extremes_frames(con, plan: Plan, expectations, settings: GxSettings) -> Iterator[Frame]:
     """Two rows: each column's minimum, then its maximum, as DuckDB computes them."""
     columns = list(dict.fromkeys(e.column for e in expectations))
-    lowest = ", ".join(f"min({_q(c)}) as {_q(c)}" for c in columns)
-    highest = ", ".join(f"max({_q(c)}) as {_q(c)}" for c in columns)
+    lowest = ", ".join(f"min({sql_identifier(c)}) as {sql_identifier(c)}" for c in columns)
+    highest = ", ".join(f"max({sql_identifier(c)}) as {sql_identifier(c)}" for c in columns)
     sql = f"select {lowest} from {plan.relation} union all select {highest} from {plan.relation}"
     yield Frame("extremes", expectations, _frame(con.execute(sql).fetchnumpy()))
 
@@ -187,8 +188,8 @@ def _extremes_frames(con, plan: Plan, expectations, settings: GxSettings) -> Ite
 def _value_frames(con, plan: Plan, expectations, settings: GxSettings) -> Iterator[Frame]:
     """The distinct combinations of the columns per-row expectations read, with their row counts."""
     for columns, group in _value_groups(plan.suite, expectations):
-        projected = [_nullness(c) if nulls_only else _q(c) for c, nulls_only in columns]
-        selected = [f"{p} as {_q(c)}" for p, (c, _) in zip(projected, columns, strict=True)]
+        projected = [_nullness(c) if nulls_only else sql_identifier(c) for c, nulls_only in columns]
+        selected = [f"{p} as {sql_identifier(c)}" for p, (c, _) in zip(projected, columns, strict=True)]
         grouped = ", ".join([*selected, f"count(*) as {_WEIGHT}"])
         sql = f"select {grouped} from {plan.relation} group by all"
         # Combinations are normally few: read them at once, unless there are more than chunk_rows.
@@ -218,8 +219,8 @@ def _unique_frames(con, plan: Plan, expectations, settings: GxSettings) -> Itera
     columns). All copies of a key go in the same frame of at most `chunk_rows` rows (unless one key
     alone has more copies); the rows left out count as judged and expected."""
     for e in expectations:
-        key = ", ".join(_q(c) for c in e.reads)
-        any_null = " or ".join(f"{_q(c)} is null" for c in e.reads)
+        key = ", ".join(sql_identifier(c) for c in e.reads)
+        any_null = " or ".join(f"{sql_identifier(c)} is null" for c in e.reads)
         sql = (
             f"select {key}, count(*) as {_WEIGHT} from {plan.relation} group by all "
             f"having count(*) > 1 or bool_or({any_null}) order by all"  # a stable order for GX's examples
@@ -238,9 +239,9 @@ def _row_frames(con, plan: Plan, expectations, settings: GxSettings) -> Iterator
     columns = list(dict.fromkeys(c for e in expectations for c in e.reads))
     if suite.meta.metric_column and any(e.is_map for e in expectations):
         columns = list(dict.fromkeys([*columns, suite.meta.metric_column]))
-    selected = ", ".join(_q(c) for c in columns)
+    selected = ", ".join(sql_identifier(c) for c in columns)
     # Copies of a key must share a chunk for uniqueness; any split suits the rest (counts add up).
-    key = ", ".join(_q(c) for c in suite.meta.partition_by or columns)
+    key = ", ".join(sql_identifier(c) for c in suite.meta.partition_by or columns)
     for chunk in range(plan.chunks):
         where = f" where hash({key}) % {plan.chunks} = {chunk}" if plan.chunks > 1 else ""
         yield Frame(
@@ -303,7 +304,7 @@ def _expanded_frames(arrays: dict, copies, chunk_rows: int) -> Iterator[pd.DataF
 
 def _nullness(column: str) -> str:
     """SQL keeping only whether ``column`` is null: null where it is, 0 elsewhere."""
-    return f"case when {_q(column)} is null then null else 0 end::utinyint"
+    return f"case when {sql_identifier(column)} is null then null else 0 end::utinyint"
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -316,12 +317,8 @@ def _frame(arrays: dict) -> pd.DataFrame:
     return pd.DataFrame(dict(arrays))
 
 
-def _q(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
-
-
 def _quote_table(table: str) -> str:
-    return ".".join(_q(part) for part in table.split("."))
+    return ".".join(sql_identifier(part) for part in table.split("."))
 
 
 def _did_you_mean(name: str, choices: list[str]) -> str:
