@@ -3,8 +3,13 @@
    Each member or daily total enters the running sum on its day and leaves it N days
    later, so a distinct count over a trailing window costs one pass over the rows
    instead of a join of every row to every day of its window. Ends with a CTE named
-   cumulative__<leaf>: grain, period_start, dimension_name, dimension_value, value. #}
-{% macro kpi_cumulative_values(leaf, dimensions, grains, time_column, start) -%}
+   cumulative__<leaf>: grain, period_start, dimension_name, dimension_value, value.
+   An incremental run (start given) computes the days from start on; the earlier days
+   of the periods it recomputes are the table's own day rows, which still hold them.
+   per_member maps the dimensions that are one value per counted member (joined on the
+   member's own key) to their join's CTE: a distinct count's runs of days are then
+   found once per member and split by a join, not once per member and segment. #}
+{% macro kpi_cumulative_values(leaf, dimensions, grains, time_column, start, per_member={}) -%}
     {%- set name = 'cumulative__' ~ leaf.name -%}
     {%- set window = kpi_window_days(leaf.metric) -%}
     {%- set params = leaf.metric.type_params.cumulative_type_params or {} -%}
@@ -13,11 +18,12 @@
     {%- if agg not in ['count_distinct', 'sum', 'count', 'sum_boolean'] -%}
         {{ kpi_error(leaf.metric, "a cumulative metric over a '" ~ agg ~ "' measure is not supported by the KPI compiler (count_distinct, sum, count, sum_boolean)") }}
     {%- endif -%}
+    {%- set reads_back = start is not none and 'day' in grains -%}
     {%- set keep -%}
         {{ time_column }} is not null
         and ({{ leaf.filter.sql }})
         {%- if start is not none and window %}
-        and {{ time_column }} >= cast({{ dbt.dateadd('day', -window, start) }} as date)
+        and {{ time_column }} >= {{ kpi_cumulative_floor(leaf, grains, start) }}
         {%- endif %}
     {%- endset -%}
 {%- if agg == 'count_distinct' -%}
@@ -29,8 +35,8 @@
         {{ time_column }} as day
     from source
     where {{ keep }} and measure__{{ leaf.name }} is not null
-    {%- for dimension in dimensions %}
-    union
+    {%- for dimension in dimensions if dimension.qualified not in per_member %}
+    union all
     select distinct
         '{{ dimension.short }}' as dimension_name,
         {{ dimension.split }} as dimension_value,
@@ -41,46 +47,57 @@
     {%- endfor %}
 ),
 
-{{ name }}__islands as (
+{#- a member enters the running count on the first day of a run of active days less than
+    the window apart, and leaves it the window's length after the run's last day: one
+    pass over its days (lag and lead), no grouping by member -#}
+{{ name }}__neighbours as (
     select
         dimension_name,
         dimension_value,
         member,
         day,
-        sum(case
-            when previous_day is null {%- if window %} or {{ dbt.datediff('previous_day', 'day', 'day') }} >= {{ window }}{% endif %} then 1
-            else 0
-        end) over (
-            partition by dimension_name, dimension_value, member order by day rows between unbounded preceding and current row
-        ) as island
-    from (
-        select
-            *,
-            lag(day) over (partition by dimension_name, dimension_value, member order by day) as previous_day
-        from {{ name }}__members
-    ) as lagged
+        lag(day) over (partition by dimension_name, dimension_value, member order by day) as previous_day,
+        lead(day) over (partition by dimension_name, dimension_value, member order by day) as next_day
+    from {{ name }}__members
 ),
 
-{{ name }}__changes as (
+{{ name }}__member_changes as (
     select
         dimension_name,
         dimension_value,
-        min(day) as day,
-        1 as change,
-        1 as row_change
-    from {{ name }}__islands
-    group by dimension_name, dimension_value, member, island
+        member,
+        day,
+        1 as change
+    from {{ name }}__neighbours
+    where previous_day is null {%- if window %} or {{ dbt.datediff('previous_day', 'day', 'day') }} >= {{ window }}{% endif %}
     {%- if window %}
     union all
     select
         dimension_name,
         dimension_value,
-        cast({{ dbt.dateadd('day', window, 'max(day)') }} as date) as day,
-        -1 as change,
-        -1 as row_change
-    from {{ name }}__islands
-    group by dimension_name, dimension_value, member, island
+        member,
+        cast({{ dbt.dateadd('day', window, 'day') }} as date) as day,
+        -1 as change
+    from {{ name }}__neighbours
+    where next_day is null or {{ dbt.datediff('day', 'next_day', 'day') }} >= {{ window }}
     {%- endif %}
+),
+
+{{ name }}__changes as (
+    select dimension_name, dimension_value, day, change, change as row_change
+    from {{ name }}__member_changes
+    {%- for dimension in dimensions if dimension.qualified in per_member %}
+    union all
+    select
+        '{{ dimension.short }}' as dimension_name,
+        coalesce(cast({{ per_member[dimension.qualified] }}.{{ dimension.column }} as {{ dbt.type_string() }}), 'unknown') as dimension_value,
+        member_changes.day,
+        member_changes.change,
+        member_changes.change as row_change
+    from {{ name }}__member_changes as member_changes
+    left join {{ per_member[dimension.qualified] }} on member_changes.member = {{ per_member[dimension.qualified] }}.join_key
+    where member_changes.dimension_name = 'all'
+    {%- endfor %}
 ),
 {%- else %}
 {{ name }}__totals as (
@@ -146,6 +163,23 @@
             and spine.date_day = changes.day
 ),
 
+{{ name }}__days as (
+    select dimension_name, dimension_value, day, value
+    from {{ name }}__daily
+    where window_rows > 0
+    {%- if reads_back %}
+        and day >= {{ start }}
+    union all
+    select dimension_name, dimension_value, period_start as day, value
+    from {{ this }}
+    where
+        metric_name = '{{ leaf.name }}'
+        and grain = 'day'
+        and period_start >= {{ kpi_period_start('quarter', start) }}
+        and period_start < {{ start }}
+    {%- endif %}
+),
+
 {{ name }}__periods as (
     {%- for grain in grains %}
     select
@@ -160,8 +194,7 @@
         row_number() over (
             partition by dimension_name, dimension_value, {{ kpi_period_start(grain, 'day') }} order by day
         ) as rank_from_first
-    from {{ name }}__daily
-    where window_rows > 0
+    from {{ name }}__days
     {%- if not loop.last %}
     union all
     {%- endif %}

@@ -1,7 +1,22 @@
 {# One aggregate query for leaves sharing a time dimension: every grain and every
    split in a single GROUPING SETS pass. With balance_choice (max/min), only the rows
-   on the last/first day of each period count: a non-additive balance such as MRR. #}
+   on the last/first day of each period count: a non-additive balance such as MRR.
+   An incremental run (start given) recomputes fewer periods at the finer grains, so it
+   takes one pass per grain, each over the rows of the periods it recomputes only. #}
 {% macro kpi_grouped_aggregates(leaves, dimensions, grains, time_column, balance_choice, start) -%}
+    {%- if start is none -%}
+        {{ kpi_grouping_pass(leaves, dimensions, grains, time_column, balance_choice, none) }}
+    {%- else -%}
+        {%- for grain in grains -%}
+            {{ kpi_grouping_pass(leaves, dimensions, [grain], time_column, balance_choice, kpi_period_start(grain, start)) }}
+            {%- if not loop.last %}
+    union all
+            {% endif -%}
+        {%- endfor -%}
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro kpi_grouping_pass(leaves, dimensions, grains, time_column, balance_choice, floor) -%}
     select
         {%- if grains | length > 1 %}
         case
@@ -32,14 +47,18 @@
         from source
         where
             {{ time_column }} is not null
-            {%- if start is not none %}
-            and {{ time_column }} >= {{ start }}
+            {%- if floor is not none %}
+            and {{ time_column }} >= {{ floor }}
             {%- endif %}
             {%- if balance_choice %}
             and {{ time_column }} in (
                 select {{ balance_choice }}({{ time_column }})
                 from source
-                where {{ time_column }} is not null
+                where
+                    {{ time_column }} is not null
+                    {%- if floor is not none %}
+                    and {{ time_column }} >= {{ floor }}
+                    {%- endif %}
                 group by {{ kpi_period_start(grains[0], time_column) }}
             )
             {%- endif %}

@@ -1,18 +1,19 @@
-{# First day an incremental KPI run recomputes: the start of the quarter holding
-   (as_of - lookback), where the lookback covers the longest cohort maturity or
-   trailing window among the leaves read off the semantic model (all of them when
-   semantic_model_name is none, for kpi_values) plus three days of late-arriving rows.
-   Starting on a quarter boundary keeps every recomputed period whole at every grain. #}
+{# First day an incremental KPI run recomputes: as_of less the lookback, which is the
+   semantic model's days of late or restated rows (kpi_lookback_days, default 3) plus
+   the longest cohort maturity among its leaves (the longest of all semantic models when
+   semantic_model_name is none, for kpi_values). At each grain the run recomputes the
+   periods from the one holding this day on (kpi_recomputed_periods); trailing windows
+   only widen the rows it reads. #}
 {% macro kpi_incremental_start(semantic_model_name, plan) -%}
     {%- set catalog = plan.catalog -%}
-    {%- set lookback = namespace(days=3) -%}
+    {%- set lookback = namespace(days=0) -%}
     {%- for name in plan.leaf_dimensions -%}
         {%- set metric = catalog.metrics[name] -%}
         {%- set owner = catalog.measure_models.get(metric.type_params.measure.name) -%}
         {%- if semantic_model_name is none or owner == semantic_model_name -%}
-            {%- set window = kpi_window_days(metric) -%}
-            {%- set lookback.days = [lookback.days, 3 + plan.leaf_maturity.get(name, 0) + (window or 0)] | max -%}
+            {%- set late = kpi_lookback_days(catalog.semantic_models[owner]) -%}
+            {%- set lookback.days = [lookback.days, late + plan.leaf_maturity.get(name, 0)] | max -%}
         {%- endif -%}
     {%- endfor -%}
-    {{ return("cast(" ~ dbt.date_trunc('quarter', "cast(" ~ dbt.dateadd('day', -lookback.days, as_of_date()) ~ " as date)") ~ " as date)") }}
+    {{ return("cast(" ~ dbt.dateadd('day', -lookback.days, as_of_date()) ~ " as date)") }}
 {%- endmacro %}

@@ -15,6 +15,7 @@
         {{ exceptions.raise_compiler_error(model.original_file_path ~ ": no semantic model named '" ~ semantic_model_name ~ "' in metrics/") }}
     {%- endif -%}
     {%- do kpi_check_dependencies(semantic_model, catalog) -%}
+    {%- do kpi_lookback_days(semantic_model) -%}
     {%- set leaves = kpi_semantic_model_leaves(semantic_model, plan) -%}
     {%- if leaves | length == 0 -%}
         {{ kpi_leaf_values_empty() }}
@@ -40,19 +41,23 @@
         {%- for leaf in leaves -%}
             {%- do time_dimensions.update({leaf.time_dimension.name: leaf.time_dimension}) -%}
         {%- endfor -%}
-        {%- set start = kpi_incremental_start(semantic_model_name, plan) if is_incremental() else none -%}
-        {#- rows an incremental run needs: from the start less the longest trailing window; all rows when
-            some leaf is an all-time running total -#}
-        {%- set reach = namespace(days=0, all_time=false) -%}
-        {%- for leaf in leaves if leaf.kind == 'cumulative' -%}
-            {%- set window = kpi_window_days(leaf.metric) -%}
-            {%- if window is none -%}
-                {%- set reach.all_time = true -%}
-            {%- else -%}
-                {%- set reach.days = [reach.days, window] | max -%}
-            {%- endif -%}
-        {%- endfor -%}
-        {%- set base_start = none if (start is none or reach.all_time) else "cast(" ~ dbt.dateadd('day', -reach.days, start) ~ " as date)" -%}
+        {%- set start = kpi_incremental_start(semantic_model_name, plan) if kpi_is_incremental() else none -%}
+        {#- rows an incremental run reads: the plain and balance leaves the whole periods it recomputes
+            (from the quarter holding start), a cumulative leaf from start less its trailing window
+            (kpi_cumulative_values), all rows when some leaf is an all-time running total -#}
+        {%- set floors = [] -%}
+        {%- if start is not none -%}
+            {%- for leaf in leaves -%}
+                {%- if leaf.kind != 'cumulative' -%}
+                    {%- do floors.append(kpi_period_start('quarter', start)) -%}
+                {%- elif kpi_window_days(leaf.metric) is none -%}
+                    {%- do floors.append(none) -%}
+                {%- else -%}
+                    {%- do floors.append(kpi_cumulative_floor(leaf, kpi_time_grains(leaf.time_dimension), start)) -%}
+                {%- endif -%}
+            {%- endfor -%}
+        {%- endif -%}
+        {%- set base_start = none if (start is none or none in floors) else ('least(' ~ floors | unique | join(', ') ~ ')' if floors | unique | list | length > 1 else floors[0]) -%}
 
 with
 
@@ -136,7 +141,13 @@ source as (
     {%- for leaf in group | selectattr('kind', 'equalto', 'cumulative') -%}
         {%- do parts.append({'cte': 'cumulative__' ~ leaf.name, 'leaves': [leaf], 'cumulative': true}) %}
 
-{{ kpi_cumulative_values(leaf, kpi_split_dimensions([leaf], dimensions), grains, 'time__' ~ time_dimension.name, start) }},
+        {#- a dimension joined on the very key a distinct count counts is one value per member -#}
+        {%- set per_member = {} -%}
+        {%- for dimension in kpi_split_dimensions([leaf], dimensions) if dimension.joined and dimension.foreign_key == (leaf.measure.expr or leaf.measure.name) -%}
+            {%- do per_member.update({dimension.qualified: join_aliases[dimension.qualified]}) -%}
+        {%- endfor %}
+
+{{ kpi_cumulative_values(leaf, kpi_split_dimensions([leaf], dimensions), grains, 'time__' ~ time_dimension.name, start, per_member) }},
     {%- endfor -%}
 {%- endfor %}
 
@@ -163,7 +174,7 @@ final as (
     where rows__{{ leaf.name }} > 0
         {%- endif %}
             {%- if start is not none %}
-        {{ 'and' if not part.cumulative else 'where' }} period_start >= {{ start }}
+        {{ 'and' if not part.cumulative else 'where' }} {{ kpi_recomputed_periods(start) }}
             {%- endif %}
             {%- if not (outer_loop.last and loop.last) %}
     union all

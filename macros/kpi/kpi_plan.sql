@@ -2,6 +2,11 @@
    they are built from (in dependency order), and for each leaf metric (simple or
    cumulative, read straight off a semantic model) the dimensions it is needed at. #}
 {% macro kpi_plan() -%}
+    {#- dbt renders every KPI model and its hooks separately; the plan depends only on the
+        graph, so one invocation works it out once and keeps it in the (shared) graph -#}
+    {%- if execute and '__kpi_plan__' in graph -%}
+        {{ return(graph['__kpi_plan__']) }}
+    {%- endif -%}
     {%- set catalog = kpi_catalog() -%}
     {%- set plan = {'catalog': catalog, 'kpis': {}, 'order': [], 'leaf_dimensions': {}, 'leaf_maturity': {}} -%}
     {%- for name, metric in catalog.metrics.items() | sort -%}
@@ -11,6 +16,9 @@
             {%- do kpi_plan_visit(name, kpi.dimensions, kpi.maturity_days, plan, []) -%}
         {%- endif -%}
     {%- endfor -%}
+    {%- if execute -%}
+        {%- do graph.update({'__kpi_plan__': plan}) -%}
+    {%- endif -%}
     {{ return(plan) }}
 {%- endmacro %}
 

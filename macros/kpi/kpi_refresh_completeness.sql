@@ -1,7 +1,7 @@
 {# Post-hook of an incremental kpi_values run: periods older than this run's start
    keep their values, but may have become complete since (a cohort matured). #}
 {% macro kpi_refresh_completeness() -%}
-    {%- if execute and is_incremental() -%}
+    {%- if execute and kpi_is_incremental() -%}
         {%- set plan = kpi_plan() -%}
         update {{ this }}
         set is_complete = case metric_name

@@ -34,7 +34,7 @@ where 1 = 0
             ~ "') }}  (and the model models/kpis/" ~ model_name ~ ".sql if it does not exist)") }}
     {%- endfor -%}
     {%- set keys = ['grain', 'period_start', 'dimension_name', 'dimension_value'] -%}
-    {%- set start = kpi_incremental_start(none, plan) if is_incremental() else none -%}
+    {%- set start = kpi_incremental_start(none, plan) if kpi_is_incremental() else none -%}
     {#- depth: leaves 0, a ratio or derived metric one more than its deepest input -#}
     {%- set depth = {} -%}
     {%- for name in plan.order -%}
@@ -55,7 +55,8 @@ leaves as (
     {%- for model_name in leaf_models | sort %}
     select * from {{ ref(model_name) }}
     {%- if start is not none %}
-    where period_start >= cast({{ dbt.dateadd('day', -kpi_offset_days(plan), start) }} as date)
+    {#- the periods recomputed, and those an offset input looks back to #}
+    where {{ kpi_recomputed_periods("cast(" ~ dbt.dateadd('day', -kpi_offset_days(plan), start) ~ " as date)") }}
     {%- endif %}
     {%- if not loop.last %}
     union all
@@ -169,7 +170,7 @@ final as (
     where
         assembled.period_start <= {{ as_of_date() }}
         {%- if start is not none %}
-        and assembled.period_start >= {{ start }}
+        and {{ kpi_recomputed_periods(start, 'assembled.grain', 'assembled.period_start') }}
         {%- endif %}
         and case kpis.metric_name
             {%- for name, kpi in plan.kpis.items() | sort %}

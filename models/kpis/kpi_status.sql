@@ -3,7 +3,7 @@
 -- trend over the last eight periods. A KPI without a target is listed as 'no_target'.
 -- data_status comes from `scorecard check` for the as-of date; `scorecard check` rebuilds this model
 -- after writing it, and until a check has run for the date the status is 'unknown'.
-{{ config(materialized='table') }}
+{{ config(pre_hook="{{ kpi_incremental_cleanup(replace_all=true) }}") }}
 
 with
 
