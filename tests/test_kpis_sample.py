@@ -87,3 +87,20 @@ def _rounded(rows: list[tuple]) -> list[tuple]:
     """Rows in a stable order, doubles to 12 significant digits (sums may be added in another order)."""
     rounded = [tuple(float(f"{v:.12g}") if isinstance(v, float) else v for v in row) for row in rows]
     return sorted(rounded, key=repr)
+
+
+def test_a_kpi_model_whose_columns_changed_stops_and_keeps_its_rows(incremental_then_full, tmp_path):
+    incremental, _ = incremental_then_full
+    path = tmp_path / "w.duckdb"
+    shutil.copy(incremental, path)
+    con = duckdb.connect(str(path))
+    con.execute("alter table kpis.kpi_measures__users drop column denominator")
+    rows_before = con.execute("select count(*) from kpis.kpi_measures__users").fetchall()[0][0]
+    con.close()
+
+    result = dbt(["run", "--select", "kpi_measures__users"], path, tmp_path, as_of="2026-11-15")
+
+    assert result.returncode != 0
+    assert "models/kpis/kpi_measures__users.sql: the model's columns changed (new: denominator)" in result.stdout
+    assert "dbt build --full-refresh --select kpi_measures__users" in result.stdout
+    assert query(path, "select count(*) from kpis.kpi_measures__users") == [(rows_before,)]

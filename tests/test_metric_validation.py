@@ -1,4 +1,5 @@
-"""Invalid metric definitions stop `dbt parse` or the KPI compiler with one message naming the file and the metric."""
+"""Invalid metric definitions stop `dbt parse` or the KPI compiler with one message naming the file and the metric
+(or the semantic model, for its lookback)."""
 
 from __future__ import annotations
 
@@ -88,6 +89,20 @@ DAU_KPI = """          owner: product-analytics
             "compile",
             ["metrics/engagement.yml: metric 'wau'", "grain_to_date is not supported"],
         ),
+        (
+            "metrics/commerce.yml",
+            "          lookback_days: 14\n",
+            "          lookback_days: two weeks\n",
+            "compile",
+            ["semantic model 'orders' (metrics/commerce.yml)", "lookback_days must be a whole number", "two weeks"],
+        ),
+        (
+            "metrics/commerce.yml",
+            "          lookback_days: 14\n",
+            "          lookback: 14\n",
+            "compile",
+            ["semantic model 'orders' (metrics/commerce.yml)", "unknown key 'lookback'"],
+        ),
     ],
     ids=[
         "unknown-measure",
@@ -97,6 +112,8 @@ DAU_KPI = """          owner: product-analytics
         "misspelled-kpi-key",
         "bad-cadence",
         "unsupported-construct",
+        "lookback-not-a-number",
+        "misspelled-lookback-key",
     ],
 )
 def test_invalid_metric_definition_is_named(tmp_path, file, old, new, stage, fragments):

@@ -41,23 +41,28 @@
         {%- for leaf in leaves -%}
             {%- do time_dimensions.update({leaf.time_dimension.name: leaf.time_dimension}) -%}
         {%- endfor -%}
-        {%- set start = kpi_incremental_start(semantic_model_name, plan) if kpi_is_incremental() else none -%}
-        {#- rows an incremental run reads: the plain and balance leaves the whole periods it recomputes
-            (from the quarter holding start), a cumulative leaf from start less its trailing window
-            (kpi_cumulative_values), all rows when some leaf is an all-time running total -#}
-        {%- set floors = [] -%}
-        {%- if start is not none -%}
+        {#- an incremental run: the first day it recomputes, per leaf (kpi_leaf_lookback) -#}
+        {%- set starts = {} -%}
+        {%- if kpi_is_incremental() -%}
             {%- for leaf in leaves -%}
-                {%- if leaf.kind != 'cumulative' -%}
-                    {%- do floors.append(kpi_period_start('quarter', start)) -%}
-                {%- elif kpi_window_days(leaf.metric) is none -%}
-                    {%- do floors.append(none) -%}
-                {%- else -%}
-                    {%- do floors.append(kpi_cumulative_floor(leaf, kpi_time_grains(leaf.time_dimension), start)) -%}
-                {%- endif -%}
+                {%- do starts.update({leaf.name: kpi_start_day(kpi_leaf_lookback(leaf.name, plan))}) -%}
             {%- endfor -%}
         {%- endif -%}
-        {%- set base_start = none if (start is none or none in floors) else ('least(' ~ floors | unique | join(', ') ~ ')' if floors | unique | list | length > 1 else floors[0]) -%}
+        {#- rows an incremental run reads: for plain and balance leaves the whole periods it recomputes
+            (from the quarter holding the start), for a cumulative leaf from the start less its trailing
+            window (kpi_cumulative_floor), all rows when some leaf is an all-time running total -#}
+        {%- set floors = [] -%}
+        {%- for leaf in leaves if starts -%}
+            {%- if leaf.kind != 'cumulative' -%}
+                {%- do floors.append(kpi_period_start('quarter', starts[leaf.name])) -%}
+            {%- elif kpi_window_days(leaf.metric) is none -%}
+                {%- do floors.append(none) -%}
+            {%- else -%}
+                {%- do floors.append(kpi_cumulative_floor(leaf, kpi_time_grains(leaf.time_dimension), starts[leaf.name])) -%}
+            {%- endif -%}
+        {%- endfor -%}
+        {%- set floors = floors | unique | list -%}
+        {%- set base_start = none if (not starts or none in floors) else ('least(' ~ floors | join(', ') ~ ')' if floors | length > 1 else floors[0]) -%}
 
 with
 
@@ -116,38 +121,40 @@ source as (
 {%- for time_dimension in time_dimensions.values() -%}
     {%- set grains = kpi_time_grains(time_dimension) -%}
     {%- set group = leaves | selectattr('time_dimension.name', 'equalto', time_dimension.name) | list -%}
-    {%- set plain = group | selectattr('kind', 'equalto', 'plain') | list -%}
-    {%- if plain | length > 0 -%}
-        {%- set cte = 'plain__' ~ time_dimension.name -%}
-        {%- do parts.append({'cte': cte, 'leaves': plain}) %}
+    {%- for leaf in group | selectattr('kind', 'equalto', 'plain') | selectattr('measure.agg', 'equalto', 'count_distinct') -%}
+        {%- do parts.append({'cte': 'distinct__' ~ leaf.name, 'leaves': [leaf], 'single': true}) %}
+
+{{ kpi_distinct_counts(leaf, kpi_split_dimensions([leaf], dimensions), grains, 'time__' ~ time_dimension.name, starts.get(leaf.name), kpi_member_dimensions(leaf, dimensions, join_aliases)) }},
+    {%- endfor -%}
+    {#- leaves aggregated together, one pass per first day recomputed (a cohort leaf looks further
+        back), each split by every dimension of the group, as a full build's single pass is -#}
+    {%- set plain = group | selectattr('kind', 'equalto', 'plain') | rejectattr('measure.agg', 'equalto', 'count_distinct') | list -%}
+    {%- for start, batch in kpi_leaves_by_start(plain, starts) -%}
+        {%- set cte = 'plain__' ~ time_dimension.name ~ ('__' ~ loop.index if loop.length > 1 else '') -%}
+        {%- do parts.append({'cte': cte, 'leaves': batch}) %}
 
 {{ cte }} as (
-    {{ kpi_grouped_aggregates(plain, kpi_split_dimensions(plain, dimensions), grains, 'time__' ~ time_dimension.name, none, start) }}
+    {{ kpi_grouped_aggregates(batch, kpi_split_dimensions(plain, dimensions), grains, 'time__' ~ time_dimension.name, none, start) }}
 ),
-    {%- endif -%}
+    {%- endfor -%}
     {%- for choice in ['max', 'min'] -%}
         {%- set balances = group | selectattr('kind', 'equalto', 'non_additive') | selectattr('window_choice', 'equalto', choice) | list -%}
-        {%- if balances | length > 0 -%}
+        {%- for start, batch in kpi_leaves_by_start(balances, starts) -%}
+            {%- set batch_loop = loop -%}
             {%- for grain in grains -%}
-                {%- set cte = 'balance__' ~ time_dimension.name ~ '__' ~ choice ~ '__' ~ grain -%}
-                {%- do parts.append({'cte': cte, 'leaves': balances}) %}
+                {%- set cte = 'balance__' ~ time_dimension.name ~ '__' ~ choice ~ '__' ~ grain ~ ('__' ~ batch_loop.index if batch_loop.length > 1 else '') -%}
+                {%- do parts.append({'cte': cte, 'leaves': batch}) %}
 
 {{ cte }} as (
-    {{ kpi_grouped_aggregates(balances, kpi_split_dimensions(balances, dimensions), [grain], 'time__' ~ time_dimension.name, choice, start) }}
+    {{ kpi_grouped_aggregates(batch, kpi_split_dimensions(balances, dimensions), [grain], 'time__' ~ time_dimension.name, choice, start) }}
 ),
             {%- endfor -%}
-        {%- endif -%}
+        {%- endfor -%}
     {%- endfor -%}
     {%- for leaf in group | selectattr('kind', 'equalto', 'cumulative') -%}
-        {%- do parts.append({'cte': 'cumulative__' ~ leaf.name, 'leaves': [leaf], 'cumulative': true}) %}
+        {%- do parts.append({'cte': 'cumulative__' ~ leaf.name, 'leaves': [leaf], 'single': true}) %}
 
-        {#- a dimension joined on the very key a distinct count counts is one value per member -#}
-        {%- set per_member = {} -%}
-        {%- for dimension in kpi_split_dimensions([leaf], dimensions) if dimension.joined and dimension.foreign_key == (leaf.measure.expr or leaf.measure.name) -%}
-            {%- do per_member.update({dimension.qualified: join_aliases[dimension.qualified]}) -%}
-        {%- endfor %}
-
-{{ kpi_cumulative_values(leaf, kpi_split_dimensions([leaf], dimensions), grains, 'time__' ~ time_dimension.name, start, per_member) }},
+{{ kpi_cumulative_values(leaf, kpi_split_dimensions([leaf], dimensions), grains, 'time__' ~ time_dimension.name, starts.get(leaf.name), kpi_member_dimensions(leaf, dimensions, join_aliases)) }},
     {%- endfor -%}
 {%- endfor %}
 
@@ -161,7 +168,7 @@ final as (
         period_start,
         dimension_name,
         dimension_value,
-        {%- if part.cumulative %}
+        {%- if part.single %}
         cast(value as {{ type_double() }}) as value,
         cast(null as {{ type_double() }}) as numerator,
         cast(null as {{ type_double() }}) as denominator
@@ -173,8 +180,8 @@ final as (
     from {{ part.cte }}
     where rows__{{ leaf.name }} > 0
         {%- endif %}
-            {%- if start is not none %}
-        {{ 'and' if not part.cumulative else 'where' }} {{ kpi_recomputed_periods(start) }}
+            {%- if starts %}
+        {{ 'and' if not part.single else 'where' }} {{ kpi_recomputed_periods(starts[leaf.name]) }}
             {%- endif %}
             {%- if not (outer_loop.last and loop.last) %}
     union all

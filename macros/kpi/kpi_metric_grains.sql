@@ -1,6 +1,11 @@
 {# The grains a metric exists at: none finer than the coarsest time dimension among
    the semantic models it reads (a quarterly quota has no daily attainment). #}
 {% macro kpi_metric_grains(name, plan) -%}
+    {#- asked for every KPI and, recursively, every input: worked out once per metric -#}
+    {%- set known = plan.setdefault('metric_grains', {}) -%}
+    {%- if name in known -%}
+        {{ return(known[name]) }}
+    {%- endif -%}
     {%- set catalog = plan.catalog -%}
     {%- set metric = catalog.metrics[name] -%}
     {%- set inputs = kpi_metric_inputs(metric) -%}
@@ -16,5 +21,6 @@
             {%- set coarsest.index = [coarsest.index, grains.index(kpi_metric_grains(input.name, plan)[0])] | max -%}
         {%- endfor -%}
     {%- endif -%}
-    {{ return(grains[coarsest.index:]) }}
+    {%- do known.update({name: grains[coarsest.index:]}) -%}
+    {{ return(known[name]) }}
 {%- endmacro %}

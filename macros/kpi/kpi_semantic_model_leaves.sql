@@ -2,6 +2,10 @@
    needs, each with its measure, time dimension, kind (plain, non_additive,
    cumulative), filter and the dimensions it is needed at. #}
 {% macro kpi_semantic_model_leaves(semantic_model, plan) -%}
+    {%- set known = plan.setdefault('semantic_model_leaves', {}) -%}
+    {%- if semantic_model.name in known -%}
+        {{ return(known[semantic_model.name]) }}
+    {%- endif -%}
     {%- set catalog = plan.catalog -%}
     {%- set leaves = [] -%}
     {%- for name, dimensions in plan.leaf_dimensions.items() | sort -%}
@@ -46,5 +50,6 @@
             }) -%}
         {%- endif -%}
     {%- endfor -%}
+    {%- do known.update({semantic_model.name: leaves}) -%}
     {{ return(leaves) }}
 {%- endmacro %}

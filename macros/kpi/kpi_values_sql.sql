@@ -34,7 +34,20 @@ where 1 = 0
             ~ "') }}  (and the model models/kpis/" ~ model_name ~ ".sql if it does not exist)") }}
     {%- endfor -%}
     {%- set keys = ['grain', 'period_start', 'dimension_name', 'dimension_value'] -%}
-    {%- set start = kpi_incremental_start(none, plan) if kpi_is_incremental() else none -%}
+    {#- an incremental run re-assembles each KPI's periods from its own lookback (kpi_metric_lookback)
+        and reads each leaf as far back as the KPIs built on it, and their offset inputs, need -#}
+    {%- set lookbacks = {} -%}
+    {%- set reads = {} -%}
+    {%- if kpi_is_incremental() -%}
+        {%- set offset_days = kpi_offset_days(plan) -%}
+        {%- for name in plan.kpis -%}
+            {%- set days = kpi_metric_lookback(name, plan) -%}
+            {%- do lookbacks.update({name: days}) -%}
+            {%- for leaf in kpi_metric_leaves(name, plan) -%}
+                {%- do reads.update({leaf: [reads.get(leaf, 0), days + offset_days] | max}) -%}
+            {%- endfor -%}
+        {%- endfor -%}
+    {%- endif -%}
     {#- depth: leaves 0, a ratio or derived metric one more than its deepest input -#}
     {%- set depth = {} -%}
     {%- for name in plan.order -%}
@@ -54,9 +67,12 @@ with
 leaves as (
     {%- for model_name in leaf_models | sort %}
     select * from {{ ref(model_name) }}
-    {%- if start is not none %}
-    {#- the periods recomputed, and those an offset input looks back to #}
-    where {{ kpi_recomputed_periods("cast(" ~ dbt.dateadd('day', -kpi_offset_days(plan), start) ~ " as date)") }}
+    {%- if lookbacks %}
+        {%- set model_reads = {} -%}
+        {%- for leaf, days in reads.items() if 'kpi_measures__' ~ catalog.measure_models[catalog.metrics[leaf].type_params.measure.name] == model_name -%}
+            {%- do model_reads.update({leaf: days}) -%}
+        {%- endfor %}
+    where {{ kpi_recomputed_rows(model_reads, stale=false) }}
     {%- endif %}
     {%- if not loop.last %}
     union all
@@ -135,13 +151,14 @@ level_{{ level }} as (
 {%- endfor %}
 
 kpis as (
-    {#- one reference to the last level, unpivoted by a join to the list of KPIs, keeps the plan small #}
-    select metric_name from (
+    {#- one reference to the last level, unpivoted by a join to the list of KPIs, keeps the plan small;
+        so do per-KPI numbers as columns here rather than one branch per KPI below #}
+    select metric_name, maturity_days, lookback_days from (
         values
-        {%- for name in plan.kpis | sort %}
-        ('{{ name }}'){{ "," if not loop.last }}
+        {%- for name, kpi in plan.kpis.items() | sort %}
+        ('{{ name }}', {{ kpi.maturity_days }}, {{ lookbacks.get(name, 0) }}){{ "," if not loop.last }}
         {%- endfor %}
-    ) as kpi_names (metric_name)
+    ) as kpi_names (metric_name, maturity_days, lookback_days)
 ),
 
 final as (
@@ -159,19 +176,11 @@ final as (
             {%- endfor %}
         end as {{ column }},
         {%- endfor %}
-        case kpis.metric_name
-            {%- for name, kpi in plan.kpis.items() | sort %}
-            when '{{ name }}'
-                then {{ dbt.dateadd('day', kpi.maturity_days, kpi_period_end('assembled.grain', 'assembled.period_start')) }} <= {{ as_of_date() }}
-            {%- endfor %}
-        end as is_complete
+        {{ dbt.dateadd('day', 'kpis.maturity_days', kpi_period_end('assembled.grain', 'assembled.period_start')) }} <= {{ as_of_date() }} as is_complete
     from level_{{ levels }} as assembled
     cross join kpis
     where
         assembled.period_start <= {{ as_of_date() }}
-        {%- if start is not none %}
-        and {{ kpi_recomputed_periods(start, 'assembled.grain', 'assembled.period_start') }}
-        {%- endif %}
         and case kpis.metric_name
             {%- for name, kpi in plan.kpis.items() | sort %}
             when '{{ name }}' then
@@ -180,6 +189,9 @@ final as (
                 and assembled.dimension_name in ('all'{% for dimension in kpi.dimensions %}, '{{ dimension.split("__")[-1] }}'{% endfor %})
             {%- endfor %}
         end
+        {%- if lookbacks %}
+        and {{ kpi_recomputed_periods("cast(" ~ dbt.dateadd('day', '-kpis.lookback_days', as_of_date()) ~ " as date)", 'assembled.grain', 'assembled.period_start') }}
+        {%- endif %}
 )
 
 select * from final

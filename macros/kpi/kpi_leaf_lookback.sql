@@ -1,0 +1,50 @@
+{# How many days back from as_of an incremental run recomputes a leaf metric: its
+   semantic model's days of late or restated rows (kpi_lookback_days, default 3) plus
+   the longest cohort maturity among the KPIs built on it. At each grain the run
+   recomputes the periods from the one holding as_of less these days on
+   (kpi_recomputed_periods); a trailing window only widens the rows it reads. #}
+{% macro kpi_leaf_lookback(name, plan) -%}
+    {%- set catalog = plan.catalog -%}
+    {%- set owner = catalog.semantic_models[catalog.measure_models[catalog.metrics[name].type_params.measure.name]] -%}
+    {{ return(kpi_lookback_days(owner) + plan.leaf_maturity.get(name, 0)) }}
+{%- endmacro %}
+
+{# The lookback of a KPI (or any metric): the longest among the leaves it is built from,
+   so its periods are re-assembled whenever one of its inputs was recomputed. #}
+{% macro kpi_metric_lookback(name, plan) -%}
+    {%- set known = plan.setdefault('metric_lookbacks', {}) -%}
+    {%- if name not in known -%}
+        {%- set inputs = kpi_metric_inputs(plan.catalog.metrics[name]) -%}
+        {%- if inputs | length == 0 -%}
+            {%- do known.update({name: kpi_leaf_lookback(name, plan)}) -%}
+        {%- else -%}
+            {%- set longest = namespace(days=0) -%}
+            {%- for input in inputs -%}
+                {%- set longest.days = [longest.days, kpi_metric_lookback(input.name, plan)] | max -%}
+            {%- endfor -%}
+            {%- do known.update({name: longest.days}) -%}
+        {%- endif -%}
+    {%- endif -%}
+    {{ return(known[name]) }}
+{%- endmacro %}
+
+{# The first day an incremental run recomputes, lookback_days before as_of, as SQL. #}
+{% macro kpi_start_day(lookback_days) -%}
+    {{ return("cast(" ~ dbt.dateadd('day', -lookback_days, as_of_date()) ~ " as date)") }}
+{%- endmacro %}
+
+{# The leaf metrics a metric is built from (itself for a leaf). #}
+{% macro kpi_metric_leaves(name, plan) -%}
+    {%- set known = plan.setdefault('metric_leaves', {}) -%}
+    {%- if name not in known -%}
+        {%- set inputs = kpi_metric_inputs(plan.catalog.metrics[name]) -%}
+        {%- set leaves = [] if inputs else [name] -%}
+        {%- for input in inputs -%}
+            {%- for leaf in kpi_metric_leaves(input.name, plan) if leaf not in leaves -%}
+                {%- do leaves.append(leaf) -%}
+            {%- endfor -%}
+        {%- endfor -%}
+        {%- do known.update({name: leaves}) -%}
+    {%- endif -%}
+    {{ return(known[name]) }}
+{%- endmacro %}
