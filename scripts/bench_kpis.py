@@ -4,11 +4,14 @@
 For each size, in its own process (so peak memory is its own):
   1. generate the sample as of 2026-11-14 and build the marts (not timed here);
   2. full build of the KPI models (`dbt run --select kpis --full-refresh`): wall time and the
-     models' own execution time from run_results.json;
+     models' own execution time from run_results.json. dbt runs with one thread, so a model's time is
+     its own: with two, models running at once share both cores and each one's time would include the
+     other's work, counting it twice in the sum;
   3. the same values from the SQL MetricFlow generates (every KPI, every grain, the total and every
      declared dimension, batched one query per grain and dimension), executed directly on DuckDB;
   4. one more day of data (as of 2026-11-15), marts rebuilt, then an incremental run of the KPI models.
-Prints a Markdown table. Not a test: figures depend on the machine; the README records one run.
+Prints a Markdown table, then where the incremental run's time went (the median model and the slowest).
+Not a test: figures depend on the machine; the README records one run.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import collections
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -33,8 +37,8 @@ SIZES = {"1M": 1_000_000, "10M": 10_000_000, "100M": 100_000_000}
 EVENTS_PER_USER = 113.3  # from scripts/bench_generate.py's calibration over the default history
 
 
-def _dbt(args: list[str], warehouse: Path, scratch: Path, as_of: str) -> tuple[float, float]:
-    """Run dbt; return (wall seconds, sum of the executed nodes' own seconds)."""
+def _dbt(args: list[str], warehouse: Path, scratch: Path, as_of: str) -> tuple[float, float, dict[str, float]]:
+    """Run dbt; return (wall seconds, sum of the executed nodes' own seconds, seconds by node name)."""
     env = {**os.environ, "SCORECARD_DUCKDB": str(warehouse), "DBT_PROFILES_DIR": str(PROJECT)}
     command = [
         str(Path(sys.executable).parent / "dbt"),
@@ -47,6 +51,8 @@ def _dbt(args: list[str], warehouse: Path, scratch: Path, as_of: str) -> tuple[f
         str(scratch / "logs"),
         "--vars",
         json.dumps({"as_of": as_of}),
+        "--threads",
+        "1",
     ]
     started = time.perf_counter()
     result = subprocess.run(command, env=env, capture_output=True, text=True)
@@ -54,7 +60,8 @@ def _dbt(args: list[str], warehouse: Path, scratch: Path, as_of: str) -> tuple[f
     if result.returncode != 0:
         sys.exit(f"dbt {' '.join(args)} failed:\n{result.stdout[-3000:]}")
     run_results = json.loads((scratch / "target" / "run_results.json").read_text())
-    return wall, sum(r["execution_time"] for r in run_results["results"])
+    by_node = {r["unique_id"].split(".")[-1]: r["execution_time"] for r in run_results["results"]}
+    return wall, sum(by_node.values()), by_node
 
 
 def _metricflow_seconds(warehouse: Path, scratch: Path, budget: float) -> tuple[float, int, int]:
@@ -102,11 +109,15 @@ def _child(users: int, budget: float) -> None:
         warehouse = scratch / "bench.duckdb"
         events = generate(warehouse, SampleSpec(users=users, as_of=date(2026, 11, 14))).row_counts["events"]
         _dbt(["build", "--exclude", "kpis"], warehouse, scratch, "2026-11-14")
-        full_wall, full_models = _dbt(["run", "--select", "kpis", "--full-refresh"], warehouse, scratch, "2026-11-14")
+        full_wall, full_models, _ = _dbt(
+            ["run", "--select", "kpis", "--full-refresh"], warehouse, scratch, "2026-11-14"
+        )
         metricflow, finished, queries = _metricflow_seconds(warehouse, scratch, budget)
         generate(warehouse, SampleSpec(users=users, as_of=date(2026, 11, 15)))
         _dbt(["run", "--exclude", "kpis"], warehouse, scratch, "2026-11-15")
-        incremental_wall, incremental_models = _dbt(["run", "--select", "kpis"], warehouse, scratch, "2026-11-15")
+        incremental_wall, incremental_models, by_node = _dbt(
+            ["run", "--select", "kpis"], warehouse, scratch, "2026-11-15"
+        )
     peak_kib = max(
         resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     )
@@ -121,6 +132,9 @@ def _child(users: int, budget: float) -> None:
                 "finished": finished,
                 "incremental_wall": incremental_wall,
                 "incremental_models": incremental_models,
+                "incremental_nodes": len(by_node),
+                "incremental_median": statistics.median(by_node.values()),
+                "incremental_slowest": sorted(by_node.items(), key=lambda item: -item[1])[:4],
                 "peak_mib": peak_kib / 1024,
             }
         )
@@ -143,6 +157,7 @@ def main() -> None:
         "| incremental / full | peak memory |"
     )
     print("|---:|---:|---:|---:|---:|---:|---:|")
+    breakdown = []
     for name in args.sizes.split(","):
         users = round(SIZES[name] / EVENTS_PER_USER)
         out = subprocess.run(
@@ -164,6 +179,14 @@ def main() -> None:
             f"{r['incremental_models'] / r['full_models']:.0%} | {r['peak_mib']:,.0f} MiB |",
             flush=True,
         )
+        slowest = ", ".join(f"{node} {seconds:.2f} s" for node, seconds in r["incremental_slowest"])
+        breakdown.append(
+            f"| {r['events']:,} | {r['incremental_nodes']} | {r['incremental_median']:.3f} s | "
+            f"{r['incremental_nodes'] * r['incremental_median'] / r['full_models']:.1%} | {slowest} |"
+        )
+    print("\n| events | models | median model, incremental | models x median / full | slowest, incremental |")
+    print("|---:|---:|---:|---:|---|")
+    print("\n".join(breakdown))
 
 
 if __name__ == "__main__":
