@@ -90,7 +90,7 @@
     union all
     select
         '{{ dimension.short }}' as dimension_name,
-        coalesce(cast({{ per_member[dimension.qualified] }}.{{ dimension.column }} as {{ dbt.type_string() }}), 'unknown') as dimension_value,
+        {{ kpi_segment_value(per_member[dimension.qualified] ~ '.' ~ dimension.column) }} as dimension_value,
         member_changes.day,
         member_changes.change,
         member_changes.change as row_change

@@ -42,7 +42,7 @@
         members.period_start,
         '{{ dimension.short }}' as dimension_name,
             {%- if dimension.qualified in per_member %}
-                {%- set segment = "coalesce(cast(" ~ per_member[dimension.qualified] ~ "." ~ dimension.column ~ " as " ~ dbt.type_string() ~ "), 'unknown')" %}
+                {%- set segment = kpi_segment_value(per_member[dimension.qualified] ~ '.' ~ dimension.column) %}
         {{ segment }} as dimension_value,
         count(distinct members.member) as value
     from {{ name }}__{{ grain }} as members

@@ -8,18 +8,7 @@
         {%- if replace_all -%}
             delete from {{ this }}
         {%- else -%}
-            {%- set plan = kpi_plan() -%}
-            {%- set lookbacks = {} -%}
-            {%- if semantic_model_name is none -%}
-                {%- for name in plan.kpis -%}
-                    {%- do lookbacks.update({name: kpi_metric_lookback(name, plan)}) -%}
-                {%- endfor -%}
-            {%- else -%}
-                {%- for leaf in kpi_semantic_model_leaves(plan.catalog.semantic_models[semantic_model_name], plan) -%}
-                    {%- do lookbacks.update({leaf.name: kpi_leaf_lookback(leaf.name, plan)}) -%}
-                {%- endfor -%}
-            {%- endif %}
-            delete from {{ this }} where {{ kpi_recomputed_rows(lookbacks) }}
+            delete from {{ this }} where {{ kpi_recomputed_rows(kpi_model_lookbacks(semantic_model_name, kpi_plan())) }}
         {%- endif -%}
     {%- endif -%}
 {%- endmacro %}

@@ -41,11 +41,11 @@
         {%- for leaf in leaves -%}
             {%- do time_dimensions.update({leaf.time_dimension.name: leaf.time_dimension}) -%}
         {%- endfor -%}
-        {#- an incremental run: the first day it recomputes, per leaf (kpi_leaf_lookback) -#}
+        {#- an incremental run: the first day it recomputes, per leaf (as its pre-hook deletes) -#}
         {%- set starts = {} -%}
         {%- if kpi_is_incremental() -%}
-            {%- for leaf in leaves -%}
-                {%- do starts.update({leaf.name: kpi_start_day(kpi_leaf_lookback(leaf.name, plan))}) -%}
+            {%- for name, days in kpi_model_lookbacks(semantic_model_name, plan).items() -%}
+                {%- do starts.update({name: kpi_start_day(days)}) -%}
             {%- endfor -%}
         {%- endif -%}
         {#- rows an incremental run reads: for plain and balance leaves the whole periods it recomputes
@@ -108,9 +108,8 @@ source as (
         {{ join.alias }}.{{ dimension.column }}
             {%- endfor -%}
         {%- endfor -%}
-        {#- a missing value and a value spelled 'unknown' are one segment #}
         {%- for dimension in dimensions.values() %},
-        coalesce(cast({{ (join_aliases.get(dimension.qualified) ~ '.') if dimension.joined else 'base.' }}{{ dimension.column }} as {{ dbt.type_string() }}), 'unknown') as {{ dimension.split }}
+        {{ kpi_segment_value(((join_aliases.get(dimension.qualified) ~ '.') if dimension.joined else 'base.') ~ dimension.column) }} as {{ dimension.split }}
         {%- endfor %}
     from base
     {%- for join in joins.values() %}

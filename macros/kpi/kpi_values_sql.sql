@@ -36,13 +36,11 @@ where 1 = 0
     {%- set keys = ['grain', 'period_start', 'dimension_name', 'dimension_value'] -%}
     {#- an incremental run re-assembles each KPI's periods from its own lookback (kpi_metric_lookback)
         and reads each leaf as far back as the KPIs built on it, and their offset inputs, need -#}
-    {%- set lookbacks = {} -%}
+    {%- set lookbacks = kpi_model_lookbacks(none, plan) if kpi_is_incremental() else {} -%}
     {%- set reads = {} -%}
-    {%- if kpi_is_incremental() -%}
+    {%- if lookbacks -%}
         {%- set offset_days = kpi_offset_days(plan) -%}
-        {%- for name in plan.kpis -%}
-            {%- set days = kpi_metric_lookback(name, plan) -%}
-            {%- do lookbacks.update({name: days}) -%}
+        {%- for name, days in lookbacks.items() -%}
             {%- for leaf in kpi_metric_leaves(name, plan) -%}
                 {%- do reads.update({leaf: [reads.get(leaf, 0), days + offset_days] | max}) -%}
             {%- endfor -%}
