@@ -7,6 +7,7 @@ boundary and ISO week 53 (2026-12-28 .. 2027-01-03).
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -135,3 +136,29 @@ def test_kpi_status_lists_every_kpi_even_without_data(edges):
     assert query(edges, "select target_status from kpis.kpi_status where metric_name = 'api_p99_latency_ms'") == [
         ("no_data",)
     ]
+
+
+def test_an_incremental_rerun_across_a_quarter_start_keeps_every_value(edges, tmp_path):
+    """Re-run as of 01-06, which recomputes from 01-03: the ISO week from 12-28 began in the previous
+    quarter and is recomputed whole. wau and mau recompute 01-03 to 01-06 from each user's last day
+    before 01-03 and first day from it: user 1 (last 01-01, next 01-04) stays in both windows, user 2
+    (last 12-30) leaves the 7-day window on 01-06, user 3 (last 11-01) is in neither."""
+    path = tmp_path / "rerun.duckdb"
+    shutil.copy(edges, path)
+    result = dbt(["run", "--select", "kpis"], path, tmp_path, as_of="2027-01-06")
+    assert result.returncode == 0, result.stdout[-4000:]
+    run_sql = tmp_path / "target" / "run" / "scorecard" / "models" / "kpis" / "kpi_measures__user_days.sql"
+    assert "cumulative__wau__spans" in run_sql.read_text()
+    expected = {
+        ("wau", "2027-01-03"): 2.0,
+        ("wau", "2027-01-04"): 2.0,
+        ("wau", "2027-01-05"): 2.0,
+        ("wau", "2027-01-06"): 1.0,
+        ("mau", "2027-01-03"): 2.0,
+        ("mau", "2027-01-06"): 2.0,
+    }
+    for (metric, day), value in expected.items():
+        assert kpi(path, metric, "day", day)[0] == value, (metric, day)
+    assert kpi(path, "wau", "week", "2027-01-04")[0] == 1.0  # the week's last day so far, 01-06
+    everything = "select * from kpis.kpi_values order by all"
+    assert query(path, everything) == query(edges, everything)

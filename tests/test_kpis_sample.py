@@ -57,6 +57,8 @@ def incremental_then_full(tmp_path_factory):
     # an incremental run's main statement inserts the recomputed periods into the existing table
     run_sql = scratch / "target" / "run" / "scorecard" / "models" / "kpis" / "kpi_measures__user_days.sql"
     assert run_sql.read_text().lstrip().startswith('insert into "w"."kpis"."kpi_measures__user_days"')
+    # wau and mau take the incremental path that groups each member's last and first day
+    assert "cumulative__wau__spans" in run_sql.read_text() and "cumulative__mau__spans" in run_sql.read_text()
     copy = scratch / "incremental.duckdb"
     shutil.copy(path, copy)
     full = dbt(["run", "--select", "kpis", "--full-refresh"], path, scratch, as_of="2026-11-15")

@@ -8,8 +8,12 @@
    of the periods it recomputes are the table's own day rows, which still hold them.
    per_member maps the dimensions that are one value per counted member (joined on the
    member's own key) to their join's CTE: a distinct count's runs of days are then
-   found once per member and split by a join, not once per member and segment. #}
-{% macro kpi_cumulative_values(leaf, dimensions, grains, time_column, start, per_member={}) -%}
+   found once per member and split by a join, not once per member and segment.
+   lookback_days is how many days before as_of start is: when the days recomputed fit in
+   one window, a distinct count needs only each member's last day before start and first
+   day from start on (kpi_cumulative_spans), a grouping instead of ordering every day of
+   every member. #}
+{% macro kpi_cumulative_values(leaf, dimensions, grains, time_column, start, per_member={}, lookback_days=none) -%}
     {%- set name = 'cumulative__' ~ leaf.name -%}
     {%- set window = kpi_window_days(leaf.metric) -%}
     {%- set params = leaf.metric.type_params.cumulative_type_params or {} -%}
@@ -27,6 +31,9 @@
         {%- endif %}
     {%- endset -%}
 {%- if agg == 'count_distinct' -%}
+{%- if reads_back and window and lookback_days is not none and lookback_days < window -%}
+{{ kpi_cumulative_spans(name, leaf, dimensions, per_member, time_column, start, window, keep) }},
+{%- else -%}
 {{ name }}__members as (
     select distinct
         'all' as dimension_name,
@@ -82,6 +89,7 @@
     where next_day is null or {{ dbt.datediff('day', 'next_day', 'day') }} >= {{ window }}
     {%- endif %}
 ),
+{%- endif %}
 
 {{ name }}__changes as (
     select dimension_name, dimension_value, day, change, change as row_change
@@ -175,7 +183,7 @@
     where
         metric_name = '{{ leaf.name }}'
         and grain = 'day'
-        and period_start >= {{ kpi_period_start('quarter', start) }}
+        and period_start >= {{ kpi_first_recomputed_day(start) }}
         and period_start < {{ start }}
     {%- endif %}
 ),

@@ -43,18 +43,17 @@
         {%- endfor -%}
         {#- an incremental run: the first day it recomputes, per leaf (as its pre-hook deletes) -#}
         {%- set starts = {} -%}
-        {%- if kpi_is_incremental() -%}
-            {%- for name, days in kpi_model_lookbacks(semantic_model_name, plan).items() -%}
-                {%- do starts.update({name: kpi_start_day(days)}) -%}
-            {%- endfor -%}
-        {%- endif -%}
+        {%- set lookbacks = kpi_model_lookbacks(semantic_model_name, plan) if kpi_is_incremental() else {} -%}
+        {%- for name, days in lookbacks.items() -%}
+            {%- do starts.update({name: kpi_start_day(days)}) -%}
+        {%- endfor -%}
         {#- rows an incremental run reads: for plain and balance leaves the whole periods it recomputes
-            (from the quarter holding the start), for a cumulative leaf from the start less its trailing
+            (from kpi_first_recomputed_day), for a cumulative leaf from the start less its trailing
             window (kpi_cumulative_floor), all rows when some leaf is an all-time running total -#}
         {%- set floors = [] -%}
         {%- for leaf in leaves if starts -%}
             {%- if leaf.kind != 'cumulative' -%}
-                {%- do floors.append(kpi_period_start('quarter', starts[leaf.name])) -%}
+                {%- do floors.append(kpi_first_recomputed_day(starts[leaf.name])) -%}
             {%- elif kpi_window_days(leaf.metric) is none -%}
                 {%- do floors.append(none) -%}
             {%- else -%}
@@ -153,7 +152,7 @@ source as (
     {%- for leaf in group | selectattr('kind', 'equalto', 'cumulative') -%}
         {%- do parts.append({'cte': 'cumulative__' ~ leaf.name, 'leaves': [leaf], 'single': true}) %}
 
-{{ kpi_cumulative_values(leaf, kpi_split_dimensions([leaf], dimensions), grains, 'time__' ~ time_dimension.name, starts.get(leaf.name), kpi_member_dimensions(leaf, dimensions, join_aliases)) }},
+{{ kpi_cumulative_values(leaf, kpi_split_dimensions([leaf], dimensions), grains, 'time__' ~ time_dimension.name, starts.get(leaf.name), kpi_member_dimensions(leaf, dimensions, join_aliases), lookbacks.get(leaf.name)) }},
     {%- endfor -%}
 {%- endfor %}
 

@@ -1,0 +1,51 @@
+{# An incremental run's member changes for a distinct count over a trailing window of
+   `window` days, when the days it recomputes (start to as_of) fit in one window.
+   A member is then counted on a recomputed day d if its last day before start is less
+   than the window before d (a prefix of the recomputed days) or it was active on a day
+   from start to d (a suffix, since it stays in the window to as_of). So each member
+   needs two values, found by one grouping, instead of every day of every member in
+   order (kpi_cumulative_values' lag and lead). Rows read start the window before start
+   (keep); a member whose last day is that far back is out of the window at start.
+   Ends with the CTE <name>__member_changes: dimension_name, dimension_value, member,
+   day, change (+1 entering the count, -1 leaving), as kpi_cumulative_values uses. #}
+{% macro kpi_cumulative_spans(name, leaf, dimensions, per_member, time_column, start, window, keep) -%}
+{%- set out_of_window = "cast(" ~ dbt.dateadd('day', window, 'last_before') ~ " as date)" -%}
+{{ name }}__spans as (
+    select
+        'all' as dimension_name,
+        'all' as dimension_value,
+        measure__{{ leaf.name }} as member,
+        max(case when {{ time_column }} < {{ start }} then {{ time_column }} end) as last_before,
+        min(case when {{ time_column }} >= {{ start }} then {{ time_column }} end) as first_from
+    from source
+    where {{ keep }} and measure__{{ leaf.name }} is not null
+    group by measure__{{ leaf.name }}
+    {%- for dimension in dimensions if dimension.qualified not in per_member %}
+    union all
+    select
+        '{{ dimension.short }}' as dimension_name,
+        {{ dimension.split }} as dimension_value,
+        measure__{{ leaf.name }} as member,
+        max(case when {{ time_column }} < {{ start }} then {{ time_column }} end) as last_before,
+        min(case when {{ time_column }} >= {{ start }} then {{ time_column }} end) as first_from
+    from source
+    where {{ keep }} and measure__{{ leaf.name }} is not null
+    group by {{ dimension.split }}, measure__{{ leaf.name }}
+    {%- endfor %}
+),
+
+{#- out_of_window: the first day on which the member's last day before start no longer counts -#}
+{{ name }}__member_changes as (
+    select dimension_name, dimension_value, member, {{ start }} as day, 1 as change
+    from {{ name }}__spans
+    where {{ out_of_window }} > {{ start }}
+    union all
+    select dimension_name, dimension_value, member, {{ out_of_window }} as day, -1 as change
+    from {{ name }}__spans
+    where {{ out_of_window }} > {{ start }} and (first_from is null or first_from > {{ out_of_window }})
+    union all
+    select dimension_name, dimension_value, member, first_from as day, 1 as change
+    from {{ name }}__spans
+    where first_from is not null and (last_before is null or {{ out_of_window }} <= {{ start }} or first_from > {{ out_of_window }})
+)
+{%- endmacro %}
