@@ -10,6 +10,8 @@ For each size, in its own process (so peak memory is its own):
   3. the same values from the SQL MetricFlow generates (every KPI, every grain, the total and every
      declared dimension, batched one query per grain and dimension), executed directly on DuckDB;
   4. one more day of data (as of 2026-11-15), marts rebuilt, then an incremental run of the KPI models.
+Steps 2 and 4 run --repeats times (default 3), each incremental run from a copy of the same state, and
+every figure is the median: the machine is shared, and a single run can be a third off.
 Prints a Markdown table, then where the incremental run's time went (the median model and the slowest).
 Not a test: figures depend on the machine; the README records one run.
 """
@@ -21,6 +23,7 @@ import collections
 import json
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -101,7 +104,17 @@ def _metricflow_seconds(warehouse: Path, scratch: Path, budget: float) -> tuple[
     return seconds, finished, len(rendered)
 
 
-def _child(users: int, budget: float) -> None:
+def _median_run(runs: list[tuple[float, float, dict[str, float]]]) -> tuple[float, float, dict[str, float]]:
+    """Median wall time, median sum of model times, and each model's median time, over repeated runs."""
+    nodes = runs[0][2].keys()
+    return (
+        statistics.median(run[0] for run in runs),
+        statistics.median(run[1] for run in runs),
+        {node: statistics.median(run[2][node] for run in runs) for node in nodes},
+    )
+
+
+def _child(users: int, budget: float, repeats: int) -> None:
     from scorecard.sample import SampleSpec, generate
 
     with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as tmp:
@@ -109,15 +122,24 @@ def _child(users: int, budget: float) -> None:
         warehouse = scratch / "bench.duckdb"
         events = generate(warehouse, SampleSpec(users=users, as_of=date(2026, 11, 14))).row_counts["events"]
         _dbt(["build", "--exclude", "kpis"], warehouse, scratch, "2026-11-14")
-        full_wall, full_models, _ = _dbt(
-            ["run", "--select", "kpis", "--full-refresh"], warehouse, scratch, "2026-11-14"
-        )
+        # each figure is the median of `repeats` runs: the machine is shared, one run can be off by a third
+        fulls = [
+            _dbt(["run", "--select", "kpis", "--full-refresh"], warehouse, scratch, "2026-11-14")
+            for _ in range(repeats)
+        ]
+        full_wall, full_models, _ = _median_run(fulls)
         metricflow, finished, queries = _metricflow_seconds(warehouse, scratch, budget)
         generate(warehouse, SampleSpec(users=users, as_of=date(2026, 11, 15)))
         _dbt(["run", "--exclude", "kpis"], warehouse, scratch, "2026-11-15")
-        incremental_wall, incremental_models, by_node = _dbt(
-            ["run", "--select", "kpis"], warehouse, scratch, "2026-11-15"
-        )
+        # every incremental run starts from the same state: the KPI tables as of the 14th, the marts of the 15th
+        before = scratch / "before_incremental.duckdb"
+        shutil.copyfile(warehouse, before)
+        incrementals = []
+        for _ in range(repeats):
+            shutil.copyfile(before, warehouse)
+            os.sync()  # so writing the copy back does not compete with the run
+            incrementals.append(_dbt(["run", "--select", "kpis"], warehouse, scratch, "2026-11-15"))
+        incremental_wall, incremental_models, by_node = _median_run(incrementals)
     peak_kib = max(
         resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     )
@@ -147,10 +169,11 @@ def main() -> None:
     parser.add_argument(
         "--metricflow-budget", type=float, default=900, help="seconds MetricFlow's SQL may run per size"
     )
+    parser.add_argument("--repeats", type=int, default=3, help="runs of each dbt step; figures are medians")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        _child(args.child, args.metricflow_budget)
+        _child(args.child, args.metricflow_budget, args.repeats)
         return
     print(
         "| events | KPI models, full (models / wall) | MetricFlow SQL | ratio | incremental +1 day (models / wall) "
@@ -161,7 +184,16 @@ def main() -> None:
     for name in args.sizes.split(","):
         users = round(SIZES[name] / EVENTS_PER_USER)
         out = subprocess.run(
-            [sys.executable, __file__, "--child", str(users), "--metricflow-budget", str(args.metricflow_budget)],
+            [
+                sys.executable,
+                __file__,
+                "--child",
+                str(users),
+                "--metricflow-budget",
+                str(args.metricflow_budget),
+                "--repeats",
+                str(args.repeats),
+            ],
             capture_output=True,
             text=True,
             check=False,
