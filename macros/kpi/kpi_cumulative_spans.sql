@@ -4,48 +4,42 @@
    than the window before d (a prefix of the recomputed days) or it was active on a day
    from start to d (a suffix, since it stays in the window to as_of). So each member
    needs two values, found by one grouping, instead of every day of every member in
-   order (kpi_cumulative_values' lag and lead). Rows read start the window before start
-   (keep); a member whose last day is that far back is out of the window at start.
-   Ends with the CTE <name>__member_changes: dimension_name, dimension_value, member,
-   day, change (+1 entering the count, -1 leaving), as kpi_cumulative_values uses. #}
-{% macro kpi_cumulative_spans(name, leaf, dimensions, per_member, time_column, start, window, keep) -%}
-{%- set out_of_window = "cast(" ~ dbt.dateadd('day', window, 'last_before') ~ " as date)" -%}
+   order (kpi_cumulative_values' lag and lead): out_of_window, the first day its last
+   day before start no longer counts, and first_from, its first day from start on.
+   Rows read start the window before start (keep), so a member whose last day is that
+   far back is out of the window at start. segments: [{name, value}] SQL for the total
+   and each split computed here. Ends with the CTE <name>__member_changes:
+   dimension_name, dimension_value, member, day, change (+1 entering the count, -1
+   leaving), as kpi_cumulative_values uses. #}
+{% macro kpi_cumulative_spans(name, leaf, segments, time_column, start, window, keep) -%}
 {{ name }}__spans as (
+    {%- for segment in segments %}
     select
-        'all' as dimension_name,
-        'all' as dimension_value,
+        {{ segment.name }} as dimension_name,
+        {{ segment.value }} as dimension_value,
         measure__{{ leaf.name }} as member,
-        max(case when {{ time_column }} < {{ start }} then {{ time_column }} end) as last_before,
+        cast({{ dbt.dateadd('day', window, 'max(case when ' ~ time_column ~ ' < ' ~ start ~ ' then ' ~ time_column ~ ' end)') }} as date) as out_of_window,
         min(case when {{ time_column }} >= {{ start }} then {{ time_column }} end) as first_from
     from source
     where {{ keep }} and measure__{{ leaf.name }} is not null
-    group by measure__{{ leaf.name }}
-    {%- for dimension in dimensions if dimension.qualified not in per_member %}
+    group by dimension_name, dimension_value, member
+        {%- if not loop.last %}
     union all
-    select
-        '{{ dimension.short }}' as dimension_name,
-        {{ dimension.split }} as dimension_value,
-        measure__{{ leaf.name }} as member,
-        max(case when {{ time_column }} < {{ start }} then {{ time_column }} end) as last_before,
-        min(case when {{ time_column }} >= {{ start }} then {{ time_column }} end) as first_from
-    from source
-    where {{ keep }} and measure__{{ leaf.name }} is not null
-    group by {{ dimension.split }}, measure__{{ leaf.name }}
+        {%- endif %}
     {%- endfor %}
 ),
 
-{#- out_of_window: the first day on which the member's last day before start no longer counts -#}
 {{ name }}__member_changes as (
     select dimension_name, dimension_value, member, {{ start }} as day, 1 as change
     from {{ name }}__spans
-    where {{ out_of_window }} > {{ start }}
+    where out_of_window > {{ start }}
     union all
-    select dimension_name, dimension_value, member, {{ out_of_window }} as day, -1 as change
+    select dimension_name, dimension_value, member, out_of_window as day, -1 as change
     from {{ name }}__spans
-    where {{ out_of_window }} > {{ start }} and (first_from is null or first_from > {{ out_of_window }})
+    where out_of_window > {{ start }} and (first_from is null or first_from > out_of_window)
     union all
     select dimension_name, dimension_value, member, first_from as day, 1 as change
     from {{ name }}__spans
-    where first_from is not null and (last_before is null or {{ out_of_window }} <= {{ start }} or first_from > {{ out_of_window }})
+    where first_from is not null and (out_of_window is null or out_of_window <= {{ start }} or first_from > out_of_window)
 )
 {%- endmacro %}

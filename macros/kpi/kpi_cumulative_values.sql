@@ -9,12 +9,13 @@
    per_member maps the dimensions that are one value per counted member (joined on the
    member's own key) to their join's CTE: a distinct count's runs of days are then
    found once per member and split by a join, not once per member and segment.
-   lookback_days is how many days before as_of start is: when the days recomputed fit in
-   one window, a distinct count needs only each member's last day before start and first
-   day from start on (kpi_cumulative_spans), a grouping instead of ordering every day of
-   every member. #}
-{% macro kpi_cumulative_values(leaf, dimensions, grains, time_column, start, per_member={}, lookback_days=none) -%}
+   lookback_days (none on a full build) puts start that many days before as_of; when the
+   days recomputed fit in one window, a distinct count needs only each member's last day
+   before start and first day from start on (kpi_cumulative_spans), a grouping instead
+   of ordering every day of every member. #}
+{% macro kpi_cumulative_values(leaf, dimensions, grains, time_column, lookback_days=none, per_member={}) -%}
     {%- set name = 'cumulative__' ~ leaf.name -%}
+    {%- set start = kpi_start_day(lookback_days) if lookback_days is not none else none -%}
     {%- set window = kpi_window_days(leaf.metric) -%}
     {%- set params = leaf.metric.type_params.cumulative_type_params or {} -%}
     {%- set period_agg = params.get('period_agg') or 'first' -%}
@@ -31,26 +32,26 @@
         {%- endif %}
     {%- endset -%}
 {%- if agg == 'count_distinct' -%}
-{%- if reads_back and window and lookback_days is not none and lookback_days < window -%}
-{{ kpi_cumulative_spans(name, leaf, dimensions, per_member, time_column, start, window, keep) }},
+    {#- the total and each split not joined on the member: members are taken per segment -#}
+    {%- set segments = [{'name': "'all'", 'value': "'all'"}] -%}
+    {%- for dimension in dimensions if dimension.qualified not in per_member -%}
+        {%- do segments.append({'name': "'" ~ dimension.short ~ "'", 'value': dimension.split}) -%}
+    {%- endfor -%}
+{%- if reads_back and window and lookback_days < window -%}
+{{ kpi_cumulative_spans(name, leaf, segments, time_column, start, window, keep) }},
 {%- else -%}
 {{ name }}__members as (
+    {%- for segment in segments %}
     select distinct
-        'all' as dimension_name,
-        'all' as dimension_value,
+        {{ segment.name }} as dimension_name,
+        {{ segment.value }} as dimension_value,
         measure__{{ leaf.name }} as member,
         {{ time_column }} as day
     from source
     where {{ keep }} and measure__{{ leaf.name }} is not null
-    {%- for dimension in dimensions if dimension.qualified not in per_member %}
+        {%- if not loop.last %}
     union all
-    select distinct
-        '{{ dimension.short }}' as dimension_name,
-        {{ dimension.split }} as dimension_value,
-        measure__{{ leaf.name }} as member,
-        {{ time_column }} as day
-    from source
-    where {{ keep }} and measure__{{ leaf.name }} is not null
+        {%- endif %}
     {%- endfor %}
 ),
 

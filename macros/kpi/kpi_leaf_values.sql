@@ -152,7 +152,7 @@ source as (
     {%- for leaf in group | selectattr('kind', 'equalto', 'cumulative') -%}
         {%- do parts.append({'cte': 'cumulative__' ~ leaf.name, 'leaves': [leaf], 'single': true}) %}
 
-{{ kpi_cumulative_values(leaf, kpi_split_dimensions([leaf], dimensions), grains, 'time__' ~ time_dimension.name, starts.get(leaf.name), kpi_member_dimensions(leaf, dimensions, join_aliases), lookbacks.get(leaf.name)) }},
+{{ kpi_cumulative_values(leaf, kpi_split_dimensions([leaf], dimensions), grains, 'time__' ~ time_dimension.name, lookbacks.get(leaf.name), kpi_member_dimensions(leaf, dimensions, join_aliases)) }},
     {%- endfor -%}
 {%- endfor %}
 
