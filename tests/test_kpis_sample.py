@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from scorecard.sample import SampleSpec, generate
-from tests.conftest import dbt, query
+from tests.conftest import copy_project, dbt, query
 
 pytestmark = pytest.mark.dbt
 
@@ -89,6 +89,38 @@ def _rounded(rows: list[tuple]) -> list[tuple]:
     """Rows in a stable order, doubles to 12 significant digits (sums may be added in another order)."""
     rounded = [tuple(float(f"{v:.12g}") if isinstance(v, float) else v for v in row) for row in rows]
     return sorted(rounded, key=repr)
+
+
+def test_an_incremental_run_writes_comments_only_when_a_description_changed(incremental_then_full, tmp_path):
+    incremental, _ = incremental_then_full
+    path = tmp_path / "w.duckdb"
+    shutil.copy(incremental, path)
+    comments = """
+        select column_name, comment from duckdb_columns()
+        where schema_name = 'kpis' and table_name = 'kpi_measures__users' and column_name in ('grain', 'value')
+        order by column_name
+    """
+    grain = ("grain", "day, week (ISO, Monday), month or quarter.")
+    assert query(path, comments) == [grain, ("value", "The metric's value for the period and segment.")]
+
+    unchanged = dbt(["run", "--select", "kpi_measures__users"], path, tmp_path / "unchanged", as_of="2026-11-15")
+    assert unchanged.returncode == 0, unchanged.stdout[-2000:]
+    log = (tmp_path / "unchanged" / "logs" / "dbt.log").read_text()
+    assert 'insert into "w"."kpis"."kpi_measures__users"' in log and "comment on" not in log
+
+    project = copy_project(
+        tmp_path / "project", ["dbt_project.yml", "profiles.yml", "models", "metrics", "macros", "checks"]
+    )
+    models = project / "models" / "kpis" / "_kpi_measures__models.yml"
+    head, users = models.read_text().split("  - name: kpi_measures__users\n")
+    old = "description: The metric's value for the period and segment."
+    assert old in users, "the mutation no longer applies; update the test"
+    models.write_text(head + "  - name: kpi_measures__users\n" + users.replace(old, "description: Value, reworded.", 1))
+    changed = dbt(
+        ["run", "--select", "kpi_measures__users"], path, tmp_path / "changed", as_of="2026-11-15", project=project
+    )
+    assert changed.returncode == 0, changed.stdout[-2000:]
+    assert query(path, comments) == [grain, ("value", "Value, reworded.")]
 
 
 def test_a_kpi_model_whose_columns_changed_stops_and_keeps_its_rows(incremental_then_full, tmp_path):

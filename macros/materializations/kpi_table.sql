@@ -3,7 +3,8 @@
     rows the model recomputes (its pre-hook) and inserts what the model's SQL returns,
     in one transaction. dbt's incremental materialization spends a temporary table and
     about nine statements on every model, which at twenty-odd KPI models was most of an
-    incremental run; here an increment is a delete and an insert. -#}
+    incremental run; here an increment is a delete and an insert, and the table's comments
+    are written again only when a description changed (kpi_persist_docs). -#}
 {% materialization kpi_table, default %}
     {%- set existing = load_cached_relation(this) -%}
     {%- set target = this.incorporate(type='table') -%}
@@ -33,7 +34,7 @@
         {%- endif -%}
         {%- do adapter.rename_relation(intermediate, target) -%}
     {%- endif -%}
-    {%- do persist_docs(target, model) -%}
+    {%- do kpi_persist_docs(target, incremental) -%}
 
     {{ run_hooks(post_hooks, inside_transaction=True) }}
     {%- do adapter.commit() -%}
