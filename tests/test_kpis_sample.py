@@ -59,6 +59,9 @@ def incremental_then_full(tmp_path_factory):
     assert run_sql.read_text().lstrip().startswith('insert into "w"."kpis"."kpi_measures__user_days"')
     # wau and mau take the incremental path that groups each member's last and first day
     assert "cumulative__wau__spans" in run_sql.read_text() and "cumulative__mau__spans" in run_sql.read_text()
+    # sums and averages take their week, month and quarter values from their day rows
+    sessions_sql = (run_sql.parent / "kpi_measures__sessions.sql").read_text()
+    assert "rolled__session_date__days" in sessions_sql and "grouping(period_quarter)" not in sessions_sql
     copy = scratch / "incremental.duckdb"
     shutil.copy(path, copy)
     full = dbt(["run", "--select", "kpis", "--full-refresh"], path, scratch, as_of="2026-11-15")

@@ -47,12 +47,15 @@
         {%- for name, days in lookbacks.items() -%}
             {%- do starts.update({name: kpi_start_day(days)}) -%}
         {%- endfor -%}
-        {#- rows an incremental run reads: for plain and balance leaves the whole periods it recomputes
+        {#- rows an incremental run reads: for a leaf that rolls up its days up from its start
+            (kpi_rolls_up), for other plain and balance leaves the whole periods it recomputes
             (from kpi_first_recomputed_day), for a cumulative leaf from the start less its trailing
             window (kpi_cumulative_floor), all rows when some leaf is an all-time running total -#}
         {%- set floors = [] -%}
         {%- for leaf in leaves if starts -%}
-            {%- if leaf.kind != 'cumulative' -%}
+            {%- if kpi_rolls_up(leaf) -%}
+                {%- do floors.append(starts[leaf.name]) -%}
+            {%- elif leaf.kind != 'cumulative' -%}
                 {%- do floors.append(kpi_first_recomputed_day(starts[leaf.name])) -%}
             {%- elif kpi_window_days(leaf.metric) is none -%}
                 {%- do floors.append(none) -%}
@@ -125,9 +128,31 @@ source as (
 {{ kpi_distinct_counts(leaf, kpi_split_dimensions([leaf], dimensions), grains, 'time__' ~ time_dimension.name, starts.get(leaf.name), kpi_member_dimensions(leaf, dimensions, join_aliases)) }},
     {%- endfor -%}
     {#- leaves aggregated together, one pass per first day recomputed (a cohort leaf looks further
-        back), each split by every dimension of the group, as a full build's single pass is -#}
+        back), each split by every dimension of the group, as a full build's single pass is; an
+        incremental run rolls the coarser grains of the leaves that add up from their day rows -#}
     {%- set plain = group | selectattr('kind', 'equalto', 'plain') | rejectattr('measure.agg', 'equalto', 'count_distinct') | list -%}
-    {%- for start, batch in kpi_leaves_by_start(plain, starts) -%}
+    {%- set rolled = [] -%}
+    {%- for leaf in plain if starts and kpi_rolls_up(leaf) -%}
+        {%- do rolled.append(leaf) -%}
+    {%- endfor -%}
+    {%- for start, batch in kpi_leaves_by_start(rolled, starts) -%}
+        {%- set cte = 'rolled__' ~ time_dimension.name ~ ('__' ~ loop.index if loop.length > 1 else '') -%}
+        {%- do parts.append({'cte': cte ~ '__day', 'leaves': batch}) %}
+
+{{ cte }}__day as (
+    {{ kpi_grouped_aggregates(batch, kpi_split_dimensions(plain, dimensions), ['day'], 'time__' ~ time_dimension.name, none, start) }}
+),
+
+{{ cte }}__days as (
+    {{ kpi_rollup_days(batch, cte ~ '__day', start) }}
+),
+        {%- do parts.append({'cte': cte, 'long': true}) %}
+
+{{ cte }} as (
+    {{ kpi_rollup(batch, cte ~ '__days', grains[1:], start) }}
+),
+    {%- endfor -%}
+    {%- for start, batch in kpi_leaves_by_start(plain | reject('in', rolled) | list, starts) -%}
         {%- set cte = 'plain__' ~ time_dimension.name ~ ('__' ~ loop.index if loop.length > 1 else '') -%}
         {%- do parts.append({'cte': cte, 'leaves': batch}) %}
 
@@ -157,9 +182,16 @@ source as (
 {%- endfor %}
 
 final as (
+    {%- set selects = namespace(first=true) -%}
     {%- for part in parts -%}
-        {%- set outer_loop = loop -%}
-        {%- for leaf in part.leaves %}
+        {%- if part.long %}
+    {{ "union all" if not selects.first }}
+    select metric_name, grain, period_start, dimension_name, dimension_value, value, numerator, denominator
+    from {{ part.cte }}
+            {%- set selects.first = false -%}
+        {%- endif -%}
+        {%- for leaf in part.leaves or [] %}
+    {{ "union all" if not selects.first }}
     select
         '{{ leaf.name }}' as metric_name,
         grain,
@@ -181,9 +213,7 @@ final as (
             {%- if starts %}
         {{ 'and' if not part.single else 'where' }} {{ kpi_recomputed_periods(starts[leaf.name]) }}
             {%- endif %}
-            {%- if not (outer_loop.last and loop.last) %}
-    union all
-            {%- endif -%}
+            {%- set selects.first = false -%}
         {%- endfor -%}
     {%- endfor %}
 )

@@ -1,0 +1,80 @@
+{# Whether an incremental run takes a leaf's week, month and quarter values from its day
+   rows rather than from the semantic model's rows: a plain leaf whose aggregate adds up
+   (a sum of sums, the least of minimums, an average from its numerator and denominator)
+   on a time dimension with day rows. A quarter's distinct count, median or percentile
+   needs the quarter's rows and is recomputed from them. #}
+{% macro kpi_rolls_up(leaf) -%}
+    {%- set grains = kpi_time_grains(leaf.time_dimension) -%}
+    {{ return(leaf.kind == 'plain' and leaf.measure.agg in ['sum', 'count', 'sum_boolean', 'min', 'max', 'average']
+        and grains[0] == 'day' and grains | length > 1) }}
+{%- endmacro %}
+
+{# The day rows the rollup of leaves (kpi_rolls_up) adds up, long like the table: those
+   before start as the table holds them (the pre-hook has deleted the rest), with those
+   from start as this run computes them (day_cte, one column set per leaf). #}
+{% macro kpi_rollup_days(leaves, day_cte, start) -%}
+    {%- do kpi_expect_columns(this, kpi_leaf_columns() | map(attribute=0) | list) -%}
+    select metric_name, period_start as day, dimension_name, dimension_value, value, numerator, denominator
+    from {{ this }}
+    where
+        grain = 'day'
+        and metric_name in ('{{ leaves | map(attribute='name') | join("', '") }}')
+        and period_start >= {{ kpi_first_recomputed_day(start) }}
+        and period_start < {{ start }}
+    {%- for leaf in leaves %}
+    union all
+    select
+        '{{ leaf.name }}',
+        period_start,
+        dimension_name,
+        dimension_value,
+        value__{{ leaf.name }},
+        {{ 'numerator__' ~ leaf.name if leaf.measure.agg == 'average' else 'null' }},
+        {{ 'denominator__' ~ leaf.name if leaf.measure.agg == 'average' else 'null' }}
+    from {{ day_cte }}
+    where rows__{{ leaf.name }} > 0
+    {%- endfor %}
+{%- endmacro %}
+
+{# An incremental run's week, month and quarter rows of leaves that roll up, from their
+   day rows (days_cte, kpi_rollup_days). The run reads the semantic model's rows from
+   start only, where a quarter would rescan the quarter so far, and a week that began in
+   the previous quarter still has its first days. #}
+{% macro kpi_rollup(leaves, days_cte, grains, start) -%}
+    select
+        metric_name,
+        grain,
+        period_start,
+        dimension_name,
+        dimension_value,
+        case metric_name
+            {%- for leaf in leaves %}
+            when '{{ leaf.name }}' then
+                {%- if leaf.measure.agg in ['min', 'max'] %} {{ leaf.measure.agg }}(value)
+                {%- elif leaf.measure.agg == 'average' %} sum(numerator) / nullif(sum(denominator), 0)
+                {%- else %} sum(value)
+                {%- endif %}
+            {%- endfor %}
+        end as value,
+        sum(numerator) as numerator,
+        sum(denominator) as denominator
+    from (
+        {%- for grain in grains %}
+        select
+            metric_name,
+            '{{ grain }}' as grain,
+            {{ kpi_period_start(grain, 'day') }} as period_start,
+            dimension_name,
+            dimension_value,
+            value,
+            numerator,
+            denominator
+        from {{ days_cte }}
+        where day >= {{ kpi_period_start(grain, start) }}
+        {%- if not loop.last %}
+        union all
+        {%- endif %}
+        {%- endfor %}
+    ) as periods
+    group by metric_name, grain, period_start, dimension_name, dimension_value
+{%- endmacro %}
