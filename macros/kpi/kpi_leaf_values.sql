@@ -47,8 +47,8 @@
         {%- for name, days in lookbacks.items() -%}
             {%- do starts.update({name: kpi_start_day(days)}) -%}
         {%- endfor -%}
-        {#- rows an incremental run reads: for a leaf that rolls up its days up from its start
-            (kpi_rolls_up), for other plain and balance leaves the whole periods it recomputes
+        {#- rows an incremental run reads: for a leaf whose coarser grains roll up from its days
+            (kpi_rolls_up) the days from its start, for other plain and balance leaves the whole periods it recomputes
             (from kpi_first_recomputed_day), for a cumulative leaf from the start less its trailing
             window (kpi_cumulative_floor), all rows when some leaf is an all-time running total -#}
         {%- set floors = [] -%}
