@@ -16,4 +16,6 @@ final as (
     from requests
 )
 
+-- in request_date order, so that a date filter (an incremental KPI run) skips the older row groups
 select * from final
+order by request_date

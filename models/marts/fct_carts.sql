@@ -36,4 +36,6 @@ final as (
     left join users on carts.user_id = users.user_id
 )
 
+-- in cart_date order, so that a date filter (an incremental KPI run) skips the older row groups
 select * from final
+order by cart_date

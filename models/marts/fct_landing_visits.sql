@@ -22,4 +22,6 @@ final as (
     left join users on visits.visit_id = users.landing_visit_id
 )
 
+-- in visit_date order, so that a date filter (an incremental KPI run) skips the older row groups
 select * from final
+order by visit_date

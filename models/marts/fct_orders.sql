@@ -43,4 +43,6 @@ final as (
     left join users on orders.user_id = users.user_id
 )
 
+-- in order_date order, so that a date filter (an incremental KPI run) skips the older row groups
 select * from final
+order by order_date

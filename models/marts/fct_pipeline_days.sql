@@ -27,4 +27,6 @@ final as (
             and (deals.closed_date is null or deals.closed_date > dates.date_day)
 )
 
+-- in date_day order, so that a date filter (an incremental KPI run) skips the older row groups
 select * from final
+order by date_day

@@ -25,4 +25,6 @@ final as (
     left join users on sessions.user_id = users.user_id
 )
 
+-- in session_date order, so that a date filter (an incremental KPI run) skips the older row groups
 select * from final
+order by session_date

@@ -34,4 +34,6 @@ final as (
     left join users on stretches.user_id = users.user_id
 )
 
+-- in date_day order, so that a date filter (an incremental KPI run) skips the older row groups
 select * from final
+order by date_day

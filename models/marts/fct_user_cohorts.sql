@@ -81,4 +81,6 @@ final as (
     from matured
 )
 
+-- in signup_date order, so that a date filter (an incremental KPI run) skips the older row groups
 select * from final
+order by signup_date

@@ -24,4 +24,6 @@ final as (
     left join users on user_days.user_id = users.user_id
 )
 
+-- in activity_date order, so that a date filter (an incremental KPI run) skips the older row groups
 select * from final
+order by activity_date

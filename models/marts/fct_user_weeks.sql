@@ -52,4 +52,6 @@ final as (
             and weekly_activity.week_start = weekly_feature_use.week_start
 )
 
+-- in week_start order, so that a date filter (an incremental KPI run) skips the older row groups
 select * from final
+order by week_start
