@@ -8,10 +8,10 @@
    day before start no longer counts, and first_from, its first day from start on.
    Rows read start the window before start (keep), so a member whose last day is that
    far back is out of the window at start. segments: [{name, value}] SQL for the total
-   and each split computed here. Ends with the CTE <name>__member_changes:
-   dimension_name, dimension_value, member, day, change (+1 entering the count, -1
-   leaving), as kpi_cumulative_values uses. #}
-{% macro kpi_cumulative_spans(name, leaf, segments, time_column, start, window, keep) -%}
+   and each split computed here; rows: the CTE they are read from (kpi_member_rows).
+   Ends with the CTE <name>__member_changes: dimension_name, dimension_value, member,
+   day, change (+1 entering the count, -1 leaving), as kpi_cumulative_values uses. #}
+{% macro kpi_cumulative_spans(name, leaf, segments, time_column, start, window, keep, rows) -%}
 {{ name }}__spans as (
     {%- for segment in segments %}
     select
@@ -20,7 +20,7 @@
         measure__{{ leaf.name }} as member,
         cast({{ dbt.dateadd('day', window, 'max(case when ' ~ time_column ~ ' < ' ~ start ~ ' then ' ~ time_column ~ ' end)') }} as date) as out_of_window,
         min(case when {{ time_column }} >= {{ start }} then {{ time_column }} end) as first_from
-    from source
+    from {{ rows }}
     where {{ keep }} and measure__{{ leaf.name }} is not null
     group by dimension_name, dimension_value, member
         {%- if not loop.last %}

@@ -38,7 +38,7 @@
         {%- do segments.append({'name': "'" ~ dimension.short ~ "'", 'value': dimension.split}) -%}
     {%- endfor -%}
 {%- if reads_back and window and lookback_days < window -%}
-{{ kpi_cumulative_spans(name, leaf, segments, time_column, start, window, keep) }},
+{{ kpi_cumulative_spans(name, leaf, segments, time_column, start, window, keep, kpi_member_rows(leaf, dimensions, per_member)) }},
 {%- else -%}
 {{ name }}__members as (
     {%- for segment in segments %}
@@ -47,7 +47,7 @@
         {{ segment.value }} as dimension_value,
         measure__{{ leaf.name }} as member,
         {{ time_column }} as day
-    from source
+    from {{ kpi_member_rows(leaf, dimensions, per_member) }}
     where {{ keep }} and measure__{{ leaf.name }} is not null
         {%- if not loop.last %}
     union all

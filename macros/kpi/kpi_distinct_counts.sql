@@ -15,7 +15,7 @@
         {%- for dimension in dimensions if dimension.qualified not in per_member %},
         {{ dimension.split }}
         {%- endfor %}
-    from source
+    from {{ kpi_member_rows(leaf, dimensions, per_member) }}
     where
         {{ time_column }} is not null
         and ({{ leaf.filter.sql }})

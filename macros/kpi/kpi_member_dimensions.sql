@@ -10,3 +10,13 @@
     {%- endfor -%}
     {{ return(per_member) }}
 {%- endmacro %}
+
+{# The CTE a distinct count reads its rows from: base, the semantic model's own columns,
+   when each split it takes per row is one value per member (a join after counting) and
+   its filter names no dimension; otherwise source, which joins the dimensions to every
+   row. At 100M events, joining the quarter's user days to dim_users was most of an
+   incremental run of user_days. #}
+{% macro kpi_member_rows(leaf, dimensions, per_member) -%}
+    {%- set split_per_row = dimensions | rejectattr('qualified', 'in', per_member) | list -%}
+    {{ return('source' if split_per_row or leaf.filter.dimensions else 'base') }}
+{%- endmacro %}
