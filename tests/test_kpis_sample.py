@@ -59,6 +59,9 @@ def incremental_then_full(tmp_path_factory):
     assert run_sql.read_text().lstrip().startswith('insert into "w"."kpis"."kpi_measures__user_days"')
     # wau and mau take the incremental path that groups each member's last and first day
     assert "cumulative__wau__spans" in run_sql.read_text() and "cumulative__mau__spans" in run_sql.read_text()
+    # distinct users split by the user's platform or country read fct_user_days unjoined
+    quarter_pairs = run_sql.read_text().split("distinct__dau__quarter as (")[1].split("\n),")[0]
+    assert "from base\n" in quarter_pairs and "from source" not in quarter_pairs
     # sums and averages take their week, month and quarter values from their day rows
     sessions_sql = (run_sql.parent / "kpi_measures__sessions.sql").read_text()
     assert "rolled__session_date__days" in sessions_sql and "grouping(period_quarter)" not in sessions_sql
