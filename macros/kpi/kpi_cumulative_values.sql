@@ -179,13 +179,8 @@
     {%- if reads_back %}
         and day >= {{ start }}
     union all
-    select dimension_name, dimension_value, period_start as day, value
-    from {{ this }}
-    where
-        metric_name = '{{ leaf.name }}'
-        and grain = 'day'
-        and period_start >= {{ kpi_first_recomputed_day(start) }}
-        and period_start < {{ start }}
+    select dimension_name, dimension_value, day, value
+    from ({{ kpi_stored_days([leaf.name], start) }}) as stored
     {%- endif %}
 ),
 

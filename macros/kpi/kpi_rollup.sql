@@ -10,17 +10,10 @@
 {%- endmacro %}
 
 {# The day rows the rollup of leaves (kpi_rolls_up) adds up, long like the table: those
-   before start as the table holds them (the pre-hook has deleted the rest), with those
-   from start as this run computes them (day_cte, one column set per leaf). #}
+   before start as the table holds them (kpi_stored_days), with those from start as this
+   run computes them (day_cte, one column set per leaf). #}
 {% macro kpi_rollup_days(leaves, day_cte, start) -%}
-    {%- do kpi_expect_columns(this, kpi_leaf_columns() | map(attribute=0) | list) -%}
-    select metric_name, period_start as day, dimension_name, dimension_value, value, numerator, denominator
-    from {{ this }}
-    where
-        grain = 'day'
-        and metric_name in ('{{ leaves | map(attribute='name') | join("', '") }}')
-        and period_start >= {{ kpi_first_recomputed_day(start) }}
-        and period_start < {{ start }}
+    {{ kpi_stored_days(leaves | map(attribute='name') | list, start) }}
     {%- for leaf in leaves %}
     union all
     select

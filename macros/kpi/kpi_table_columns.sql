@@ -6,8 +6,8 @@
 
 {# The table's columns, when they are the expected ones. A difference means the model
    changed shape, and the run stops asking for a full refresh rather than dropping or
-   nulling a column. Also checked before a model's SQL reads its own table (a rollup),
-   which could not be planned against a table of another shape. #}
+   nulling a column. Also checked before a model's SQL reads its own table
+   (kpi_stored_days). #}
 {% macro kpi_expect_columns(relation, expected) -%}
     {%- set existing = adapter.get_columns_in_relation(relation) | map(attribute='name') | map('lower') | list -%}
     {%- set returned = expected | map('lower') | list -%}
