@@ -63,6 +63,7 @@ def _dbt(args: list[str], warehouse: Path, scratch: Path, as_of: str) -> tuple[f
     if result.returncode != 0:
         sys.exit(f"dbt {' '.join(args)} failed:\n{result.stdout[-3000:]}")
     run_results = json.loads((scratch / "target" / "run_results.json").read_text())
+    # every node dbt ran: the KPI models and the on-run-start hook that creates their state table
     by_node = {r["unique_id"].split(".")[-1]: r["execution_time"] for r in run_results["results"]}
     return wall, sum(by_node.values()), by_node
 
@@ -140,6 +141,7 @@ def _child(users: int, budget: float, repeats: int) -> None:
             os.sync()  # so writing the copy back does not compete with the run
             incrementals.append(_dbt(["run", "--select", "kpis"], warehouse, scratch, "2026-11-15"))
         incremental_wall, incremental_models, by_node = _median_run(incrementals)
+        by_model = {node: seconds for node, seconds in by_node.items() if node.startswith("kpi_")}
     peak_kib = max(
         resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     )
@@ -154,9 +156,9 @@ def _child(users: int, budget: float, repeats: int) -> None:
                 "finished": finished,
                 "incremental_wall": incremental_wall,
                 "incremental_models": incremental_models,
-                "incremental_nodes": len(by_node),
-                "incremental_median": statistics.median(by_node.values()),
-                "incremental_slowest": sorted(by_node.items(), key=lambda item: -item[1])[:4],
+                "incremental_nodes": len(by_model),
+                "incremental_median": statistics.median(by_model.values()),
+                "incremental_slowest": sorted(by_model.items(), key=lambda item: -item[1])[:4],
                 "peak_mib": peak_kib / 1024,
             }
         )

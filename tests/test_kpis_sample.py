@@ -74,8 +74,14 @@ def incremental_then_full(tmp_path_factory):
 
 def test_incremental_run_equals_full_refresh(incremental_then_full):
     incremental, full = incremental_then_full
+    tables = _assert_same_kpi_tables(incremental, full)
+    assert "kpi_values" in tables and "kpi_model_state" in tables and len(tables) > 10
+
+
+def _assert_same_kpi_tables(built, full) -> list[str]:
+    """Every table of the kpis schema holds the same rows in ``built`` as in ``full``; returns their names."""
     con = duckdb.connect()
-    con.execute(f"attach '{incremental}' as incremental (read_only)")
+    con.execute(f"attach '{built}' as built (read_only)")
     con.execute(f"attach '{full}' as full_refresh (read_only)")
     tables = [
         name
@@ -83,12 +89,13 @@ def test_incremental_run_equals_full_refresh(incremental_then_full):
             "select table_name from duckdb_tables() where database_name = 'full_refresh' and schema_name = 'kpis'"
         ).fetchall()
     ]
-    assert "kpi_values" in tables and len(tables) > 10
     for table in tables:
         full_rows = _rounded(con.execute(f"select * from full_refresh.kpis.{table}").fetchall())
-        incremental_rows = _rounded(con.execute(f"select * from incremental.kpis.{table}").fetchall())
-        assert len(full_rows) == len(incremental_rows), table
-        assert full_rows == incremental_rows, table
+        built_rows = _rounded(con.execute(f"select * from built.kpis.{table}").fetchall())
+        assert len(full_rows) == len(built_rows), table
+        assert full_rows == built_rows, table
+    con.close()
+    return tables
 
 
 def _rounded(rows: list[tuple]) -> list[tuple]:
@@ -144,3 +151,89 @@ def test_a_kpi_model_whose_columns_changed_stops_and_keeps_its_rows(incremental_
     assert "models/kpis/kpi_measures__users.sql: the model's columns changed (new: denominator)" in result.stdout
     assert "dbt build --full-refresh --select kpi_measures__users" in result.stdout
     assert query(path, "select count(*) from kpis.kpi_measures__users") == [(rows_before,)]
+
+
+NEW_KPI = """
+  - name: landing_page_visits
+    label: Landing-page visits (KPI)
+    description: Landing-page visits, as a KPI of its own.
+    type: simple
+    type_params:
+      measure: landing_visits
+    config:
+      meta:
+        kpi:
+          owner: marketing-lead
+          unit: count
+          direction: higher_is_better
+          cadence: week
+          dimensions: [visit__visit_channel]
+"""
+
+
+def _mutate(path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"the mutation no longer applies to {path.name}; update the test"
+    path.write_text(text.replace(old, new, 1))
+
+
+def test_a_run_after_definitions_changed_rebuilds_exactly_the_kpi_tables_they_reach(incremental_then_full, tmp_path):
+    incremental, _ = incremental_then_full
+    path = tmp_path / "w.duckdb"
+    shutil.copy(incremental, path)
+    project = copy_project(
+        tmp_path / "project", ["dbt_project.yml", "profiles.yml", "models", "metrics", "macros", "checks"]
+    )
+    # a measure's expression: push_return_share's denominator becomes every session
+    _mutate(project / "metrics" / "engagement.yml", "expr: case when is_returning_user then 1 else 0 end", "expr: 1")
+    # a new KPI on a semantic model that had none of its own: its whole history is needed
+    _mutate(project / "metrics" / "acquisition.yml", "\nmetrics:\n", "\nmetrics:\n" + NEW_KPI)
+    # an upstream model's file (a comment only: dbt cannot tell, so the table is rebuilt)
+    (project / "models" / "marts" / "fct_support_tickets.sql").write_text(
+        (project / "models" / "marts" / "fct_support_tickets.sql").read_text() + "-- reviewed\n"
+    )
+    # what changes no number: a description, a label, a target
+    _mutate(
+        project / "metrics" / "engagement.yml",
+        "description: One row per user per day with at least one session (fct_user_days).",
+        "description: Users' active days.",
+    )
+    _mutate(project / "metrics" / "engagement.yml", "label: Daily active users", "label: DAU")
+    _mutate(project / "metrics" / "engagement.yml", "target: 1300", "target: 1400")
+    # a table built before fingerprints were recorded
+    con = duckdb.connect(str(path))
+    con.execute("delete from kpis.kpi_model_state where model_name = 'kpi_measures__carts'")
+    con.close()
+
+    changed = dbt(["run", "--select", "kpis"], path, tmp_path / "changed", as_of="2026-11-15", project=project)
+    assert changed.returncode == 0, changed.stdout[-3000:]
+    rebuilt = {
+        line.split(": rebuilding in full")[0].split()[-1]
+        for line in changed.stdout.splitlines()
+        if ": rebuilding in full" in line
+    }
+    assert rebuilt == {
+        "kpi_measures__sessions",
+        "kpi_measures__landing_visits",
+        "kpi_measures__support_tickets",
+        "kpi_measures__carts",
+        "kpi_values",
+    }
+    assert "kpi_measures__carts: rebuilding in full, since it has no record of the definitions" in changed.stdout
+    run_sql = tmp_path / "changed" / "target" / "run" / "scorecard" / "models" / "kpis"
+    assert (run_sql / "kpi_measures__user_days.sql").read_text().lstrip().startswith("insert into")
+    assert not (run_sql / "kpi_measures__sessions.sql").read_text().lstrip().startswith("insert into")
+
+    full = tmp_path / "full.duckdb"
+    shutil.copy(path, full)
+    rebuilt_whole = dbt(
+        ["run", "--select", "kpis", "--full-refresh"], full, tmp_path / "full", as_of="2026-11-15", project=project
+    )
+    assert rebuilt_whole.returncode == 0, rebuilt_whole.stdout[-3000:]
+    assert "kpi_model_state" in _assert_same_kpi_tables(path, full)
+    weeks = query(
+        path,
+        "select count(distinct period_start) from kpis.kpi_values "
+        "where metric_name = 'landing_page_visits' and grain = 'week'",
+    )
+    assert weeks[0][0] > 50  # every week of the sample, not only the ones an incremental run recomputes

@@ -1,10 +1,12 @@
-{#- The KPI models' materialization: a table refreshed in place. The first run, or
-    --full-refresh, builds it whole (swapped in, with its docs); a later run deletes the
-    rows the model recomputes (its pre-hook) and inserts what the model's SQL returns,
-    in one transaction. dbt's incremental materialization spends a temporary table and
-    about nine statements on every model, which at twenty-odd KPI models was most of an
-    incremental run; here an increment is a delete and an insert, and the table's comments
-    are written again only when a description changed (kpi_persist_docs). -#}
+{#- The KPI models' materialization: a table refreshed in place. The first run,
+    --full-refresh, or a run after the definitions it computes changed (kpi_is_incremental)
+    builds it whole: swapped in, with its docs and the fingerprint of what it was computed
+    from (kpi_model_state). A later run deletes the rows the model recomputes (its
+    pre-hook) and inserts what the model's SQL returns, in one transaction. dbt's
+    incremental materialization spends a temporary table and about nine statements on
+    every model, which at twenty-odd KPI models was most of an incremental run; here an
+    increment is a delete and an insert, and the table's comments are written again only
+    when a description changed (kpi_persist_docs). -#}
 {% materialization kpi_table, default %}
     {%- set existing = load_cached_relation(this) -%}
     {%- set target = this.incorporate(type='table') -%}
@@ -33,6 +35,7 @@
             {%- do adapter.rename_relation(existing, backup) -%}
         {%- endif -%}
         {%- do adapter.rename_relation(intermediate, target) -%}
+        {%- do kpi_record_fingerprint() -%}
     {%- endif -%}
     {%- do kpi_persist_docs(target, incremental) -%}
 
