@@ -123,8 +123,17 @@ class NodeProgress:
             log.debug("dbt progress callback failed", exc_info=True)
 
 
-def describe_dbt_error(text: str) -> str:
-    """The line of dbt's error that names the file and the metric, not dbt's headings and call stack."""
+def describe_dbt_error(text: str, project_dir: Path | None = None) -> str:
+    """The line of dbt's error that names the file and the metric, not dbt's headings and call stack.
+
+    With ``project_dir``, an error dbt raises without naming the file (a value the spec does not know,
+    like `type: simpel`) is located in the project's YAML."""
+    if project_dir is not None:
+        from scorecard.spec_values import describe_invalid_enum
+
+        located = describe_invalid_enum(project_dir, text)
+        if located is not None:
+            return located
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     named = [i for i, line in enumerate(lines) if ".yml" in line and not line.startswith(">")]
     if named:

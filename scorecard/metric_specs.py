@@ -36,7 +36,7 @@ def _compile(project_dir: Path, as_of: date) -> str | None:
     try:
         result = run_dbt(project_dir, IN_MEMORY, args, as_of=as_of, allow_failures=True, silent=True)
     except StepFailed as exc:  # dbt stopped: the parser or the KPI compiler rejected a definition
-        return describe_dbt_error(str(exc.__cause__ or exc))
+        return describe_dbt_error(str(exc.__cause__ or exc), project_dir)
     if result.success:
         return None
     messages = [

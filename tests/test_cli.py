@@ -127,28 +127,49 @@ def test_run_stops_on_an_invalid_okr_spec_before_touching_the_warehouse(tmp_path
     assert not warehouse.exists() and not warehouse.parent.exists()
 
 
-def test_run_stops_on_an_invalid_metric_before_touching_the_warehouse(tmp_path):
+@pytest.mark.parametrize(
+    ("old", "new", "fragments"),
+    [
+        (
+            "          owner: product-analytics\n          unit: count\n",
+            "          ownr: product-analytics\n          unit: count\n",
+            ["metrics/engagement.yml: metric", "unknown key 'ownr'"],
+        ),
+        (
+            "    type: simple\n    type_params:\n      measure: active_users\n",
+            "    type: simpel\n    type_params:\n      measure: active_users\n",
+            ["metrics/engagement.yml: metric 'dau': type 'simpel' is not a metric type", "cumulative, derived"],
+        ),
+        (
+            "        agg: sum\n        expr: sessions\n",
+            "        agg: summ\n        expr: sessions\n",
+            [
+                "metrics/engagement.yml: semantic model 'user_days', measure 'user_day_sessions': "
+                "agg 'summ' is not an aggregation type",
+                "count_distinct",
+            ],
+        ),
+    ],
+    ids=["misspelled-kpi-key", "unknown-metric-type", "unknown-aggregation"],
+)
+def test_run_stops_on_an_invalid_metric_before_touching_the_warehouse(tmp_path, old, new, fragments):
     """A misspelled KPI key is only found by the KPI compiler, which runs when dbt compiles the KPI models:
-    the run compiles them against an in-memory database before it opens the warehouse."""
+    the run compiles them against an in-memory database before it opens the warehouse. A value the spec does
+    not know stops dbt's parser with a message naming neither file nor metric; the run names both."""
     project = copy_project(
         tmp_path / "project", ("dbt_project.yml", "profiles.yml", "models", "metrics", "macros", "checks", "okrs")
     )
     engagement = project / "metrics" / "engagement.yml"
     text = engagement.read_text()
-    assert "          owner: product-analytics\n          unit: count\n" in text
-    engagement.write_text(
-        text.replace(
-            "          owner: product-analytics\n          unit: count\n",
-            "          ownr: product-analytics\n          unit: count\n",
-            1,
-        )
-    )
+    assert old in text, "the mutation no longer applies; update the test"
+    engagement.write_text(text.replace(old, new, 1))
     warehouse = tmp_path / "untouched" / "w.duckdb"
     result = scorecard("--project-dir", str(project), "run", warehouse=warehouse, cwd=project)
     assert result.returncode == 2, result.stderr[-2000:]
     last = result.stderr.strip().splitlines()[-1]
     assert last.startswith("scorecard: error: metric specs are invalid:")
-    assert "metrics/engagement.yml: metric" in last and "unknown key 'ownr'" in last
+    for fragment in fragments:
+        assert fragment in last, last
     assert "Traceback" not in result.stderr
     assert not warehouse.exists() and not warehouse.parent.exists()
 

@@ -116,7 +116,7 @@ def _parse(side: Side, as_of: date) -> str | None:
     try:
         result = run_dbt(side.project_dir, side.database, ["parse", *side.dbt_args()], as_of=as_of, silent=True)
     except StepFailed as exc:
-        return describe_dbt_error(str(exc.__cause__ or exc))
+        return describe_dbt_error(str(exc.__cause__ or exc), side.project_dir)
     if not result.success:
         return f"see {side.work / 'logs' / 'dbt.log'}"
     # ready for a build while the other side may still parse

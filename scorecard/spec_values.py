@@ -1,0 +1,81 @@
+"""Name the file and the metric behind dbt's "Invalid enum value" error.
+
+dbt's parser stops on a value the Semantic Layer spec does not know (`type: simpel`, `agg: summ`) with
+only "Invalid enum value: `simpel` in enum MetricType": no file, no metric. This finds the value in the
+project's YAML (dbt's model-paths) and says where it is and what the spec accepts."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import yaml
+
+_INVALID_ENUM = re.compile(r"Invalid enum value: `([^`]*)` in enum (\w+)")
+# fields that hold names, prose or SQL, never one of the spec's fixed values
+_NOT_ENUMS = {"name", "description", "label", "expr", "model", "filter", "meta", "config"}
+_KINDS = {"metrics": "metric", "semantic_models": "semantic model", "saved_queries": "saved query"}
+
+
+def describe_invalid_enum(project_dir: Path, text: str) -> str | None:
+    """One line naming the file, the metric or semantic model and the field; None when ``text`` is not
+    dbt's invalid-enum error or the value is in no YAML file of the project."""
+    match = _INVALID_ENUM.search(text)
+    if match is None:
+        return None
+    value, enum_name = match.groups()
+    label = re.sub(r"(?<!^)(?=[A-Z])", " ", enum_name).lower()
+    article = "an" if label[:1] in "aeiou" else "a"
+    allowed = _allowed_values(enum_name)
+    expected = f"; expected one of {', '.join(allowed)}" if allowed else ""
+    for path in _yaml_files(project_dir):
+        try:
+            document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            continue
+        for owners, field in _occurrences(document, value):
+            where = ", ".join(f"{kind} '{name}'" for kind, name in owners)
+            place = f"{path.relative_to(project_dir).as_posix()}: {where}: " if where else f"{path.name}: "
+            return f"{place}{field} '{value}' is not {article} {label}{expected}"
+    return None
+
+
+def _allowed_values(enum_name: str) -> list[str]:
+    from dbt_semantic_interfaces import type_enums
+
+    enum = getattr(type_enums, enum_name, None)
+    return sorted(str(member.value).lower() for member in enum) if enum is not None else []
+
+
+def _yaml_files(project_dir: Path) -> list[Path]:
+    try:
+        project = yaml.safe_load((project_dir / "dbt_project.yml").read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):
+        project = {}
+    folders = project.get("model-paths") or ["models"]
+    return sorted(
+        path for folder in folders for pattern in ("*.yml", "*.yaml") for path in (project_dir / folder).rglob(pattern)
+    )
+
+
+def _occurrences(node, value: str, owners: tuple = (), kind: str | None = None) -> Iterator[tuple[tuple, str]]:
+    """(the named items holding it, from the outermost, and the field) for every scalar equal to value."""
+    if isinstance(node, dict):
+        if kind is not None and isinstance(node.get("name"), str):
+            owners = (*owners, (kind, node["name"]))
+        for key, child in node.items():
+            if key in _NOT_ENUMS:
+                continue
+            if isinstance(child, str | int | float) and not isinstance(child, bool) and str(child) == value:
+                yield owners, str(key)
+            else:
+                yield from _occurrences(child, value, owners, _KINDS.get(key, _singular(key)))
+    elif isinstance(node, list):
+        for item in node:
+            yield from _occurrences(item, value, owners, kind)
+
+
+def _singular(key) -> str | None:
+    """A list of named items below a metric or semantic model: measures, dimensions, entities, metrics."""
+    return str(key)[:-1] if isinstance(key, str) and key in {"measures", "dimensions", "entities"} else None
