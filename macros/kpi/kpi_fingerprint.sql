@@ -7,6 +7,9 @@
    in full (kpi_is_incremental): an incremental run would otherwise mix periods computed
    under the old and the new definition. None for models recomputed whole every run. #}
 {% macro kpi_model_fingerprint(node, recorded) -%}
+    {%- if not kpi_keeps_rows(node) -%}
+        {{ return(none) }}
+    {%- endif -%}
     {%- set plan = kpi_plan() -%}
     {%- set parts = ['kpi compiler ' ~ kpi_compiler_version()] -%}
     {%- if node.name.startswith('kpi_measures__') -%}
@@ -24,14 +27,12 @@
                 {%- do parts.append('joins ' ~ other.name ~ ' ' ~ kpi_semantic_model_signature(other, ['entities', 'dimensions'])) -%}
             {%- endif -%}
         {%- endfor -%}
-    {%- elif node.name == 'kpi_values' -%}
+    {%- else -%}
         {%- for name in plan.order | sort -%}
             {%- set kpi = plan.kpis.get(name) -%}
             {%- do parts.append('metric ' ~ name ~ ' ' ~ kpi_metric_signature(plan.catalog.metrics[name])
                 ~ ((' split by ' ~ kpi.dimensions | sort | join(', ') ~ ' mature after ' ~ kpi.maturity_days) if kpi else '')) -%}
         {%- endfor -%}
-    {%- else -%}
-        {{ return(none) }}
     {%- endif -%}
     {%- do parts.append('model ' ~ node.unique_id ~ ' ' ~ node.checksum.checksum) -%}
     {%- for parent in node.depends_on.nodes | sort -%}
@@ -43,6 +44,12 @@
         {%- endif -%}
     {%- endfor -%}
     {{ return(local_md5(parts | join('\n'))) }}
+{%- endmacro %}
+
+{# Whether a KPI model keeps rows between runs (the leaf tables and kpi_values); the others
+   (kpi_definitions, kpi_status) are recomputed whole every run. #}
+{% macro kpi_keeps_rows(node) -%}
+    {{ return(node.name.startswith('kpi_measures__') or node.name == 'kpi_values') }}
 {%- endmacro %}
 
 {# Bump when the compiler computes the same definitions differently, so every KPI table

@@ -49,8 +49,10 @@
 {% macro kpi_current_fingerprint() -%}
     {%- set known = graph.setdefault('__kpi_current_fingerprints__', {}) -%}
     {%- set key = invocation_id ~ ' ' ~ model.unique_id -%}
-    {%- if key not in known -%}
-        {%- set node = graph.nodes[model.unique_id] -%}
+    {%- set node = graph.nodes[model.unique_id] -%}
+    {%- if key not in known and not kpi_keeps_rows(node) -%}
+        {%- do known.update({key: none}) -%}
+    {%- elif key not in known -%}
         {%- set reads = namespace(kpi_models=false) -%}
         {%- for parent in node.depends_on.nodes if parent in graph.nodes and graph.nodes[parent].config.materialized == 'kpi_table' -%}
             {%- set reads.kpi_models = true -%}

@@ -195,3 +195,9 @@ final as (
 select * from final
 {%- endif -%}
 {%- endmacro %}
+
+{# The columns kpi_values_sql returns, in order (its final select). #}
+{% macro kpi_values_columns() -%}
+    {{ return(['metric_name', 'grain', 'period_start', 'period_end', 'dimension_name', 'dimension_value',
+        'value', 'numerator', 'denominator', 'is_complete']) }}
+{%- endmacro %}
