@@ -6,6 +6,10 @@
     {{ return(api.Relation.create(database=database, schema=schema, identifier='kpi_model_state', type='table')) }}
 {%- endmacro %}
 
+{% macro kpi_create_state(state) -%}
+    create table if not exists {{ state }} (model_name {{ dbt.type_string() }}, fingerprint {{ dbt.type_string() }})
+{%- endmacro %}
+
 {# on-run-start (dbt_project.yml): create the state table before any model runs, once,
    when the run builds a KPI model. Two models creating it in parallel transactions would
    conflict. #}
@@ -22,7 +26,7 @@
             {%- endif -%}
         {%- endfor -%}
         {%- for state in created -%}
-            create table if not exists {{ state }} (model_name varchar, fingerprint varchar);
+            {{ kpi_create_state(state) }};
         {% endfor -%}
     {%- endif -%}
 {%- endmacro %}
@@ -91,7 +95,7 @@
         {%- call statement('kpi_record_fingerprint') -%}
             {%- if adapter.get_relation(state.database, state.schema, state.identifier) is none %}
             {#- the on-run-start hook creates it; this is for a run without that hook -#}
-            create table if not exists {{ state }} (model_name varchar, fingerprint varchar);
+            {{ kpi_create_state(state) }};
             {%- endif %}
             delete from {{ state }} where model_name = '{{ model.name }}'
             {%- if not flags.EMPTY %};
