@@ -5,15 +5,13 @@
    when they were rebuilt in another run), for any other model its file checksum and
    those of all models above it. A table whose recorded fingerprint differs is rebuilt
    in full (kpi_is_incremental): an incremental run would otherwise mix periods computed
-   under the old and the new definition. None for models recomputed whole every run. #}
+   under the old and the new definition. For a model that keeps rows (kpi_keeps_rows). #}
 {% macro kpi_model_fingerprint(node, recorded) -%}
-    {%- if not kpi_keeps_rows(node) -%}
-        {{ return(none) }}
-    {%- endif -%}
     {%- set plan = kpi_plan() -%}
     {%- set parts = ['kpi compiler ' ~ kpi_compiler_version()] -%}
-    {%- if node.name.startswith('kpi_measures__') -%}
-        {%- set semantic_model = plan.catalog.semantic_models.get(node.name[('kpi_measures__' | length):]) -%}
+    {%- set leaf_table_of = kpi_leaf_table_semantic_model(node.name) -%}
+    {%- if leaf_table_of is not none -%}
+        {%- set semantic_model = plan.catalog.semantic_models.get(leaf_table_of) -%}
         {%- if semantic_model is none -%}
             {{ return(none) }}
         {%- endif -%}
@@ -49,7 +47,13 @@
 {# Whether a KPI model keeps rows between runs (the leaf tables and kpi_values); the others
    (kpi_definitions, kpi_status) are recomputed whole every run. #}
 {% macro kpi_keeps_rows(node) -%}
-    {{ return(node.name.startswith('kpi_measures__') or node.name == 'kpi_values') }}
+    {{ return(kpi_leaf_table_semantic_model(node.name) is not none or node.name == 'kpi_values') }}
+{%- endmacro %}
+
+{# The semantic model whose leaf metrics a model computes, by the leaf tables' name
+   kpi_measures__<semantic model>; none for any other model. #}
+{% macro kpi_leaf_table_semantic_model(model_name) -%}
+    {{ return(model_name[('kpi_measures__' | length):] if model_name.startswith('kpi_measures__') else none) }}
 {%- endmacro %}
 
 {# Bump when the compiler computes the same definitions differently, so every KPI table

@@ -67,7 +67,9 @@
 {%- endmacro %}
 
 {# Whether the table's rows were computed from what the model computes now. When not,
-   the run says so and rebuilds the table in full. #}
+   the run says so and rebuilds the table in full. Decided once per model and run: once
+   the full build has recorded the new fingerprint the table would match, but the rest of
+   the run (the materialization, the post-hook) must go on as a full build. #}
 {% macro kpi_fingerprint_matches() -%}
     {%- set known = graph.setdefault('__kpi_fingerprint_matches__', {}) -%}
     {%- set key = invocation_id ~ ' ' ~ model.unique_id -%}

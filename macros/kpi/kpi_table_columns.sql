@@ -12,7 +12,7 @@
 
 {# The columns the compiler generates for this model, or none for a hand-written one. #}
 {% macro kpi_declared_columns() -%}
-    {%- if model.name.startswith('kpi_measures__') -%}
+    {%- if kpi_leaf_table_semantic_model(model.name) is not none -%}
         {{ return(kpi_leaf_columns() | map(attribute=0) | list) }}
     {%- elif model.name == 'kpi_values' -%}
         {{ return(kpi_values_columns()) }}
