@@ -2,14 +2,17 @@
 """Benchmark the KPI models at 1M, 10M and 100M product events, against MetricFlow's SQL.
 
 For each size, in its own process (so peak memory is its own):
-  1. generate the sample as of 2026-11-14 and build the marts (not timed here);
+  1. generate the sample as of the day before --as-of (default 2026-11-15) and build the marts (not
+     timed here);
   2. full build of the KPI models (`dbt run --select kpis --full-refresh`): wall time and the
      models' own execution time from run_results.json. dbt runs with one thread, so a model's time is
      its own: with two, models running at once share both cores and each one's time would include the
      other's work, counting it twice in the sum;
   3. the same values from the SQL MetricFlow generates (every KPI, every grain, the total and every
      declared dimension, batched one query per grain and dimension), executed directly on DuckDB;
-  4. one more day of data (as of 2026-11-15), marts rebuilt, then an incremental run of the KPI models.
+  4. one more day of data (as of --as-of), marts rebuilt, then an incremental run of the KPI models.
+     The default is mid-quarter; --as-of 2026-12-31 measures a quarter's last day, when the quarter-to-date
+     passes (distinct users, percentiles) read the most rows.
 Steps 2 and 4 run --repeats times (default 3), each incremental run from a copy of the same state, and
 every figure is the median: the machine is shared, and a single run can be a third off.
 Prints a Markdown table, then where the incremental run's time went (the median model and the slowest).
@@ -30,7 +33,7 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -115,31 +118,32 @@ def _median_run(runs: list[tuple[float, float, dict[str, float]]]) -> tuple[floa
     )
 
 
-def _child(users: int, budget: float, repeats: int) -> None:
+def _child(users: int, budget: float, repeats: int, as_of: date) -> None:
     from scorecard.sample import SampleSpec, generate
 
+    before_day = as_of - timedelta(days=1)
     with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as tmp:
         scratch = Path(tmp)
         warehouse = scratch / "bench.duckdb"
-        events = generate(warehouse, SampleSpec(users=users, as_of=date(2026, 11, 14))).row_counts["events"]
-        _dbt(["build", "--exclude", "kpis"], warehouse, scratch, "2026-11-14")
+        events = generate(warehouse, SampleSpec(users=users, as_of=before_day)).row_counts["events"]
+        _dbt(["build", "--exclude", "kpis"], warehouse, scratch, before_day.isoformat())
         # each figure is the median of `repeats` runs: the machine is shared, one run can be off by a third
         fulls = [
-            _dbt(["run", "--select", "kpis", "--full-refresh"], warehouse, scratch, "2026-11-14")
+            _dbt(["run", "--select", "kpis", "--full-refresh"], warehouse, scratch, before_day.isoformat())
             for _ in range(repeats)
         ]
         full_wall, full_models, _ = _median_run(fulls)
         metricflow, finished, queries = _metricflow_seconds(warehouse, scratch, budget)
-        generate(warehouse, SampleSpec(users=users, as_of=date(2026, 11, 15)))
-        _dbt(["run", "--exclude", "kpis"], warehouse, scratch, "2026-11-15")
-        # every incremental run starts from the same state: the KPI tables as of the 14th, the marts of the 15th
+        generate(warehouse, SampleSpec(users=users, as_of=as_of))
+        _dbt(["run", "--exclude", "kpis"], warehouse, scratch, as_of.isoformat())
+        # every incremental run starts from the same state: the KPI tables of the day before, the marts of as_of
         before = scratch / "before_incremental.duckdb"
         shutil.copyfile(warehouse, before)
         incrementals = []
         for _ in range(repeats):
             shutil.copyfile(before, warehouse)
             os.sync()  # so writing the copy back does not compete with the run
-            incrementals.append(_dbt(["run", "--select", "kpis"], warehouse, scratch, "2026-11-15"))
+            incrementals.append(_dbt(["run", "--select", "kpis"], warehouse, scratch, as_of.isoformat()))
         incremental_wall, incremental_models, by_node = _median_run(incrementals)
         by_model = {node: seconds for node, seconds in by_node.items() if node.startswith("kpi_")}
     peak_kib = max(
@@ -172,10 +176,16 @@ def main() -> None:
         "--metricflow-budget", type=float, default=900, help="seconds MetricFlow's SQL may run per size"
     )
     parser.add_argument("--repeats", type=int, default=3, help="runs of each dbt step; figures are medians")
+    parser.add_argument(
+        "--as-of",
+        type=date.fromisoformat,
+        default=date(2026, 11, 15),
+        help="the day the incremental run adds (default 2026-11-15, mid-quarter)",
+    )
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        _child(args.child, args.metricflow_budget, args.repeats)
+        _child(args.child, args.metricflow_budget, args.repeats, args.as_of)
         return
     print(
         "| events | KPI models, full (models / wall) | MetricFlow SQL | ratio | incremental +1 day (models / wall) "
@@ -195,6 +205,8 @@ def main() -> None:
                 str(args.metricflow_budget),
                 "--repeats",
                 str(args.repeats),
+                "--as-of",
+                args.as_of.isoformat(),
             ],
             capture_output=True,
             text=True,
