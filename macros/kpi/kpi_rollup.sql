@@ -32,7 +32,10 @@
 {# An incremental run's week, month and quarter rows of leaves that roll up, from their
    day rows (days_cte, kpi_rollup_days). The run reads the semantic model's rows from
    start only, where a quarter would rescan the quarter so far, and a week that began in
-   the previous quarter still has its first days. #}
+   the previous quarter still has its first days. Sums add their days in date order: a
+   parallel sum adds floating-point values in whatever order its threads finish, so two
+   runs over the same rows could differ in the last bit, and kpi_values is meant to come
+   out the same byte for byte. #}
 {% macro kpi_rollup(leaves, days_cte, grains, start) -%}
     select
         metric_name,
@@ -44,13 +47,13 @@
             {%- for leaf in leaves %}
             when '{{ leaf.name }}' then
                 {%- if leaf.measure.agg in ['min', 'max'] %} {{ leaf.measure.agg }}(value)
-                {%- elif leaf.measure.agg == 'average' %} sum(numerator) / nullif(sum(denominator), 0)
-                {%- else %} sum(value)
+                {%- elif leaf.measure.agg == 'average' %} sum(numerator order by day) / nullif(sum(denominator order by day), 0)
+                {%- else %} sum(value order by day)
                 {%- endif %}
             {%- endfor %}
         end as value,
-        sum(numerator) as numerator,
-        sum(denominator) as denominator
+        sum(numerator order by day) as numerator,
+        sum(denominator order by day) as denominator
     from (
         {%- for grain in grains %}
         select
@@ -59,6 +62,7 @@
             {{ kpi_period_start(grain, 'day') }} as period_start,
             dimension_name,
             dimension_value,
+            day,
             value,
             numerator,
             denominator
