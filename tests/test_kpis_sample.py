@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from scorecard.sample import SampleSpec, generate
-from tests.conftest import copy_project, dbt, query
+from tests.conftest import PROJECT_DIR, copy_project, dbt, query
 
 pytestmark = pytest.mark.dbt
 
@@ -171,6 +171,27 @@ NEW_KPI = """
 """
 
 
+def _editable_copy(built, tmp_path):
+    """A copy of the built warehouse and of the project files, for a test to edit and run dbt on."""
+    path = tmp_path / "w.duckdb"
+    shutil.copy(built, path)
+    project = copy_project(
+        tmp_path / "project", ["dbt_project.yml", "profiles.yml", "models", "metrics", "macros", "checks"]
+    )
+    return path, project
+
+
+def _assert_equals_a_full_refresh(path, tmp_path, project) -> None:
+    """The KPI tables and their records in path are what a full refresh of a copy writes."""
+    full = tmp_path / "full.duckdb"
+    shutil.copy(path, full)
+    rebuilt_whole = dbt(
+        ["run", "--select", "kpis", "--full-refresh"], full, tmp_path / "full", as_of="2026-11-15", project=project
+    )
+    assert rebuilt_whole.returncode == 0, rebuilt_whole.stdout[-3000:]
+    assert "kpi_model_state" in _assert_same_kpi_tables(path, full)
+
+
 def _mutate(path, old: str, new: str) -> None:
     text = path.read_text()
     assert old in text, f"the mutation no longer applies to {path.name}; update the test"
@@ -178,17 +199,12 @@ def _mutate(path, old: str, new: str) -> None:
 
 
 def test_a_run_after_definitions_changed_rebuilds_exactly_the_kpi_tables_they_reach(incremental_then_full, tmp_path):
-    incremental, _ = incremental_then_full
-    path = tmp_path / "w.duckdb"
-    shutil.copy(incremental, path)
-    project = copy_project(
-        tmp_path / "project", ["dbt_project.yml", "profiles.yml", "models", "metrics", "macros", "checks"]
-    )
+    path, project = _editable_copy(incremental_then_full[0], tmp_path)
     # a measure's expression: push_return_share's denominator becomes every session
     _mutate(project / "metrics" / "engagement.yml", "expr: case when is_returning_user then 1 else 0 end", "expr: 1")
     # a new KPI on a semantic model that had none of its own: its whole history is needed
     _mutate(project / "metrics" / "acquisition.yml", "\nmetrics:\n", "\nmetrics:\n" + NEW_KPI)
-    # an upstream model's file (a comment only: dbt cannot tell, so the table is rebuilt)
+    # an upstream model's file, rebuilt in the same run (a comment only: dbt cannot tell, so the table is rebuilt)
     (project / "models" / "marts" / "fct_support_tickets.sql").write_text(
         (project / "models" / "marts" / "fct_support_tickets.sql").read_text() + "-- reviewed\n"
     )
@@ -205,14 +221,15 @@ def test_a_run_after_definitions_changed_rebuilds_exactly_the_kpi_tables_they_re
     con.execute("delete from kpis.kpi_model_state where model_name = 'kpi_measures__carts'")
     con.close()
 
-    changed = dbt(["run", "--select", "kpis"], path, tmp_path / "changed", as_of="2026-11-15", project=project)
+    changed = dbt(
+        ["run", "--select", "fct_support_tickets", "kpis"],
+        path,
+        tmp_path / "changed",
+        as_of="2026-11-15",
+        project=project,
+    )
     assert changed.returncode == 0, changed.stdout[-3000:]
-    rebuilt = {
-        line.split(": rebuilding in full")[0].split()[-1]
-        for line in changed.stdout.splitlines()
-        if ": rebuilding in full" in line
-    }
-    assert rebuilt == {
+    assert _rebuilt_in_full(changed.stdout) == {
         "kpi_measures__sessions",
         "kpi_measures__landing_visits",
         "kpi_measures__support_tickets",
@@ -224,16 +241,91 @@ def test_a_run_after_definitions_changed_rebuilds_exactly_the_kpi_tables_they_re
     assert (run_sql / "kpi_measures__user_days.sql").read_text().lstrip().startswith("insert into")
     assert not (run_sql / "kpi_measures__sessions.sql").read_text().lstrip().startswith("insert into")
 
-    full = tmp_path / "full.duckdb"
-    shutil.copy(path, full)
-    rebuilt_whole = dbt(
-        ["run", "--select", "kpis", "--full-refresh"], full, tmp_path / "full", as_of="2026-11-15", project=project
-    )
-    assert rebuilt_whole.returncode == 0, rebuilt_whole.stdout[-3000:]
-    assert "kpi_model_state" in _assert_same_kpi_tables(path, full)
+    _assert_equals_a_full_refresh(path, tmp_path, project)
     weeks = query(
         path,
         "select count(distinct period_start) from kpis.kpi_values "
         "where metric_name = 'landing_page_visits' and grain = 'week'",
     )
     assert weeks[0][0] > 50  # every week of the sample, not only the ones an incremental run recomputes
+
+
+def _rebuilt_in_full(stdout: str) -> set[str]:
+    """The KPI models a run says it rebuilt in full because their definitions changed."""
+    return {
+        line.split(": rebuilding in full")[0].split()[-1]
+        for line in stdout.splitlines()
+        if ": rebuilding in full" in line
+    }
+
+
+LEAF_TABLES = {path.stem for path in (PROJECT_DIR / "models" / "kpis").glob("kpi_measures__*.sql")}
+
+
+def test_a_change_to_a_macro_rebuilds_the_kpi_tables_computed_through_it(incremental_then_full, tmp_path):
+    path, project = _editable_copy(incremental_then_full[0], tmp_path)
+    # a mart that calls a macro of the project (the file changes too, so its KPI table rebuilds once)
+    marker = project / "macros" / "review_marker.sql"
+    marker.write_text("{% macro review_marker() %}/* reviewed */{% endmacro %}\n")
+    mart = project / "models" / "marts" / "fct_support_tickets.sql"
+    mart.write_text(mart.read_text() + "{{ review_marker() }}\n")
+    mart_and_kpis = ["run", "--select", "fct_support_tickets", "kpis"]
+    first = dbt(mart_and_kpis, path, tmp_path / "first", as_of="2026-11-15", project=project)
+    assert first.returncode == 0, first.stdout[-3000:]
+    assert _rebuilt_in_full(first.stdout) == {"kpi_measures__support_tickets", "kpi_values"}
+
+    # only the macro's text changes: fct_support_tickets is read by its own KPI table alone
+    marker.write_text("{% macro review_marker() %}/* reviewed twice */{% endmacro %}\n")
+    second = dbt(mart_and_kpis, path, tmp_path / "second", as_of="2026-11-15", project=project)
+    assert second.returncode == 0, second.stdout[-3000:]
+    assert _rebuilt_in_full(second.stdout) == {"kpi_measures__support_tickets", "kpi_values"}
+    run_sql = tmp_path / "second" / "target" / "run" / "scorecard" / "models" / "kpis"
+    assert (run_sql / "kpi_measures__sessions.sql").read_text().lstrip().startswith("insert into")
+
+    # a macro of the KPI compiler that every leaf table is generated by; kpi_values reads them all
+    compiler = project / "macros" / "kpi" / "kpi_leaf_values.sql"
+    _mutate(
+        compiler,
+        "{% macro kpi_leaf_values(semantic_model_name) -%}\n",
+        "{% macro kpi_leaf_values(semantic_model_name) -%}\n{#- edited -#}\n",
+    )
+    third = dbt(["run", "--select", "kpis"], path, tmp_path / "third", as_of="2026-11-15", project=project)
+    assert third.returncode == 0, third.stdout[-3000:]
+    assert len(LEAF_TABLES) == 20
+    assert _rebuilt_in_full(third.stdout) == LEAF_TABLES | {"kpi_values"}
+
+    # nothing changed since: every table takes the incremental path again
+    fourth = dbt(["run", "--select", "kpis"], path, tmp_path / "fourth", as_of="2026-11-15", project=project)
+    assert fourth.returncode == 0, fourth.stdout[-3000:]
+    assert _rebuilt_in_full(fourth.stdout) == set()
+
+
+def test_kpi_tables_follow_the_models_above_them_as_built_not_as_their_files_read(incremental_then_full, tmp_path):
+    path, project = _editable_copy(incremental_then_full[0], tmp_path)
+
+    def run(name: str, *select: str):
+        result = dbt(["run", "--select", *select], path, tmp_path / name, as_of="2026-11-15", project=project)
+        assert result.returncode == 0, result.stdout[-3000:]
+        return _rebuilt_in_full(result.stdout)
+
+    # a mart edited but not rebuilt: the warehouse still holds it as it was, so no KPI table changes
+    mart = project / "models" / "marts" / "fct_support_tickets.sql"
+    mart.write_text(mart.read_text() + "-- reviewed\n")
+    assert run("edited", "kpis") == set()
+    # rebuilt in another run: the KPI table above it (and kpi_values) rebuild in the next one
+    assert run("mart", "fct_support_tickets") == set()
+    assert run("after_mart", "kpis") == {"kpi_measures__support_tickets", "kpi_values"}
+
+    # a staging view edited and rebuilt: the marts above it are tables, built from the view as it was
+    view = project / "models" / "staging" / "support" / "stg_support__tickets.sql"
+    view.write_text(view.read_text() + "-- reviewed\n")
+    assert run("view", "stg_support__tickets", "kpis") == set()
+    # the marts that read it (fct_support_tickets, fct_user_cohorts) rebuilt with it, in one run
+    assert run("downstream", "stg_support__tickets+") == {
+        "kpi_measures__support_tickets",
+        "kpi_measures__signup_cohorts",
+        "kpi_values",
+    }
+
+    # the same rows and the same records: what the incremental runs decided is what a full build records
+    _assert_equals_a_full_refresh(path, tmp_path, project)

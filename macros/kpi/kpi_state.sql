@@ -1,45 +1,52 @@
-{# kpi_model_state: one row per KPI model that keeps rows between runs, with the
-   fingerprint of what its rows were computed from (kpi_model_fingerprint). Written by
-   a full build of the model, in the same transaction as its rows; read by
-   kpi_is_incremental to decide whether a run may add to the table. #}
-{% macro kpi_state_relation(database, schema) -%}
-    {{ return(api.Relation.create(database=database, schema=schema, identifier='kpi_model_state', type='table')) }}
+{# kpi_model_state: one row per model the KPI tables are computed from, with what its
+   relation in the warehouse was built from. A KPI model that keeps rows records the
+   fingerprint of its rows (kpi_model_fingerprint), in the same transaction as its rows;
+   every other model records its build stamp (kpi_record_build, a post-hook), in the
+   same transaction as its build. Read by kpi_is_incremental to decide whether a run may
+   add to a KPI table. One table for the project, beside the KPI models. #}
+{% macro kpi_state() -%}
+    {%- if '__kpi_state__' not in graph -%}
+        {%- set found = namespace(state=none) -%}
+        {%- for node in graph.nodes.values() | sort(attribute='unique_id') if node.config.materialized == 'kpi_table' and found.state is none -%}
+            {%- set found.state = api.Relation.create(database=node.database, schema=node.schema, identifier='kpi_model_state', type='table') -%}
+        {%- endfor -%}
+        {%- do graph.update({'__kpi_state__': found.state}) -%}
+    {%- endif -%}
+    {{ return(graph['__kpi_state__']) }}
 {%- endmacro %}
 
 {% macro kpi_create_state(state) -%}
     create table if not exists {{ state }} (model_name {{ dbt.type_string() }}, fingerprint {{ dbt.type_string() }})
 {%- endmacro %}
 
-{# on-run-start (dbt_project.yml): create the state table before any model runs, once,
-   when the run builds a KPI model. Two models creating it in parallel transactions would
-   conflict. #}
+{# on-run-start (dbt_project.yml): create the state table (and its schema) before any
+   model runs, once, when the run builds a model: a mart records its build there too.
+   Two models creating it in parallel transactions would conflict. #}
 {% macro kpi_prepare_state() -%}
     {%- if execute -%}
-        {%- set created = [] -%}
-        {%- for unique_id in selected_resources if unique_id in graph.nodes and graph.nodes[unique_id].config.materialized == 'kpi_table' -%}
-            {%- set node = graph.nodes[unique_id] -%}
-            {%- set state = kpi_state_relation(node.database, node.schema) -%}
-            {%- if state.render() not in created -%}
-                {%- do created.append(state.render()) -%}
-                {#- dbt listed the schema's tables before this hook: tell its cache about this one -#}
-                {%- do adapter.cache_added(state) -%}
-            {%- endif -%}
+        {%- set state = kpi_state() -%}
+        {%- set builds = namespace(models=false) -%}
+        {%- for unique_id in selected_resources if unique_id in graph.nodes and graph.nodes[unique_id].resource_type == 'model' -%}
+            {%- set builds.models = true -%}
         {%- endfor -%}
-        {%- for state in created -%}
+        {%- if state is not none and builds.models -%}
+            {%- do adapter.create_schema(state) -%}
+            {#- dbt listed the schema's tables before this hook: tell its cache about this one -#}
+            {%- do adapter.cache_added(state) -%}
             {{ kpi_create_state(state) }};
-        {% endfor -%}
+        {%- endif -%}
     {%- endif -%}
 {%- endmacro %}
 
-{# {model name: fingerprint} as the state table has it. Read once per dbt invocation; read
-   again (fresh) by a model reading other KPI models, which may have been rebuilt in this
-   invocation before it. #}
+{# {model name: fingerprint or build stamp} as the state table has it. Read once per dbt
+   invocation; read again (fresh) where a model above the one asking may have been
+   rebuilt in this invocation before it. #}
 {% macro kpi_recorded_fingerprints(fresh=false) -%}
     {%- set key = '__kpi_recorded_fingerprints__ ' ~ invocation_id -%}
     {%- if fresh or key not in graph -%}
-        {%- set state = kpi_state_relation(this.database, this.schema) -%}
+        {%- set state = kpi_state() -%}
         {%- set recorded = {} -%}
-        {%- if adapter.get_relation(state.database, state.schema, state.identifier) is not none -%}
+        {%- if state is not none and adapter.get_relation(state.database, state.schema, state.identifier) is not none -%}
             {%- for row in run_query('select model_name, fingerprint from ' ~ state) -%}
                 {%- do recorded.update({row[0]: row[1]}) -%}
             {%- endfor -%}
@@ -57,13 +64,30 @@
     {%- if key not in known and not kpi_keeps_rows(node) -%}
         {%- do known.update({key: none}) -%}
     {%- elif key not in known -%}
-        {%- set reads = namespace(kpi_models=false) -%}
+        {#- read the records again when a model above may have been rebuilt in this invocation:
+            a KPI model it reads, or any model when the invocation builds more than KPI models -#}
+        {%- set reads = namespace(rebuilt=kpi_invocation_builds_marts()) -%}
         {%- for parent in node.depends_on.nodes if parent in graph.nodes and graph.nodes[parent].config.materialized == 'kpi_table' -%}
-            {%- set reads.kpi_models = true -%}
+            {%- set reads.rebuilt = true -%}
         {%- endfor -%}
-        {%- do known.update({key: kpi_model_fingerprint(node, kpi_recorded_fingerprints(fresh=reads.kpi_models))}) -%}
+        {%- do known.update({key: kpi_model_fingerprint(node, kpi_recorded_fingerprints(fresh=reads.rebuilt))}) -%}
     {%- endif -%}
     {{ return(known[key]) }}
+{%- endmacro %}
+
+{# Whether this invocation builds a model other than the KPI models (a mart, a view). #}
+{% macro kpi_invocation_builds_marts() -%}
+    {%- set key = '__kpi_invocation_builds_marts__ ' ~ invocation_id -%}
+    {%- if key not in graph -%}
+        {%- set builds = namespace(marts=false) -%}
+        {%- for unique_id in selected_resources if unique_id in graph.nodes -%}
+            {%- if graph.nodes[unique_id].resource_type == 'model' and graph.nodes[unique_id].config.materialized != 'kpi_table' -%}
+                {%- set builds.marts = true -%}
+            {%- endif -%}
+        {%- endfor -%}
+        {%- do graph.update({key: builds.marts}) -%}
+    {%- endif -%}
+    {{ return(graph[key]) }}
 {%- endmacro %}
 
 {# Whether the table's rows were computed from what the model computes now. When not,
@@ -93,7 +117,7 @@
 {% macro kpi_record_fingerprint() -%}
     {%- set fingerprint = kpi_current_fingerprint() -%}
     {%- if fingerprint is not none -%}
-        {%- set state = kpi_state_relation(this.database, this.schema) -%}
+        {%- set state = kpi_state() -%}
         {%- call statement('kpi_record_fingerprint') -%}
             {%- if adapter.get_relation(state.database, state.schema, state.identifier) is none %}
             {#- the on-run-start hook creates it; this is for a run without that hook -#}
@@ -105,5 +129,20 @@
             {%- endif %}
         {%- endcall -%}
         {%- do kpi_recorded_fingerprints().update({model.name: none if flags.EMPTY else fingerprint}) -%}
+    {%- endif -%}
+{%- endmacro %}
+
+{# post-hook of every model (dbt_project.yml): record the build stamp of what its relation
+   was built from (kpi_build_stamp), in the same transaction as its build, so that a KPI table follows
+   the mart as built, not as its file reads now: a mart edited but not yet rebuilt
+   changes no KPI table, and rebuilding it later rebuilds the KPI tables above it. The KPI
+   models record their fingerprint instead (kpi_record_fingerprint). #}
+{% macro kpi_record_build() -%}
+    {%- set state = kpi_state() if execute else none -%}
+    {%- if state is not none and model.config.materialized != 'kpi_table'
+        and adapter.get_relation(state.database, state.schema, state.identifier) is not none -%}
+        {%- set stamp = kpi_build_stamp(graph.nodes[model.unique_id], kpi_recorded_fingerprints(fresh=true), {}) -%}
+        delete from {{ state }} where model_name = '{{ model.name }}';
+        insert into {{ state }} (model_name, fingerprint) values ('{{ model.name }}', '{{ stamp }}')
     {%- endif -%}
 {%- endmacro %}
