@@ -35,10 +35,7 @@
         {%- endfor -%}
     {%- endif -%}
     {%- do parts.extend(kpi_definition_lines(node.unique_id)) -%}
-    {%- set memo = {} -%}
-    {%- for parent in node.depends_on.nodes | sort -%}
-        {%- do parts.append('reads ' ~ parent ~ ' ' ~ kpi_effective_stamp(parent, recorded, memo)) -%}
-    {%- endfor -%}
+    {%- do parts.extend(kpi_read_lines(node, recorded, {})) -%}
     {{ return(local_md5(parts | join('\n'))) }}
 {%- endmacro %}
 
@@ -116,10 +113,7 @@
     {%- if unique_id not in memo -%}
         {%- set record = recorded.get(node.name) -%}
         {%- if node.config.materialized in ['view', 'ephemeral'] -%}
-            {%- set parts = ['view ' ~ (record or kpi_build_stamp(node, recorded, memo))] -%}
-            {%- for parent in node.depends_on.nodes | sort -%}
-                {%- do parts.append('reads ' ~ parent ~ ' ' ~ kpi_effective_stamp(parent, recorded, memo)) -%}
-            {%- endfor -%}
+            {%- set parts = ['view ' ~ (record or kpi_build_stamp(node, recorded, memo))] + kpi_read_lines(node, recorded, memo) -%}
             {%- do memo.update({unique_id: local_md5(parts | join('\n'))}) -%}
         {%- else -%}
             {%- do memo.update({unique_id: record or kpi_build_stamp(node, recorded, memo)}) -%}
@@ -133,11 +127,19 @@
 {% macro kpi_build_stamp(node, recorded, memo) -%}
     {%- set parts = kpi_definition_lines(node.unique_id) | list -%}
     {%- if node.config.materialized not in ['view', 'ephemeral'] -%}
-        {%- for parent in node.depends_on.nodes | sort -%}
-            {%- do parts.append('reads ' ~ parent ~ ' ' ~ kpi_effective_stamp(parent, recorded, memo)) -%}
-        {%- endfor -%}
+        {%- do parts.extend(kpi_read_lines(node, recorded, memo)) -%}
     {%- endif -%}
     {{ return(local_md5(parts | join('\n'))) }}
+{%- endmacro %}
+
+{# "reads <parent> <its effective stamp>" for each node the given one reads, sorted: the
+   part of a stamp or fingerprint that follows the models above it. #}
+{% macro kpi_read_lines(node, recorded, memo) -%}
+    {%- set lines = [] -%}
+    {%- for parent in node.depends_on.nodes | sort -%}
+        {%- do lines.append('reads ' ~ parent ~ ' ' ~ kpi_effective_stamp(parent, recorded, memo)) -%}
+    {%- endfor -%}
+    {{ return(lines) }}
 {%- endmacro %}
 
 {# "unique_id md5" of each of this project's macros that the given macros are, or call,

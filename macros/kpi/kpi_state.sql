@@ -38,12 +38,15 @@
     {%- endif -%}
 {%- endmacro %}
 
-{# {model name: fingerprint or build stamp} as the state table has it. Read once per dbt
-   invocation; read again (fresh) where a model above the one asking may have been
-   rebuilt in this invocation before it. #}
-{% macro kpi_recorded_fingerprints(fresh=false) -%}
+{# {model name: fingerprint or build stamp} as the state table has it: read once per dbt
+   invocation, then kept current by the models that record into it in this invocation
+   (kpi_record_build, kpi_record_fingerprint), so a model sees the stamps of the models
+   above it that this invocation rebuilt: dbt starts a model only once its parents are
+   done. One dict for every thread (graph is the manifest's, shared); setdefault keeps
+   the first read when two threads read at once, so neither loses the other's updates. #}
+{% macro kpi_recorded_fingerprints() -%}
     {%- set key = '__kpi_recorded_fingerprints__ ' ~ invocation_id -%}
-    {%- if fresh or key not in graph -%}
+    {%- if key not in graph -%}
         {%- set state = kpi_state() -%}
         {%- set recorded = {} -%}
         {%- if state is not none and adapter.get_relation(state.database, state.schema, state.identifier) is not none -%}
@@ -51,7 +54,7 @@
                 {%- do recorded.update({row[0]: row[1]}) -%}
             {%- endfor -%}
         {%- endif -%}
-        {%- do graph.update({key: recorded}) -%}
+        {%- do graph.setdefault(key, recorded) -%}
     {%- endif -%}
     {{ return(graph[key]) }}
 {%- endmacro %}
@@ -64,30 +67,9 @@
     {%- if key not in known and not kpi_keeps_rows(node) -%}
         {%- do known.update({key: none}) -%}
     {%- elif key not in known -%}
-        {#- read the records again when a model above may have been rebuilt in this invocation:
-            a KPI model it reads, or any model when the invocation builds more than KPI models -#}
-        {%- set reads = namespace(rebuilt=kpi_invocation_builds_marts()) -%}
-        {%- for parent in node.depends_on.nodes if parent in graph.nodes and graph.nodes[parent].config.materialized == 'kpi_table' -%}
-            {%- set reads.rebuilt = true -%}
-        {%- endfor -%}
-        {%- do known.update({key: kpi_model_fingerprint(node, kpi_recorded_fingerprints(fresh=reads.rebuilt))}) -%}
+        {%- do known.update({key: kpi_model_fingerprint(node, kpi_recorded_fingerprints())}) -%}
     {%- endif -%}
     {{ return(known[key]) }}
-{%- endmacro %}
-
-{# Whether this invocation builds a model other than the KPI models (a mart, a view). #}
-{% macro kpi_invocation_builds_marts() -%}
-    {%- set key = '__kpi_invocation_builds_marts__ ' ~ invocation_id -%}
-    {%- if key not in graph -%}
-        {%- set builds = namespace(marts=false) -%}
-        {%- for unique_id in selected_resources if unique_id in graph.nodes -%}
-            {%- if graph.nodes[unique_id].resource_type == 'model' and graph.nodes[unique_id].config.materialized != 'kpi_table' -%}
-                {%- set builds.marts = true -%}
-            {%- endif -%}
-        {%- endfor -%}
-        {%- do graph.update({key: builds.marts}) -%}
-    {%- endif -%}
-    {{ return(graph[key]) }}
 {%- endmacro %}
 
 {# Whether the table's rows were computed from what the model computes now. When not,
@@ -141,7 +123,9 @@
     {%- set state = kpi_state() if execute else none -%}
     {%- if state is not none and model.config.materialized != 'kpi_table'
         and adapter.get_relation(state.database, state.schema, state.identifier) is not none -%}
-        {%- set stamp = kpi_build_stamp(graph.nodes[model.unique_id], kpi_recorded_fingerprints(fresh=true), {}) -%}
+        {%- set recorded = kpi_recorded_fingerprints() -%}
+        {%- set stamp = kpi_build_stamp(graph.nodes[model.unique_id], recorded, {}) -%}
+        {%- do recorded.update({model.name: stamp}) -%}
         delete from {{ state }} where model_name = '{{ model.name }}';
         insert into {{ state }} (model_name, fingerprint) values ('{{ model.name }}', '{{ stamp }}')
     {%- endif -%}
