@@ -15,7 +15,9 @@ For each size, in its own process (so peak memory is its own):
      passes (distinct users, percentiles) read the most rows.
 Steps 2 and 4 run --repeats times (default 3), each incremental run from a copy of the same state, and
 every figure is the median: the machine is shared, and a single run can be a third off.
-Prints a Markdown table, then where the incremental run's time went (the median model and the slowest).
+Prints a Markdown table, then where the incremental run's time went (the median model and the slowest),
+then how each run's time splits between compiling the models (dbt's Jinja, run_results.json's compile
+timing), their SQL statements (the durations dbt's debug log gives each) and the rest of dbt's work.
 Not a test: figures depend on the machine; the README records one run.
 """
 
@@ -25,6 +27,7 @@ import argparse
 import collections
 import json
 import os
+import re
 import resource
 import shutil
 import statistics
@@ -33,7 +36,7 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -41,10 +44,22 @@ sys.path.insert(0, str(PROJECT))
 
 SIZES = {"1M": 1_000_000, "10M": 10_000_000, "100M": 100_000_000}
 EVENTS_PER_USER = 113.3  # from scripts/bench_generate.py's calibration over the default history
+SQL_STATUS = re.compile(r"SQL status: .* in ([0-9.]+) seconds")
 
 
-def _dbt(args: list[str], warehouse: Path, scratch: Path, as_of: str) -> tuple[float, float, dict[str, float]]:
-    """Run dbt; return (wall seconds, sum of the executed nodes' own seconds, seconds by node name)."""
+def _phase_seconds(result: dict, phase: str) -> float:
+    for timing in result["timing"]:
+        if timing["name"] == phase and timing.get("started_at") and timing.get("completed_at"):
+            started, completed = (datetime.fromisoformat(timing[k].rstrip("Z")) for k in ("started_at", "completed_at"))
+            return (completed - started).total_seconds()
+    return 0.0
+
+
+def _dbt(
+    args: list[str], warehouse: Path, scratch: Path, as_of: str
+) -> tuple[float, float, dict[str, float], dict[str, float]]:
+    """Run dbt; return (wall seconds, sum of the executed nodes' own seconds, seconds by node name,
+    seconds of those spent compiling and in SQL statements)."""
     env = {**os.environ, "SCORECARD_DUCKDB": str(warehouse), "DBT_PROFILES_DIR": str(PROJECT)}
     command = [
         str(Path(sys.executable).parent / "dbt"),
@@ -60,6 +75,8 @@ def _dbt(args: list[str], warehouse: Path, scratch: Path, as_of: str) -> tuple[f
         "--threads",
         "1",
     ]
+    log = scratch / "logs" / "dbt.log"
+    log_offset = log.stat().st_size if log.exists() else 0
     started = time.perf_counter()
     result = subprocess.run(command, env=env, capture_output=True, text=True)
     wall = time.perf_counter() - started
@@ -68,7 +85,11 @@ def _dbt(args: list[str], warehouse: Path, scratch: Path, as_of: str) -> tuple[f
     run_results = json.loads((scratch / "target" / "run_results.json").read_text())
     # every node dbt ran: the KPI models and the on-run-start hook that creates their state table
     by_node = {r["unique_id"].split(".")[-1]: r["execution_time"] for r in run_results["results"]}
-    return wall, sum(by_node.values()), by_node
+    with log.open(encoding="utf-8", errors="replace") as handle:
+        handle.seek(log_offset)
+        sql = sum(float(match.group(1)) for match in SQL_STATUS.finditer(handle.read()))
+    phases = {"compile": sum(_phase_seconds(r, "compile") for r in run_results["results"]), "sql": sql}
+    return wall, sum(by_node.values()), by_node, phases
 
 
 def _metricflow_seconds(warehouse: Path, scratch: Path, budget: float) -> tuple[float, int, int]:
@@ -108,13 +129,15 @@ def _metricflow_seconds(warehouse: Path, scratch: Path, budget: float) -> tuple[
     return seconds, finished, len(rendered)
 
 
-def _median_run(runs: list[tuple[float, float, dict[str, float]]]) -> tuple[float, float, dict[str, float]]:
-    """Median wall time, median sum of model times, and each model's median time, over repeated runs."""
+def _median_run(runs: list[tuple]) -> tuple[float, float, dict[str, float], dict[str, float]]:
+    """Median wall time, median sum of model times, each model's median time and each phase's median
+    time, over repeated runs."""
     nodes = runs[0][2].keys()
     return (
         statistics.median(run[0] for run in runs),
         statistics.median(run[1] for run in runs),
         {node: statistics.median(run[2][node] for run in runs) for node in nodes},
+        {phase: statistics.median(run[3][phase] for run in runs) for phase in runs[0][3]},
     )
 
 
@@ -132,7 +155,7 @@ def _child(users: int, budget: float, repeats: int, as_of: date) -> None:
             _dbt(["run", "--select", "kpis", "--full-refresh"], warehouse, scratch, before_day.isoformat())
             for _ in range(repeats)
         ]
-        full_wall, full_models, _ = _median_run(fulls)
+        full_wall, full_models, _, full_phases = _median_run(fulls)
         metricflow, finished, queries = _metricflow_seconds(warehouse, scratch, budget)
         generate(warehouse, SampleSpec(users=users, as_of=as_of))
         _dbt(["run", "--exclude", "kpis"], warehouse, scratch, as_of.isoformat())
@@ -144,7 +167,7 @@ def _child(users: int, budget: float, repeats: int, as_of: date) -> None:
             shutil.copyfile(before, warehouse)
             os.sync()  # so writing the copy back does not compete with the run
             incrementals.append(_dbt(["run", "--select", "kpis"], warehouse, scratch, as_of.isoformat()))
-        incremental_wall, incremental_models, by_node = _median_run(incrementals)
+        incremental_wall, incremental_models, by_node, incremental_phases = _median_run(incrementals)
         by_model = {node: seconds for node, seconds in by_node.items() if node.startswith("kpi_")}
     peak_kib = max(
         resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -155,11 +178,13 @@ def _child(users: int, budget: float, repeats: int, as_of: date) -> None:
                 "events": events,
                 "full_wall": full_wall,
                 "full_models": full_models,
+                "full_phases": full_phases,
                 "metricflow": metricflow,
                 "queries": queries,
                 "finished": finished,
                 "incremental_wall": incremental_wall,
                 "incremental_models": incremental_models,
+                "incremental_phases": incremental_phases,
                 "incremental_nodes": len(by_model),
                 "incremental_median": statistics.median(by_model.values()),
                 "incremental_slowest": sorted(by_model.items(), key=lambda item: -item[1])[:4],
@@ -193,6 +218,7 @@ def main() -> None:
     )
     print("|---:|---:|---:|---:|---:|---:|---:|")
     breakdown = []
+    phases = []
     for name in args.sizes.split(","):
         users = round(SIZES[name] / EVENTS_PER_USER)
         out = subprocess.run(
@@ -230,9 +256,19 @@ def main() -> None:
             f"| {r['events']:,} | {r['incremental_nodes']} | {r['incremental_median']:.3f} s | "
             f"{r['incremental_nodes'] * r['incremental_median'] / r['full_models']:.1%} | {slowest} |"
         )
+        for run in ("full", "incremental"):
+            split = r[f"{run}_phases"]
+            other = r[f"{run}_models"] - split["compile"] - split["sql"]
+            phases.append(
+                f"| {r['events']:,} | {run} | {r[f'{run}_models']:.2f} s | {split['compile']:.2f} s | "
+                f"{split['sql']:.2f} s | {other:.2f} s |"
+            )
     print("\n| events | models | median model, incremental | models x median / full | slowest, incremental |")
     print("|---:|---:|---:|---:|---|")
     print("\n".join(breakdown))
+    print("\n| events | run | models | compiling | SQL statements | dbt's other work |")
+    print("|---:|---|---:|---:|---:|---:|")
+    print("\n".join(phases))
 
 
 if __name__ == "__main__":
