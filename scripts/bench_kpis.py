@@ -55,6 +55,20 @@ def _phase_seconds(result: dict, phase: str) -> float:
     return 0.0
 
 
+def _node_sql_seconds(log_text: str) -> float:
+    """Seconds of the SQL statements dbt's debug log times inside a node's run (the models, the
+    on-run-start hook), leaving out dbt's own queries outside them (listing schemas at start-up)."""
+    seconds, inside = 0.0, False
+    for line in log_text.splitlines():
+        if "Began running node" in line or "START hook:" in line:
+            inside = True
+        elif "Finished running node" in line or "OK hook:" in line:
+            inside = False
+        elif inside and (match := SQL_STATUS.search(line)):
+            seconds += float(match.group(1))
+    return seconds
+
+
 def _dbt(
     args: list[str], warehouse: Path, scratch: Path, as_of: str
 ) -> tuple[float, float, dict[str, float], dict[str, float]]:
@@ -87,7 +101,7 @@ def _dbt(
     by_node = {r["unique_id"].split(".")[-1]: r["execution_time"] for r in run_results["results"]}
     with log.open(encoding="utf-8", errors="replace") as handle:
         handle.seek(log_offset)
-        sql = sum(float(match.group(1)) for match in SQL_STATUS.finditer(handle.read()))
+        sql = _node_sql_seconds(handle.read())
     phases = {"compile": sum(_phase_seconds(r, "compile") for r in run_results["results"]), "sql": sql}
     return wall, sum(by_node.values()), by_node, phases
 
