@@ -56,11 +56,12 @@ def _phase_seconds(result: dict, phase: str) -> float:
 
 
 def _node_sql_seconds(log_text: str) -> float:
-    """Seconds of the SQL statements dbt's debug log times inside a node's run (the models, the
-    on-run-start hook), leaving out dbt's own queries outside them (listing schemas at start-up)."""
+    """Seconds of the SQL statements dbt's debug log times while it executes a node (the models, the
+    on-run-start hook), leaving out dbt's own queries outside them (listing schemas at start-up) and
+    those the compiler's Jinja runs, which run_results.json counts as compiling already."""
     seconds, inside = 0.0, False
     for line in log_text.splitlines():
-        if "Began running node" in line or "START hook:" in line:
+        if "Began executing node" in line or "START hook:" in line:
             inside = True
         elif "Finished running node" in line or "OK hook:" in line:
             inside = False
