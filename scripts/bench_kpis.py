@@ -13,10 +13,13 @@ For each size, in its own process (so peak memory is its own):
   4. one more day of data (as of --as-of), marts rebuilt, then an incremental run of the KPI models.
      The default is mid-quarter; --as-of 2026-12-31 measures a quarter's last day, when the quarter-to-date
      passes (distinct users, percentiles) read the most rows.
-Steps 2 and 4 run --repeats times (default 3), each incremental run from a copy of the same state, and
+  5. dbt's floor: a throwaway project of as many models as the KPI run has, whose materialization runs
+     one `select 1` and writes nothing, run the same way: what dbt's own per-model work costs, a lower
+     bound for any run of that many models.
+Steps 2, 4 and 5 run --repeats times (default 3), each incremental run from a copy of the same state, and
 every figure is the median: the machine is shared, and a single run can be a third off.
-Prints a Markdown table, then where the incremental run's time went (the median model and the slowest),
-then how each run's time splits between compiling the models (dbt's Jinja, run_results.json's compile
+Prints a Markdown table, then where the incremental run's time went (the median model, dbt's floor and
+the slowest), then how each run's time splits between compiling the models (dbt's Jinja, run_results.json's compile
 timing), their SQL statements (the durations dbt's debug log gives each) and the rest of dbt's work.
 Not a test: figures depend on the machine; the README records one run.
 """
@@ -145,6 +148,40 @@ def _metricflow_seconds(warehouse: Path, scratch: Path, budget: float) -> tuple[
     return seconds, finished, len(rendered)
 
 
+def _dbt_floor(models: int, scratch: Path, repeats: int) -> float:
+    """Median model time of `dbt run` over a throwaway project of `models` models, on the same adapter,
+    thread count and disk, whose materialization runs one `select 1` and writes no table: what dbt's
+    per-model work alone costs for as many models as the KPI run has, a lower bound for any run of them."""
+    project = scratch / "floor"
+    (project / "models").mkdir(parents=True)
+    (project / "macros").mkdir()
+    (project / "dbt_project.yml").write_text(
+        "name: floor\nversion: '1.0'\nprofile: floor\nmodels:\n  floor:\n    +materialized: nothing\n"
+    )
+    (project / "macros" / "nothing.sql").write_text(
+        "{% materialization nothing, default %}\n"
+        "{%- call statement('main') -%} select 1 {%- endcall -%}\n"
+        "{{ return({'relations': []}) }}\n"
+        "{% endmaterialization %}\n"
+    )
+    (project / "profiles.yml").write_text(
+        "floor:\n  target: duckdb\n  outputs:\n    duckdb:\n      type: duckdb\n"
+        f"      path: {json.dumps(str(project / 'floor.duckdb'))}\n      threads: 1\n"
+    )
+    for index in range(models):
+        (project / "models" / f"model_{index:02d}.sql").write_text("select 1 as x\n")
+    env = {**os.environ, "DBT_PROFILES_DIR": str(project)}
+    command = [str(Path(sys.executable).parent / "dbt"), "run", "--project-dir", str(project), "--quiet"]
+    seconds = []
+    for _ in range(repeats):
+        result = subprocess.run(command, env=env, capture_output=True, text=True, cwd=project)
+        if result.returncode != 0:
+            sys.exit(f"dbt run of the floor project failed:\n{result.stdout[-3000:]}")
+        run_results = json.loads((project / "target" / "run_results.json").read_text())
+        seconds.append(sum(r["execution_time"] for r in run_results["results"]))
+    return statistics.median(seconds)
+
+
 def _median_run(runs: list[tuple]) -> tuple[float, float, dict[str, float], dict[str, float]]:
     """Median wall time, median sum of model times, each model's median time and each phase's median
     time, over repeated runs."""
@@ -185,6 +222,7 @@ def _child(users: int, budget: float, repeats: int, as_of: date) -> None:
             incrementals.append(_dbt(["run", "--select", "kpis"], warehouse, scratch, as_of.isoformat()))
         incremental_wall, incremental_models, by_node, incremental_phases = _median_run(incrementals)
         by_model = {node: seconds for node, seconds in by_node.items() if node.startswith("kpi_")}
+        floor = _dbt_floor(len(by_model), scratch, repeats)
     peak_kib = max(
         resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     )
@@ -204,6 +242,7 @@ def _child(users: int, budget: float, repeats: int, as_of: date) -> None:
                 "incremental_nodes": len(by_model),
                 "incremental_median": statistics.median(by_model.values()),
                 "incremental_slowest": sorted(by_model.items(), key=lambda item: -item[1])[:4],
+                "floor": floor,
                 "peak_mib": peak_kib / 1024,
             }
         )
@@ -272,7 +311,8 @@ def main() -> None:
         slowest = ", ".join(f"{node} {seconds:.2f} s" for node, seconds in r["incremental_slowest"])
         breakdown.append(
             f"| {r['events']:,} | {r['incremental_nodes']} | {r['incremental_median']:.3f} s | "
-            f"{r['incremental_nodes'] * r['incremental_median'] / r['full_models']:.1%} | {slowest} |"
+            f"{r['incremental_nodes'] * r['incremental_median'] / r['full_models']:.1%} | "
+            f"{r['floor']:.2f} s, {r['floor'] / r['full_models']:.1%} | {slowest} |"
         )
         for run in ("full", "incremental"):
             split = r[f"{run}_phases"]
@@ -281,8 +321,11 @@ def main() -> None:
                 f"| {r['events']:,} | {run} | {r[f'{run}_models']:.2f} s | {split['compile']:.2f} s | "
                 f"{split['sql']:.2f} s | {other:.2f} s |"
             )
-    print("\n| events | models | median model, incremental | models x median / full | slowest, incremental |")
-    print("|---:|---:|---:|---:|---|")
+    print(
+        "\n| events | models | median model, incremental | models x median / full "
+        "| dbt's floor, as many empty models (/ full) | slowest, incremental |"
+    )
+    print("|---:|---:|---:|---:|---:|---|")
     print("\n".join(breakdown))
     print("\n| events | run | models | compiling | SQL statements | dbt's other work |")
     print("|---:|---|---:|---:|---:|---:|")
