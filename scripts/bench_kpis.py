@@ -14,13 +14,14 @@ For each size, in its own process (so peak memory is its own):
      The default is mid-quarter; --as-of 2026-12-31 measures a quarter's last day, when the quarter-to-date
      passes (distinct users, percentiles) read the most rows.
   5. dbt's floor: a throwaway project of as many models as the KPI run has, whose materialization runs
-     one `select 1` and writes nothing, run the same way: what dbt's own per-model work costs, a lower
-     bound for any run of that many models.
+     one `select 1` and writes nothing, run the same way: what dbt's own per-model work costs, about
+     the least any run of that many models can take.
 Steps 2, 4 and 5 run --repeats times (default 3), each incremental run from a copy of the same state, and
 every figure is the median: the machine is shared, and a single run can be a third off.
 Prints a Markdown table, then where the incremental run's time went (the median model, dbt's floor and
-the slowest), then how each run's time splits between compiling the models (dbt's Jinja, run_results.json's compile
-timing), their SQL statements (the durations dbt's debug log gives each) and the rest of dbt's work.
+the slowest), then how each run's time splits between compiling the models (dbt's Jinja,
+run_results.json's compile timing), their SQL statements (the durations dbt's debug log gives each)
+and the rest of dbt's work.
 Not a test: figures depend on the machine; the README records one run.
 """
 
@@ -151,7 +152,8 @@ def _metricflow_seconds(warehouse: Path, scratch: Path, budget: float) -> tuple[
 def _dbt_floor(models: int, scratch: Path, repeats: int) -> float:
     """Median model time of `dbt run` over a throwaway project of `models` models, on the same adapter,
     thread count and disk, whose materialization runs one `select 1` and writes no table: what dbt's
-    per-model work alone costs for as many models as the KPI run has, a lower bound for any run of them."""
+    per-model work alone costs for as many models as the KPI run has, about the least any run of them
+    can take."""
     project = scratch / "floor"
     (project / "models").mkdir(parents=True)
     (project / "macros").mkdir()
