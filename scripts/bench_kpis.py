@@ -76,16 +76,17 @@ def _node_sql_seconds(log_text: str) -> float:
 
 
 def _dbt(
-    args: list[str], warehouse: Path, scratch: Path, as_of: str
+    args: list[str], warehouse: Path, scratch: Path, as_of: str, project: Path = PROJECT
 ) -> tuple[float, float, dict[str, float], dict[str, float]]:
-    """Run dbt; return (wall seconds, sum of the executed nodes' own seconds, seconds by node name,
-    seconds of those spent compiling and in SQL statements)."""
+    """Run dbt on `project` (this one by default) with this project's profile; return (wall seconds,
+    sum of the executed nodes' own seconds, seconds by node name, seconds of those spent compiling and
+    in SQL statements)."""
     env = {**os.environ, "SCORECARD_DUCKDB": str(warehouse), "DBT_PROFILES_DIR": str(PROJECT)}
     command = [
         str(Path(sys.executable).parent / "dbt"),
         *args,
         "--project-dir",
-        str(PROJECT),
+        str(project),
         "--target-path",
         str(scratch / "target"),
         "--log-path",
@@ -150,15 +151,14 @@ def _metricflow_seconds(warehouse: Path, scratch: Path, budget: float) -> tuple[
 
 
 def _dbt_floor(models: int, scratch: Path, repeats: int) -> float:
-    """Median model time of `dbt run` over a throwaway project of `models` models, on the same adapter,
-    thread count and disk, whose materialization runs one `select 1` and writes no table: what dbt's
-    per-model work alone costs for as many models as the KPI run has, about the least any run of them
-    can take."""
+    """Median model time of `dbt run` (run as the KPI models are, by _dbt) over a throwaway project of
+    `models` models whose materialization runs one `select 1` and writes no table: what dbt's per-model
+    work alone costs for as many models as the KPI run has, about the least any run of them can take."""
     project = scratch / "floor"
     (project / "models").mkdir(parents=True)
     (project / "macros").mkdir()
     (project / "dbt_project.yml").write_text(
-        "name: floor\nversion: '1.0'\nprofile: floor\nmodels:\n  floor:\n    +materialized: nothing\n"
+        "name: floor\nversion: '1.0'\nprofile: scorecard\nmodels:\n  floor:\n    +materialized: nothing\n"
     )
     (project / "macros" / "nothing.sql").write_text(
         "{% materialization nothing, default %}\n"
@@ -166,22 +166,11 @@ def _dbt_floor(models: int, scratch: Path, repeats: int) -> float:
         "{{ return({'relations': []}) }}\n"
         "{% endmaterialization %}\n"
     )
-    (project / "profiles.yml").write_text(
-        "floor:\n  target: duckdb\n  outputs:\n    duckdb:\n      type: duckdb\n"
-        f"      path: {json.dumps(str(project / 'floor.duckdb'))}\n      threads: 1\n"
-    )
     for index in range(models):
         (project / "models" / f"model_{index:02d}.sql").write_text("select 1 as x\n")
-    env = {**os.environ, "DBT_PROFILES_DIR": str(project)}
-    command = [str(Path(sys.executable).parent / "dbt"), "run", "--project-dir", str(project), "--quiet"]
-    seconds = []
-    for _ in range(repeats):
-        result = subprocess.run(command, env=env, capture_output=True, text=True, cwd=project)
-        if result.returncode != 0:
-            sys.exit(f"dbt run of the floor project failed:\n{result.stdout[-3000:]}")
-        run_results = json.loads((project / "target" / "run_results.json").read_text())
-        seconds.append(sum(r["execution_time"] for r in run_results["results"]))
-    return statistics.median(seconds)
+    # the floor project reads no vars, so as_of is left empty
+    runs = [_dbt(["run"], project / "floor.duckdb", project, as_of="", project=project) for _ in range(repeats)]
+    return _median_run(runs)[1]
 
 
 def _median_run(runs: list[tuple]) -> tuple[float, float, dict[str, float], dict[str, float]]:
