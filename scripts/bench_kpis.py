@@ -289,9 +289,9 @@ def main() -> None:
         r = json.loads(out.stdout.strip().splitlines()[-1])
         complete = r["finished"] == r["queries"]
         bound = "" if complete else "> "
-        ratio = r["full_models"] / r["metricflow"]
+        share = r["full_models"] / r["metricflow"]
         # an upper bound is rounded up, or 0.055 would print as "< 0.05"
-        ratio = f"{ratio:.2f}" if complete else f"< {math.ceil(ratio * 100) / 100:.2f}"
+        ratio = f"{share:.2f}" if complete else f"< {math.ceil(share * 100) / 100:.2f}"
         print(
             f"| {r['events']:,} | {r['full_models']:.1f} s / {r['full_wall']:.1f} s | {bound}{r['metricflow']:.1f} s "
             f"({r['finished']} of {r['queries']} queries) | {ratio} | "
