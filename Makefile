@@ -7,6 +7,8 @@ export SCORECARD_DUCKDB ?= warehouse/scorecard.duckdb
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 export DO_NOT_TRACK := 1
+# pytest workers for make test (pytest-xdist): one per core by default; TEST_WORKERS=0 runs in one process
+TEST_WORKERS ?= auto
 
 .PHONY: run test lint format generate build bench clean
 
@@ -22,7 +24,7 @@ run: $(STAMP)
 	$(BIN)/scorecard run
 
 test: $(STAMP) lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 lint: $(STAMP)
 	$(BIN)/ruff check scorecard tests scripts
