@@ -163,3 +163,43 @@ def test_moving_the_goalposts_is_flagged_against_the_recorded_history(warehouse,
         "objectives.0.key_results.0.target: warning: target changed from 0.45 to 0.4 after the cycle started: "
         "moving the goalposts"
     )
+
+
+def test_the_week_straddling_the_cycle_start_counts_for_the_guardrail(warehouse):
+    # 2026-10-04 is the first Sunday of the Q4 cycle (starting Thursday 10-01): the only week ending
+    # inside the cycle so far is 09-28..10-04, the guardrail's current period and its one period so far
+    assert scorecard("score", "--as-of", "2026-10-04", warehouse=warehouse).returncode == 0
+    ((start, end, value, note),) = query(
+        warehouse,
+        """
+        select current_period_start, current_period_end, current_value, projection_note from okrs.okr_checkins
+        where key_result_id = 'push-guardrail' and as_of = date '2026-10-04'
+        """,
+    )
+    assert (start, end) == (date(2026, 9, 28), date(2026, 10, 4))
+    # okrs/retention.yml: push_return_share at most 30%
+    assert note == f"inside the band in {int(value <= 0.30)} of 1 periods"
+
+
+def test_a_cohort_maturing_after_the_baseline_froze_is_not_restated_data(warehouse):
+    # repurchase_rate_90d matures 90 days after a month ends: on 10-04 the last complete month before
+    # the cycle is June; July matures on 10-29 (07-31 + 90 days). Nothing is restated in between.
+    assert scorecard("score", "--as-of", "2026-10-04", warehouse=warehouse).returncode == 0
+    assert scorecard("score", "--as-of", "2026-11-15", warehouse=warehouse).returncode == 0
+    months = dict(
+        query(
+            warehouse,
+            """
+            select period_start, value from kpis.kpi_values
+            where metric_name = 'repurchase_rate_90d' and grain = 'month' and dimension_name = 'all'
+                and period_start in (date '2026-06-01', date '2026-07-01')
+            """,
+        )
+    )
+    june, july = months[date(2026, 6, 1)], months[date(2026, 7, 1)]
+    assert abs(july - june) > 0.01 * june, "the test needs July to differ from June by more than the tolerance"
+    assert query(
+        warehouse,
+        "select as_of, baseline, baseline_drift from okrs.okr_checkins where key_result_id = 'repurchase-90d' "
+        "order by as_of",
+    ) == [(date(2026, 10, 4), june, False), (date(2026, 11, 15), june, False)]

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from scorecard.okrs import scoring
+from scorecard.okrs.evaluate import Period, Series
 from scorecard.okrs.projection import project
 from scorecard.okrs.score import missing_weekly_dates, running_cycle_start
 from scorecard.okrs.values import parse_amount
@@ -240,3 +241,18 @@ def test_running_cycle_start_is_the_earliest_start_of_a_cycle_containing_the_dat
     assert running_cycle_start([(date(2026, 10, 15), DEADLINE), q4, october], date(2026, 10, 20)) == START
     assert running_cycle_start([q3], date(2026, 11, 15)) is None  # an ended cycle is not running
     assert running_cycle_start([], date(2026, 11, 15)) is None
+
+
+def test_a_week_straddling_the_cycle_start_is_in_the_cycle_for_every_use():
+    # the cycle starts on Thursday 2026-10-01: the ISO week 09-28..10-04 ends inside it, so it is the
+    # current value on 10-04 and must also count for the guardrail's periods and the projection
+    weeks = [
+        Period(date(2026, 9, 21), date(2026, 9, 27), 0.1),
+        Period(date(2026, 9, 28), date(2026, 10, 4), 0.2),
+        Period(date(2026, 10, 5), date(2026, 10, 11), 0.3),
+    ]
+    series = Series(weeks)
+    assert series.before(START) == weeks[:1]
+    assert series.within(START, date(2026, 10, 11)) == weeks[1:]
+    assert series.within(START, date(2026, 10, 10)) == weeks[1:2]
+    assert series.latest_ending_between(START, date(2026, 10, 4)) == weeks[1]

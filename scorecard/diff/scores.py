@@ -33,7 +33,7 @@ class SideScores:
     scores: dict[str, KeyResultScore]  # team/cycle/objective/key result -> score
 
 
-def recorded_baselines(warehouse: Path) -> dict[tuple, float | None]:
+def recorded_baselines(warehouse: Path) -> dict[tuple, tuple[float | None, date]]:
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         return frozen_baselines(con)
@@ -41,7 +41,9 @@ def recorded_baselines(warehouse: Path) -> dict[tuple, float | None]:
         con.close()
 
 
-def score_side(project_dir: Path, kpi_database: Path, as_of: date, frozen: dict[tuple, float | None]) -> SideScores:
+def score_side(
+    project_dir: Path, kpi_database: Path, as_of: date, frozen: dict[tuple, tuple[float | None, date]]
+) -> SideScores:
     catalog = load_catalog(project_dir)
     loaded = load_specs([project_dir / "okrs"], catalog, display_root=project_dir)
     errors = [str(issue) for issue in loaded.errors]

@@ -26,6 +26,11 @@ class Period:
     start: date
     end: date
     value: float | None
+    complete_on: date | None = None  # the day it became complete: its end plus the metric's maturity
+
+    @property
+    def known_complete_on(self) -> date:
+        return self.complete_on or self.end
 
 
 @dataclass
@@ -34,14 +39,17 @@ class Series:
 
     periods: list[Period] = field(default_factory=list)
 
-    def before(self, day: date) -> list[Period]:
-        return [p for p in self.periods if p.end < day]
+    def before(self, day: date, known_on: date | None = None) -> list[Period]:
+        """The periods that end before ``day``; with ``known_on``, only those already complete then."""
+        return [p for p in self.periods if p.end < day and (known_on is None or p.known_complete_on <= known_on)]
 
     def within(self, start: date, as_of: date) -> list[Period]:
-        return [p for p in self.periods if p.start >= start and p.end <= as_of]
+        """The periods that end inside the cycle, as the current value's: a week that straddles the
+        cycle's start counts, so before() and within() together cover every period."""
+        return [p for p in self.periods if start <= p.end <= as_of]
 
     def latest_ending_between(self, start: date, as_of: date) -> Period | None:
-        candidates = [p for p in self.periods if start <= p.end <= as_of]
+        candidates = self.within(start, as_of)
         return candidates[-1] if candidates else None
 
 
@@ -58,7 +66,9 @@ def load_series(
         with wanted as (
             select * from (values {placeholders}) as w (metric_name, grain, dimension_name, dimension_value)
         )
-        select v.metric_name, v.grain, v.dimension_name, v.dimension_value, v.period_start, v.period_end, v.value
+        select
+            v.metric_name, v.grain, v.dimension_name, v.dimension_value, v.period_start, v.period_end, v.value,
+            cast(v.period_end + coalesce(d.maturity_days, 0) as date) as complete_on
         from kpis.kpi_values as v
         inner join wanted using (metric_name, grain, dimension_name, dimension_value)
         inner join kpis.kpi_definitions as d on v.metric_name = d.metric_name
@@ -67,8 +77,8 @@ def load_series(
         """.format(placeholders=", ".join(["(?, ?, ?, ?)"] * len(keys))),
         [part for key in keys for part in key] + [as_of],
     ).fetchall()
-    for metric, grain, dimension, segment, start, end, value in rows:
-        series[(metric, grain, dimension, segment)].periods.append(Period(start, end, value))
+    for metric, grain, dimension, segment, start, end, value, complete_on in rows:
+        series[(metric, grain, dimension, segment)].periods.append(Period(start, end, value, complete_on))
     return series
 
 
@@ -99,7 +109,7 @@ def evaluate(
     catalog: dict[str, CatalogMetric],
     series: dict[tuple, Series],
     as_of: date,
-    frozen_baselines: dict[tuple, float | None],
+    frozen_baselines: dict[tuple, tuple[float | None, date]],
     cutoffs: scoring.Cutoffs = scoring.DEFAULT_CUTOFFS,
     data_statuses: dict[str, DataStatus] | None = None,
     last_good: dict[tuple, GoodScore] | None = None,
@@ -125,7 +135,7 @@ def evaluate(
                     catalog,
                     series,
                     as_of,
-                    frozen_baselines.get(ident, "missing"),
+                    frozen_baselines.get(ident),
                     cutoffs,
                 )
                 _gate(checkin, data_statuses, (last_good or {}).get(ident), as_of)
@@ -267,9 +277,11 @@ def _evaluate_key_result(loaded, objective, key_result, catalog, series, as_of, 
     baseline_amount = key_result.baseline_amount()
     recomputed = None
     if baseline_amount is None or baseline_amount.kind == "auto":
-        before = metric_series.before(start)
+        # recomputed as the frozen one was chosen: the last period before the cycle that was complete on
+        # the day it was frozen, so a cohort maturing since then is not taken for restated data
+        before = metric_series.before(start, known_on=frozen[1] if frozen else None)
         recomputed = before[-1].value if before else None
-        baseline = recomputed if frozen == "missing" else frozen
+        baseline = frozen[0] if frozen else recomputed
         source = "auto"
     else:
         baseline = baseline_amount.value

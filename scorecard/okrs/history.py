@@ -109,15 +109,16 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
             con.execute(f"alter table {SCHEMA}.{name} add column if not exists {column} {kind}")
 
 
-def frozen_baselines(con: duckdb.DuckDBPyConnection) -> dict[tuple, float | None]:
-    """Auto baselines recorded by earlier runs, by (team, cycle, objective id, key result id)."""
+def frozen_baselines(con: duckdb.DuckDBPyConnection) -> dict[tuple, tuple[float | None, date]]:
+    """Auto baselines recorded by earlier runs and the day each was frozen, by (team, cycle, objective id,
+    key result id)."""
     if not table_exists(con, SCHEMA, "okr_key_results"):
         return {}
     rows = con.execute(
-        f"select team, cycle, objective_id, key_result_id, baseline_value from {SCHEMA}.okr_key_results "
-        "where baseline_source = 'auto' and baseline_frozen_on is not null"
+        f"select team, cycle, objective_id, key_result_id, baseline_value, baseline_frozen_on "
+        f"from {SCHEMA}.okr_key_results where baseline_source = 'auto' and baseline_frozen_on is not null"
     ).fetchall()
-    return {tuple(row[:4]): row[4] for row in rows}
+    return {tuple(row[:4]): (row[4], row[5]) for row in rows}
 
 
 def write(
