@@ -16,6 +16,7 @@ import duckdb
 import jsonschema
 import pytest
 
+from scorecard.report import formatting as fmt
 from scorecard.report import html, markdown
 from scorecard.report.collect import collect
 from scorecard.report.model import Report, schema_text
@@ -118,7 +119,7 @@ def test_json_validates_against_the_published_schema(runs):
     schema = json.loads(SCHEMA.read_text())
     jsonschema.Draft202012Validator.check_schema(schema)
     jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker()).validate(document)
-    assert document["schema_version"] == "1.0"
+    assert document["schema_version"] == "1.1"
     assert document["as_of"] == SAMPLE_AS_OF
 
 
@@ -169,6 +170,52 @@ def test_week_over_week_changes_come_from_the_previous_check_in(runs, report):
             assert kr.previous_score == previous[(objective.team, kr.id)]
             if kr.score is not None and kr.previous_score is not None:
                 assert kr.score_change == pytest.approx(kr.score - kr.previous_score)
+
+
+def test_status_changes_since_the_previous_check_in_are_in_every_report(runs, report):
+    con = duckdb.connect(str(runs["warehouse"]), read_only=True)
+    try:
+        moved = con.execute(
+            """
+            select now.title, before.status, now.status
+            from okrs.okr_objectives as now
+            inner join okrs.okr_objectives as before
+                on (before.team, before.objective_id) = (now.team, now.objective_id) and before.as_of = '2026-11-08'
+            where now.as_of = '2026-11-15' and before.status <> now.status
+            """
+        ).fetchall()
+    finally:
+        con.close()
+    assert moved, "the sample has an objective whose status changed since 2026-11-08"
+    document = json.loads((runs["directory"] / "scorecard.json").read_text())
+    previous = {o["title"]: o["previous_status"] for o in document["objectives"]}
+    markdown_text = (runs["directory"] / "scorecard.md").read_text()
+    changes = markdown_text[markdown_text.index("## Score changes since 2026-11-08") :]
+    html_text = (runs["directory"] / "scorecard.html").read_text()
+    html_changes = html_text[html_text.index('id="score-changes"') :]
+    for title, before, now in moved:
+        assert previous[title] == before
+        words = f"{fmt.status_label(before)} → {fmt.status_label(now)}"
+        assert f"| **{markdown.escape(title)}** |" in changes and words in changes, title
+        assert f"{fmt.status_label(before)} → " in html_changes, title
+
+
+def test_markdown_rows_carry_projections_milestone_data_and_breaches(runs, report):
+    text = (runs["directory"] / "scorecard.md").read_text()
+    # the objectives' tables list every key result in report order, each row opening with its id
+    rows = [line for line in text.splitlines() if line.startswith("| `")]
+    key_results = [kr for objective in report.objectives for kr in objective.key_results]
+    assert len(rows) == len(key_results)
+    for row, kr in zip(rows, key_results, strict=True):
+        assert row.startswith(f"| `{kr.id}` "), (row, kr.id)
+        if kr.projection is not None and kr.projection.value is not None:
+            assert f"{fmt.value(kr.projection.value, fmt.unit_of(kr))} at {kr.deadline}" in row, kr.id
+            assert f"{fmt.share(kr.projection.hit_probability)} chance" in row, kr.id
+        if kr.type == "milestone":
+            assert fmt.data_label("ok") in row, kr.id
+        if kr.type == "guardrail":
+            assert ("⚠ breached" in row) == (kr.status in {"off_track", "missed"}), kr.id
+    assert any(r.startswith("| `push-guardrail` ") and "⚠ breached" in r for r in rows)
 
 
 def test_arpu_decomposition_multiplies_out(report):

@@ -57,7 +57,7 @@ def _objectives(con, as_of: date, previous: date | None) -> list[m.Objective]:
     objectives = _rows(
         con,
         """
-        select o.*, p.score as previous_score
+        select o.*, p.score as previous_score, p.status as previous_status
         from okrs.okr_objectives as o
         left join okrs.okr_objectives as p
             on p.as_of = ? and (p.team, p.cycle, p.objective_id) = (o.team, o.cycle, o.objective_id)
@@ -89,6 +89,7 @@ def _objectives(con, as_of: date, previous: date | None) -> list[m.Objective]:
                 status=row["status"],
                 previous_score=row["previous_score"],
                 score_change=_change(row["score"], row["previous_score"]),
+                previous_status=row["previous_status"],
                 aligned_score=row["aligned_score"],
                 spec_file=row["spec_file"],
                 key_results=by_objective.get(ident, []),

@@ -94,6 +94,31 @@ def score(number: float | None) -> str:
     return "–" if number is None or not math.isfinite(number) else f"{number:.2f}"
 
 
+def status_change(previous: str | None, now: str) -> str:
+    """`▲ at risk → ✖ off track` when the status moved since the previous check-in, else the status."""
+    moved = previous is not None and previous != now
+    return f"{status_label(previous)} → {status_label(now)}" if moved else status_label(now)
+
+
+def projection(kr) -> str | None:
+    """A key result's projection in words, the same in every report; None when it has none."""
+    projected = kr.projection
+    if projected is None:
+        return None
+    if projected.value is None:
+        return projected.note
+    unit = unit_of(kr)
+    return (
+        f"{value(projected.value, unit)} at {kr.deadline} (80%: {value(projected.low, unit)} to "
+        f"{value(projected.high, unit)}), {share(projected.hit_probability)} chance of reaching the target"
+    )
+
+
+def is_breached(kr) -> bool:
+    """A guardrail outside its band now (or, past the deadline, missed)."""
+    return kr.type == "guardrail" and kr.status in {"off_track", "missed"}
+
+
 def score_change(number: float | None) -> str:
     if number is None or not math.isfinite(number):
         return "–"

@@ -35,6 +35,7 @@ def render(report: m.Report) -> str:
         lines += ["## Diagnosis", ""]
         lines += [f"- {code(d.objective)}: {escape(d.message)}" for d in report.diagnoses] + [""]
     lines += _kpis(report.kpis)
+    lines += _score_changes(report)
     lines += _data_quality(report.data_quality)
     return "\n".join(lines).rstrip() + "\n"
 
@@ -97,8 +98,8 @@ def _objective(objective: m.Objective) -> list[str]:
         f"{code(f'{objective.team}/{objective.id}')} · owner {escape(objective.owner or '–')} · "
         f"score {fmt.score(objective.score)}{change}",
         "",
-        "| Key result | Metric | Baseline → current → target | Progress | Score | Δ | Status | Data |",
-        "|---|---|---|---|---:|---:|---|---|",
+        "| Key result | Metric | Baseline → current → target | Progress | Score | Δ | Status | Data | Projection |",
+        "|---|---|---|---|---:|---:|---|---|---|",
     ]
     for kr in objective.key_results:
         lines.append(
@@ -112,7 +113,8 @@ def _objective(objective: m.Objective) -> list[str]:
                     fmt.score(kr.score),
                     fmt.score_change(kr.score_change),
                     fmt.status_label(kr.status),
-                    fmt.data_label(kr.data_status) if kr.type != "milestone" else "–",
+                    fmt.data_label(kr.data_status),
+                    escape(fmt.projection(kr) or "–"),
                 ]
             )
             + " |"
@@ -132,7 +134,9 @@ def _path(kr: m.KeyResult) -> str:
         return "–"
     if kr.type == "guardrail":
         bound = "≤" if kr.direction == "at_most" else "≥"
-        return f"{fmt.value(kr.current, fmt.unit_of(kr))} (keep {bound} {fmt.value(kr.target, fmt.unit_of(kr))})"
+        unit = fmt.unit_of(kr)
+        breached = ", ⚠ breached" if fmt.is_breached(kr) else ""
+        return f"{fmt.value(kr.current, unit)} (keep {bound} {fmt.value(kr.target, unit)}){breached}"
     return " → ".join(fmt.value(v, fmt.unit_of(kr)) for v in (kr.baseline, kr.current, kr.target))
 
 
@@ -194,6 +198,23 @@ def _moved(kpi: m.Kpi) -> str:
     if move is None:
         return "–"
     return f"{escape(move.dimension)}={escape(move.segment)} {fmt.change(move.change, fmt.unit_of(kpi))}"
+
+
+def _score_changes(report: m.Report) -> list[str]:
+    since = f" since {report.previous_check_in}" if report.previous_check_in else ""
+    lines = [f"## Score changes{since}", ""]
+    if not report.previous_check_in:
+        return [*lines, "No earlier check-in in the history: changes appear from the next weekly run.", ""]
+    lines += ["| Objective / key result | Previous | Now | Change | Status |", "|---|---:|---:|---:|---|"]
+    for objective in report.objectives:
+        rows = [(f"**{escape(objective.title)}**", objective)]
+        rows += [(f"↳ {escape(kr.title)}", kr) for kr in objective.key_results]
+        lines += [
+            f"| {title} | {fmt.score(item.previous_score)} | {fmt.score(item.score)} | "
+            f"{fmt.score_change(item.score_change)} | {fmt.status_change(item.previous_status, item.status)} |"
+            for title, item in rows
+        ]
+    return [*lines, ""]
 
 
 def _data_quality(quality: m.DataQuality | None) -> list[str]:

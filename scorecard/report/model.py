@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 KeyResultStatus = Literal["missed", "off_track", "at_risk", "unverified", "no_data", "on_track", "achieved"]
 DataStatusName = Literal["failed", "stale", "unknown", "warn", "ok"]
@@ -89,6 +89,7 @@ class Objective(_Model):
     status: KeyResultStatus
     previous_score: float | None
     score_change: float | None
+    previous_status: KeyResultStatus | None = Field(description="The status at the previous weekly check-in.")
     aligned_score: float | None = Field(description="Mean score of the team objectives aligned to this one.")
     spec_file: str | None
     key_results: list[KeyResult]
@@ -192,7 +193,7 @@ class Summary(_Model):
 
 
 class Report(_Model):
-    schema_version: Literal["1.0"] = SCHEMA_VERSION
+    schema_version: Literal["1.1"] = SCHEMA_VERSION
     as_of: date
     generated_at: datetime = Field(
         description="When the report was written (UTC); the only part that differs between runs."
