@@ -72,6 +72,12 @@ def kpi(path: Path, metric: str, grain: str, period: str, dimension: str = "all"
         ("paying_user_share", "month", "2027-01-01", "all", "all", 1.0),
         ("paying_user_share", "month", "2026-12-01", "platform", "ios", 1.0),
         ("paying_user_share", "month", "2026-12-01", "all", "all", 0.5),
+        # buyers fill_nulls_with 0: user 2 (android) is active in December and never buys, so android is in
+        # the denominator only: 0 of 1, not unknown; likewise a day with sessions and no order
+        ("paying_user_share", "month", "2026-12-01", "platform", "android", 0.0),
+        ("paying_user_share", "day", "2026-12-28", "all", "all", 0.0),
+        ("arpu", "month", "2026-12-01", "platform", "android", 0.0),
+        ("arpu", "day", "2026-12-30", "all", "all", 0.0),
         # orders either side of the year boundary fall in the same ISO week
         ("aov", "week", "2026-12-28", "all", "all", 40.0),
         ("aov", "month", "2026-12-01", "all", "all", 30.0),
@@ -122,6 +128,8 @@ def test_period_end_and_completeness(edges, metric, grain, period, period_end, i
 
 def test_ratio_rows_carry_numerator_and_denominator(edges):
     assert kpi(edges, "paying_user_share", "month", "2027-01-01", "platform", "web")[:3] == (None, 1.0, None)
+    # the filled numerator is the row's numerator too, so the value re-aggregates from the parts
+    assert kpi(edges, "paying_user_share", "month", "2026-12-01", "platform", "android")[:3] == (0.0, 0.0, 1.0)
     assert kpi(edges, "push_return_share", "day", "2026-12-28")[:3] == (None, 0.0, 0.0)
 
 

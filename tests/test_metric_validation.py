@@ -90,6 +90,14 @@ DAU_KPI = """          owner: product-analytics
             ["metrics/engagement.yml: metric 'wau'", "grain_to_date is not supported"],
         ),
         (
+            "metrics/engagement.yml",
+            "      measure: active_users\n      cumulative_type_params:\n        window: 7 days",
+            "      measure:\n        name: active_users\n        fill_nulls_with: 0\n"
+            "      cumulative_type_params:\n        window: 7 days",
+            "compile",
+            ["metrics/engagement.yml: metric 'wau'", "fill_nulls_with on a cumulative metric is not supported"],
+        ),
+        (
             "metrics/commerce.yml",
             "          lookback_days: 14\n",
             "          lookback_days: two weeks\n",
@@ -112,6 +120,7 @@ DAU_KPI = """          owner: product-analytics
         "misspelled-kpi-key",
         "bad-cadence",
         "unsupported-construct",
+        "fill-nulls-on-cumulative",
         "lookback-not-a-number",
         "misspelled-lookback-key",
     ],

@@ -7,8 +7,11 @@
         {%- if measure is none or measure.name is none -%}
             {{ kpi_error(metric, "has no measure") }}
         {%- endif -%}
-        {%- if measure.filter or measure.join_to_timespine or measure.fill_nulls_with is not none -%}
-            {{ kpi_error(metric, "measure-level filter, join_to_timespine and fill_nulls_with are not supported by the KPI compiler; put the filter on the metric") }}
+        {%- if measure.filter or measure.join_to_timespine -%}
+            {{ kpi_error(metric, "measure-level filter and join_to_timespine are not supported by the KPI compiler; put the filter on the metric") }}
+        {%- endif -%}
+        {%- if measure.fill_nulls_with is not none and metric.type != 'simple' -%}
+            {{ kpi_error(metric, "fill_nulls_with on a cumulative metric is not supported by the KPI compiler") }}
         {%- endif -%}
         {%- if metric.type == 'cumulative' -%}
             {%- set cumulative = params.cumulative_type_params or {} -%}
@@ -47,4 +50,17 @@
     {%- else -%}
         {{ kpi_error(metric, "metric type '" ~ metric.type ~ "' is not supported by the KPI compiler (supported: simple, ratio, derived, cumulative)") }}
     {%- endif -%}
+{%- endmacro %}
+
+{# The SQL for a metric's value where it is the input of a ratio or derived metric: a simple
+   metric whose measure sets fill_nulls_with reads that value where it has no row for the period
+   and segment (no cancellations in a month is a churn rate of 0, not an unknown one). As in
+   MetricFlow, the fill creates no rows of its own: the metric's own rows stay where its data is. #}
+{% macro kpi_filled(name, plan, column) -%}
+    {%- set metric = plan.catalog.metrics[name] -%}
+    {%- set measure = metric.type_params.measure if metric.type == 'simple' else none -%}
+    {%- if measure is not none and measure.fill_nulls_with is not none -%}
+        {{ return('coalesce(' ~ column ~ ', ' ~ measure.fill_nulls_with ~ ')') }}
+    {%- endif -%}
+    {{ return(column) }}
 {%- endmacro %}

@@ -106,10 +106,12 @@ level_{{ level }} as (
         {%- for name in plan.order if depth[name] == level -%}
             {%- set metric = catalog.metrics[name] -%}
             {%- set inputs = kpi_metric_inputs(metric) -%}
-            {%- if metric.type == 'ratio' %},
-        current_level.value__{{ inputs[0].name }} / nullif(current_level.value__{{ inputs[1].name }}, 0) as value__{{ name }},
-        current_level.value__{{ inputs[0].name }} as numerator__{{ name }},
-        current_level.value__{{ inputs[1].name }} as denominator__{{ name }},
+            {%- if metric.type == 'ratio' -%}
+                {%- set numerator = kpi_filled(inputs[0].name, plan, 'current_level.value__' ~ inputs[0].name) -%}
+                {%- set denominator = kpi_filled(inputs[1].name, plan, 'current_level.value__' ~ inputs[1].name) %},
+        {{ numerator }} / nullif({{ denominator }}, 0) as value__{{ name }},
+        {{ numerator }} as numerator__{{ name }},
+        {{ denominator }} as denominator__{{ name }},
         greatest(current_level.has__{{ inputs[0].name }}, current_level.has__{{ inputs[1].name }}) as has__{{ name }}
             {%- else -%}
                 {%- set current = inputs | rejectattr('offset') | list -%}
@@ -123,7 +125,7 @@ level_{{ level }} as (
                     {%- for shifted in offsets if shifted.metric == name and shifted.input.alias == input.alias -%}
                         {%- set found.source = shifted.alias ~ '.value__' ~ input.name -%}
                     {%- endfor -%}
-                    {%- do by_length.append([input.alias | length, input.alias, found.source]) -%}
+                    {%- do by_length.append([input.alias | length, input.alias, kpi_filled(input.name, plan, found.source)]) -%}
                 {%- endfor -%}
                 {%- for length, alias, source in by_length | sort(reverse=true) -%}
                     {%- set expression.sql = modules.re.sub(boundary ~ alias ~ boundary_after, source, expression.sql) -%}
