@@ -7,16 +7,18 @@ Every failure ends as one line on stderr and an exit code from the public contra
 from __future__ import annotations
 
 import logging
+import math
 import os
 import sys
 from datetime import date
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from scorecard import __version__
 from scorecard.config import find_project_dir, warehouse_path
-from scorecard.errors import EXIT_INVALID, EXIT_OK, EXIT_STEP_FAILED, ScorecardError
+from scorecard.errors import EXIT_INVALID, EXIT_OK, EXIT_STEP_FAILED, InvalidInput, ScorecardError
 from scorecard.sample import DEFAULT_AS_OF, DEFAULT_SEED, DEFAULT_START, DEFAULT_USERS, SampleSpec
 
 log = logging.getLogger("scorecard")
@@ -29,10 +31,31 @@ def _as_of_option(help_text: str):
     return click.option("--as-of", type=ISO_DATE, default=str(DEFAULT_AS_OF), show_default=True, help=help_text)
 
 
+class _Seconds(click.FloatRange):
+    """A number of seconds, 0 or more and finite (FloatRange lets nan and inf through)."""
+
+    name = "seconds"
+
+    def convert(self, value, param, ctx):
+        seconds = super().convert(value, param, ctx)
+        if not math.isfinite(seconds):
+            self.fail(f"{value!r} is not a finite number of seconds", param, ctx)
+        return seconds
+
+
+class _NonEmptyPath(click.Path):
+    """A path that is not the empty string (Path('') would quietly mean the current directory)."""
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str) and not value.strip():
+            self.fail("an empty path; give a file or folder", param, ctx)
+        return super().convert(value, param, ctx)
+
+
 def _lock_timeout_option(command):
     return click.option(
         "--lock-timeout",
-        type=click.FloatRange(min=0),
+        type=_Seconds(min=0),
         default=None,
         metavar="SECONDS",
         help="How long to wait for another scorecard job on the same warehouse before giving up (exit 3) "
@@ -183,9 +206,12 @@ def check_command(obj: dict, as_of) -> int:
     or data is stale, 2 the checks could not run."""
     from scorecard.quality.check import run_checks, summary
     from scorecard.runlock import warehouse_lock
+    from scorecard.warehouse import require_history_at
 
+    day = as_of.date() if as_of else date.today()
     with warehouse_lock(warehouse_path(obj["project_dir"])):
-        outcome = run_checks(obj["project_dir"], as_of.date() if as_of else date.today())
+        require_history_at(warehouse_path(obj["project_dir"]), day)
+        outcome = run_checks(obj["project_dir"], day)
     for line in summary(outcome):
         click.echo(line)
     return outcome.exit_code
@@ -221,6 +247,8 @@ def score_command(obj: dict, as_of, backfill) -> int:
     from scorecard.runlock import warehouse_lock
 
     if backfill:
+        if click.get_current_context().get_parameter_source("as_of") is ParameterSource.COMMANDLINE:
+            raise click.UsageError("--as-of and --backfill are alternatives: give one")
         first, last = (d.date() for d in backfill)
         if last < first:
             raise click.UsageError("--backfill LAST is before FIRST")
@@ -243,7 +271,7 @@ def score_command(obj: dict, as_of, backfill) -> int:
 @click.option(
     "--out",
     "out_dir",
-    type=click.Path(path_type=Path),
+    type=_NonEmptyPath(path_type=Path),
     required=True,
     help="Directory to write <table>.parquet into (created if missing).",
 )
@@ -275,7 +303,7 @@ def export_command(obj: dict, output_format: str, out_dir: Path) -> int:
 @click.option(
     "--out",
     "out_file",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=_NonEmptyPath(dir_okay=False, path_type=Path),
     default=None,
     help="Write the report here instead of stdout.",
 )
@@ -294,6 +322,9 @@ def diff_command(
     from scorecard.errors import EXIT_PROBLEMS
     from scorecard.runlock import warehouse_lock
 
+    if out_file is not None and not out_file.parent.is_dir():
+        # checked before the builds: a diff takes a while, and its report must have somewhere to go
+        raise InvalidInput(f"--out {out_file}: the folder {out_file.parent} does not exist")
     warehouse = warehouse_path(obj["project_dir"])
     with warehouse_lock(warehouse, lock_timeout, option="--lock-timeout"):
         report = run_diff(obj["project_dir"], base_ref, head_ref, as_of.date(), warehouse)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from scorecard.config import warehouse_path
 from scorecard.dbt import NodeProgress, quiet_console, run_dbt
-from scorecard.errors import EXIT_INVALID, EXIT_OK, StepFailed
+from scorecard.errors import EXIT_INVALID, EXIT_OK, InvalidInput, StepFailed
 from scorecard.metric_specs import check_metric_specs
 from scorecard.okrs.catalog import load_catalog
 from scorecard.okrs.load import load_specs
@@ -29,7 +29,7 @@ from scorecard.quality.gx_suites import preload
 from scorecard.report import write_reports
 from scorecard.runlock import warehouse_lock
 from scorecard.sample import SampleSpec, generate
-from scorecard.warehouse import has_raw_data
+from scorecard.warehouse import has_raw_data, require_history_at
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +62,9 @@ def run_pipeline(
 def _run_steps(
     progress: StepProgress, project_dir: Path, warehouse: Path, *, as_of: date, select: Sequence[str], sample: bool
 ) -> int:
-    if not has_raw_data(warehouse):
+    if has_raw_data(warehouse):
+        require_history_at(warehouse, as_of)
+    else:
         if not sample:
             log.warning("%s has no raw data and --no-sample was given; dbt will build empty models", warehouse)
         else:
@@ -78,6 +80,9 @@ def _run_steps(
             args += ["--select", *select]
         nodes = NodeProgress(lambda done, total: step.count(done, total, "nodes"))
         result = run_dbt(project_dir, warehouse, args, as_of=as_of, allow_failures=True, callbacks=[nodes])
+        if select and not (getattr(result.result, "results", None) or []):
+            # nothing was built; going on would record checks and reports for a run that did nothing
+            raise InvalidInput(f"--select {' '.join(select)}: matches no model, test or seed in {project_dir}")
         _stop_on_model_errors(result, project_dir)
     with progress.step("data-quality checks"):
         outcome = run_checks(project_dir, as_of, run_dbt_tests=False)

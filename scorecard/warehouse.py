@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tempfile
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -61,6 +62,36 @@ def has_raw_data(warehouse: Path) -> bool:
     finally:
         con.close()
     return rows[0][0] > 0
+
+
+def require_history_at(warehouse: Path, as_of: date, option: str = "--as-of") -> None:
+    """Stop with exit 2 when ``as_of`` is before the first source row was loaded: every model would be
+    built empty as of that date (the KPI tables too) and every check would pass on nothing."""
+    from scorecard.sample import RAW_SCHEMA
+
+    if not warehouse.exists():
+        return
+    # not read-only: DuckDB refuses a second configuration while this process holds the file open
+    con = connect(warehouse)
+    try:
+        tables = con.execute(
+            "select table_name from information_schema.columns where table_schema = ? and column_name = '_loaded_at'",
+            [RAW_SCHEMA],
+        ).fetchall()
+        if not tables:
+            return
+        firsts = " union all ".join(
+            f"select min(_loaded_at) as first_loaded from {sql_identifier(RAW_SCHEMA)}.{sql_identifier(name)}"
+            for (name,) in tables
+        )
+        ((first,),) = con.execute(f"select cast(min(first_loaded) as date) from ({firsts})").fetchall()
+    finally:
+        con.close()
+    if first is not None and as_of < first:
+        raise InvalidInput(
+            f"{option} {as_of} is before the first data: the earliest source row in {warehouse} was loaded on "
+            f"{first}; pick a later date"
+        )
 
 
 def sql_identifier(name: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from scorecard.cli import cli
-from tests.conftest import PROJECT_DIR, copy_project, scorecard
+from tests.conftest import PROJECT_DIR, copy_project, query, scorecard
 
 
 def assert_one_line_error(result, code: int, *fragments: str) -> None:
@@ -32,6 +33,11 @@ def assert_one_line_error(result, code: int, *fragments: str) -> None:
         (["generate", "--start", "2025-01-01", "--days", "10"], ["--start or --days"]),
         (["generate", "--colour", "red"], ["--colour"]),
         (["frobnicate"], ["frobnicate"]),
+        (["score", "--as-of", "2026-11-15", "--backfill", "2026-10-04", "2026-11-15"], ["--as-of and --backfill"]),
+        (["run", "--lock-timeout", "nan"], ["--lock-timeout", "'nan' is not a finite number of seconds"]),
+        (["diff", "--base", "HEAD", "--lock-timeout", "inf"], ["--lock-timeout", "'inf' is not a finite number"]),
+        (["export", "--out", ""], ["--out", "an empty path"]),
+        (["diff", "--base", "HEAD", "--out", "no/such/folder/diff.md"], ["--out", "no/such/folder", "does not exist"]),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(tmp_path, args, fragments):
@@ -188,3 +194,66 @@ def test_check_with_a_broken_settings_file_is_one_line_and_exit_2(tmp_path, path
     result = scorecard("--project-dir", str(project), "check", "--as-of", "2026-11-15", warehouse=warehouse)
     assert_one_line_error(result, 2, *fragments)
     assert not warehouse.exists()
+
+
+def _lint(project: Path):
+    return scorecard("--project-dir", str(project), "lint", cwd=project)
+
+
+def test_a_date_the_calendar_does_not_have_names_the_file_and_line(tmp_path):
+    project = copy_project(tmp_path / "project")
+    growth = project / "okrs" / "growth.yml"
+    text = growth.read_text()
+    growth.write_text(text.replace("        target: 45%\n", "        target: 45%\n        deadline: 2026-11-31\n", 1))
+    result = _lint(project)
+    assert result.returncode == 2, result.stderr
+    expected = "okrs/growth.yml:16: invalid YAML: '2026-11-31' is not a date the calendar has"
+    assert expected in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        ("metrics:\n  - name: [broken\n", "invalid YAML (line 3)"),
+        ("- a list\n- not a mapping\n", "expected a mapping with semantic_models and metrics"),
+        ("metrics:\n  - name: x\n    config: {meta: {kpi: {dimensions: 3}}}\n", "metric 'x': kpi.dimensions must be"),
+    ],
+    ids=["bad-yaml", "not-a-mapping", "bad-dimensions"],
+)
+def test_a_malformed_metrics_file_stops_lint_with_its_name(tmp_path, content, fragment):
+    project = copy_project(tmp_path / "project")
+    (project / "metrics" / "zz_broken.yml").write_text(content)
+    assert_one_line_error(_lint(project), 2, "metrics/zz_broken.yml", fragment)
+
+
+def test_no_okr_specs_or_no_metrics_folder_is_exit_2_before_the_warehouse_is_opened(tmp_path):
+    project = copy_project(tmp_path / "project")
+    for spec in (project / "okrs").glob("*.yml"):
+        spec.unlink()
+    warehouse = tmp_path / "untouched" / "w.duckdb"
+    # scoring no specs would replace the date's check-ins with none
+    result = scorecard("--project-dir", str(project), "score", warehouse=warehouse, cwd=project)
+    assert result.returncode == 2 and "okrs:1: no OKR specs (*.yml, *.yaml) here" in result.stderr
+    assert not warehouse.exists()
+    shutil.rmtree(project / "metrics")
+    assert_one_line_error(_lint(project), 2, "metrics: folder not found")
+
+
+def test_an_as_of_date_before_the_history_or_a_select_matching_nothing_changes_nothing(tmp_path):
+    project = copy_project(
+        tmp_path / "project", ("dbt_project.yml", "profiles.yml", "models", "metrics", "macros", "checks", "okrs")
+    )
+    warehouse = tmp_path / "w.duckdb"
+    assert scorecard("generate", "--users", "100", warehouse=warehouse).returncode == 0
+    tables = "select table_schema, table_name from information_schema.tables order by all"
+    before = query(warehouse, tables)
+    for command in (["score"], ["check"], ["run"]):
+        result = scorecard("--project-dir", str(project), *command, "--as-of", "2024-12-31", warehouse=warehouse)
+        assert result.returncode == 2, (command, result.stderr[-2000:])
+        # the sample's history starts on 2025-01-01, its first rows are loaded then or a little later
+        last = result.stderr.strip().splitlines()[-1]
+        assert "--as-of 2024-12-31 is before the first data" in last and "was loaded on 2025-01-0" in last
+    result = scorecard("--project-dir", str(project), "run", "--select", "no_such_model", warehouse=warehouse)
+    assert result.returncode == 2, result.stderr[-2000:]
+    assert "--select no_such_model: matches no model, test or seed" in result.stderr.strip().splitlines()[-1]
+    assert query(warehouse, tables) == before  # nothing built: the raw tables only

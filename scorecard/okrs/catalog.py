@@ -7,6 +7,8 @@ from pathlib import Path
 
 import yaml
 
+from scorecard.errors import InvalidInput
+
 
 @dataclass(frozen=True)
 class CatalogMetric:
@@ -23,23 +25,63 @@ class CatalogMetric:
 
 
 def load_catalog(project_dir: Path) -> dict[str, CatalogMetric]:
-    """Every KPI metric (a metric with config.meta.kpi) in the project's metrics/ folder."""
+    """Every KPI metric (a metric with config.meta.kpi) in the project's metrics/ folder. A file that
+    cannot be read as metric definitions stops with one line naming it (dbt's parser, which the build
+    runs later, would name neither the file nor the metric)."""
     catalog: dict[str, CatalogMetric] = {}
-    for path in sorted((project_dir / "metrics").glob("*.yml")):
-        document = yaml.safe_load(path.read_text()) or {}
-        for metric in document.get("metrics") or []:
-            kpi = ((metric.get("config") or {}).get("meta") or {}).get("kpi")
+    folder = project_dir / "metrics"
+    if not folder.is_dir():
+        raise InvalidInput(f"{folder}: folder not found; the KPI definitions the OKR specs refer to live there")
+    for path in sorted(folder.glob("*.yml")):
+        for metric in _metrics(path):
+            kpi = _mapping(_mapping(metric.get("config"), path, metric).get("meta"), path, metric).get("kpi")
             if not isinstance(kpi, dict):
                 continue
-            dimensions = {qualified.split("__")[-1]: qualified for qualified in kpi.get("dimensions") or []}
+            name = metric["name"]
+            dimensions = kpi.get("dimensions") or []
+            if not isinstance(dimensions, list) or not all(isinstance(d, str) for d in dimensions):
+                raise InvalidInput(f"{path}: metric '{name}': kpi.dimensions must be a list of dimension names")
             # a ratio is a share (0..1) unless its KPI metadata gives another range (NRR, growth rates)
-            low, high = kpi.get("range") or ((0, 1) if kpi.get("unit") == "ratio" else (None, None))
-            catalog[metric["name"]] = CatalogMetric(
-                name=metric["name"],
+            value_range = kpi.get("range") or ((0, 1) if kpi.get("unit") == "ratio" else (None, None))
+            if not isinstance(value_range, list | tuple) or len(value_range) != 2:
+                raise InvalidInput(f"{path}: metric '{name}': kpi.range must be [low, high]")
+            catalog[name] = CatalogMetric(
+                name=name,
                 unit=kpi.get("unit", ""),
                 direction=kpi.get("direction", ""),
                 cadence=kpi.get("cadence", "week"),
-                dimensions=dimensions,
-                value_range=(low, high),
+                dimensions={qualified.split("__")[-1]: qualified for qualified in dimensions},
+                value_range=tuple(value_range),
             )
     return catalog
+
+
+def _metrics(path: Path) -> list[dict]:
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    except OSError as exc:
+        raise InvalidInput(f"{path}: cannot read the file ({exc.strerror or exc})") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or "not valid YAML"
+        raise InvalidInput(f"{path}: invalid YAML{where}: {problem}") from None
+    except ValueError as exc:  # a date the calendar does not have, such as 2026-02-30
+        raise InvalidInput(f"{path}: invalid YAML: {exc}") from None
+    if not isinstance(document, dict):
+        raise InvalidInput(f"{path}: expected a mapping with semantic_models and metrics")
+    metrics = document.get("metrics") or []
+    named = isinstance(metrics, list) and all(isinstance(m, dict) and isinstance(m.get("name"), str) for m in metrics)
+    if not named:
+        raise InvalidInput(f"{path}: metrics must be a list of mappings, each with a name")
+    return metrics
+
+
+def _mapping(value: object, path: Path, metric: dict) -> dict:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise InvalidInput(f"{path}: metric '{metric['name']}': config and config.meta must be mappings")
+    return value

@@ -58,6 +58,10 @@ def spec_files(paths: list[Path]) -> list[Path]:
 
 def load_specs(paths: list[Path], catalog: dict[str, CatalogMetric], display_root: Path | None = None) -> LoadResult:
     result = LoadResult()
+    for folder in paths:
+        if folder.is_dir() and not spec_files([folder]):
+            # scoring nothing would replace the date's check-ins with none
+            result.issues.append(Issue(_display(folder, display_root), 1, "", "no OKR specs (*.yml, *.yaml) here"))
     for path in spec_files(paths):
         name = _display(path, display_root)
         if not path.exists():

@@ -22,7 +22,7 @@ AmountText = Annotated[
     float | str, Field(description="A number, a percentage such as '30%', or for targets '+20%' or '+3pp'.")
 ]
 
-_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
+_QUARTER = re.compile(r"^([1-9]\d{3})-Q([1-4])$")  # years 1000-9999: every quarter is a real date range
 
 
 class _Spec(BaseModel):
@@ -185,8 +185,9 @@ class OkrFile(_Spec):
             return self.cycle.start, self.cycle.end
         year, quarter = (int(part) for part in _QUARTER.match(self.cycle).groups())
         start = date(year, 3 * quarter - 2, 1)
-        end = date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)
-        return start, date.fromordinal(end.toordinal() - 1)
+        if quarter == 4:
+            return start, date(year, 12, 31)
+        return start, date.fromordinal(date(year, 3 * quarter + 1, 1).toordinal() - 1)
 
     @property
     def cycle_name(self) -> str:

@@ -17,6 +17,21 @@ MAX_DEPTH = 12
 MAX_NODES = 20_000
 
 
+class _SpecLoader(yaml.SafeLoader):
+    """SafeLoader whose dates the calendar must have: `2026-11-31` is an error at its line, not a crash."""
+
+    def construct_yaml_timestamp(self, node):
+        try:
+            return super().construct_yaml_timestamp(node)
+        except (ValueError, OverflowError) as exc:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"'{node.value}' is not a date the calendar has ({exc})", node.start_mark
+            ) from None
+
+
+_SpecLoader.add_constructor("tag:yaml.org,2002:timestamp", _SpecLoader.construct_yaml_timestamp)
+
+
 class SpecSyntaxError(Exception):
     def __init__(self, line: int, message: str) -> None:
         super().__init__(message)
@@ -50,7 +65,7 @@ def parse_spec(path: Path) -> ParsedSpec:
     except UnicodeDecodeError as exc:
         raise SpecSyntaxError(1, f"not UTF-8 text (byte {exc.start})") from None
     try:
-        documents = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+        documents = list(yaml.compose_all(text, Loader=_SpecLoader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         return _raise_yaml(mark, exc.problem or exc.context or "invalid YAML")
@@ -62,7 +77,7 @@ def parse_spec(path: Path) -> ParsedSpec:
     lines: dict[tuple, int] = {}
     _walk(root, (), 0, lines, [0])
     try:
-        data = yaml.SafeLoader(text).construct_document(root)
+        data = _SpecLoader(text).construct_document(root)
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark or exc.context_mark
         return _raise_yaml(mark, exc.problem or "unsupported YAML")

@@ -16,7 +16,7 @@ from scorecard.okrs.evaluate import evaluate, load_series, wanted_series
 from scorecard.okrs.history import SCHEMA, frozen_baselines, last_good_scores, write
 from scorecard.okrs.load import load_specs
 from scorecard.quality.store import read_kpi_statuses
-from scorecard.warehouse import connect, table_exists
+from scorecard.warehouse import connect, require_history_at, table_exists
 
 
 def score(project_dir: Path, as_of_dates: list[date], echo, *, weekly_history: bool = False) -> int:
@@ -31,6 +31,8 @@ def score(project_dir: Path, as_of_dates: list[date], echo, *, weekly_history: b
             echo(str(issue), err=True)
         return EXIT_INVALID
     warehouse = warehouse_path(project_dir)
+    if as_of_dates:
+        require_history_at(warehouse, min(as_of_dates))
     con = connect(warehouse)
     try:
         present = {
