@@ -46,7 +46,12 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, args, fragments):
     assert not (tmp_path / "w.duckdb").exists()
 
 
-def test_locked_warehouse_is_one_line_and_exit_3(tmp_path):
+@pytest.mark.parametrize(
+    "command",
+    [["generate", "--users", "100"], ["check", "--as-of", "2026-11-15"], ["score"], ["export", "--out", "{tmp}/out"]],
+    ids=["generate", "check", "score", "export"],
+)
+def test_locked_warehouse_is_one_line_and_exit_3(tmp_path, command):
     path = tmp_path / "locked.duckdb"
     holder = subprocess.Popen(
         [
@@ -59,7 +64,7 @@ def test_locked_warehouse_is_one_line_and_exit_3(tmp_path):
     )
     try:
         assert holder.stdout.readline().strip() == "ready"
-        result = scorecard("generate", "--users", "100", warehouse=path)
+        result = scorecard(*(part.format(tmp=tmp_path) for part in command), warehouse=path)
         assert_one_line_error(result, 3, str(path), "locked by another process", f"PID {holder.pid}")
     finally:
         holder.kill()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -33,6 +34,14 @@ class Amount:
 
 
 def parse_amount(raw: object, *, allow_auto: bool = False, allow_relative: bool = False) -> Amount:
+    amount = _parse_amount(raw, allow_auto=allow_auto, allow_relative=allow_relative)
+    if amount.value is not None and not math.isfinite(amount.value):
+        # YAML reads .nan and .inf as numbers, and float() reads "nan": none is a baseline or a target
+        raise ValueError(f"'{amount.text}' is not a finite number")
+    return amount
+
+
+def _parse_amount(raw: object, *, allow_auto: bool, allow_relative: bool) -> Amount:
     if isinstance(raw, bool) or raw is None:
         raise ValueError("expected a number or a text like 30%")
     if isinstance(raw, int | float):
