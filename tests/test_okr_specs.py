@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from scorecard.okrs.schema import render
-from tests.conftest import PROJECT_DIR, scorecard
+from tests.conftest import PROJECT_DIR, copy_project, scorecard
 
 INVALID = sorted((PROJECT_DIR / "tests" / "fixtures" / "okrs" / "invalid").glob("*.yml"))
 EXPECTATION = re.compile(r"^# expect(?: line (\d+))?: (.*)$")
@@ -123,6 +123,25 @@ def test_strict_turns_warnings_into_exit_1_and_json_lists_them(pitfalls: Path):
 def test_a_missing_file_is_an_error(tmp_path: Path):
     result = scorecard("lint", str(tmp_path / "nope.yml"))
     assert result.returncode == 2 and result.stdout.strip().endswith("nope.yml:1: file not found")
+
+
+def test_linting_one_file_of_okrs_judges_it_with_the_others_as_context(tmp_path: Path):
+    # growth.yml aligns to company/essential-every-week, defined in okrs/company.yml
+    project = copy_project(tmp_path / "project")
+
+    def lint(*paths: str):
+        return scorecard("--project-dir", str(project), "lint", "--strict", *paths, cwd=project)
+
+    for paths in (["okrs/growth.yml"], ["okrs", "okrs/growth.yml"], ["./okrs/growth.yml", "okrs/growth.yml"]):
+        result = lint(*paths)
+        assert (result.returncode, result.stdout) == (0, ""), (paths, result.stdout)
+    growth = project / "okrs" / "growth.yml"
+    growth.write_text(growth.read_text().replace("company/essential-every-week", "company/no-such-objective"))
+    result = lint("okrs/growth.yml")
+    assert result.returncode == 2
+    assert result.stdout.strip().splitlines() == [
+        "okrs/growth.yml:9: objectives.0.aligns_to: aligns_to 'company/no-such-objective' points to no objective"
+    ]
 
 
 def test_published_schema_matches_the_loader():

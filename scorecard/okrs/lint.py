@@ -12,14 +12,23 @@ from scorecard.errors import EXIT_INVALID, EXIT_OK, EXIT_PROBLEMS
 from scorecard.okrs.catalog import load_catalog
 from scorecard.okrs.history import recorded_key_results
 from scorecard.okrs.issues import ERROR, WARNING
-from scorecard.okrs.load import load_specs
+from scorecard.okrs.load import display_path, load_specs, spec_files
 from scorecard.okrs.rules import run_rules
 
 
 def lint(project_dir: Path, paths: list[Path], *, strict: bool, output_format: str, echo) -> int:
     catalog = load_catalog(project_dir)
+    reported = None
+    folder = project_dir / "okrs"
+    if folder.is_dir() and paths and all(_inside(path, folder) for path in paths):
+        # files of the project's okrs/ (a pre-commit hook names the changed ones): checked with the other
+        # files as their context, so an aligns_to or a duplicate across files is judged as `score` judges it
+        reported = {display_path(path, Path.cwd()) for path in spec_files(paths)}
+        paths = [folder, *paths]
     result = load_specs(paths, catalog, display_root=Path.cwd())
     issues = result.issues + run_rules(result.specs, catalog, _recorded(project_dir))
+    if reported is not None:
+        issues = [issue for issue in issues if issue.file in reported]
     issues.sort(key=lambda issue: (issue.file, issue.line, issue.severity != ERROR))
     errors = sum(issue.severity == ERROR for issue in issues)
     warnings = sum(issue.severity == WARNING for issue in issues)
@@ -31,6 +40,10 @@ def lint(project_dir: Path, paths: list[Path], *, strict: bool, output_format: s
     if errors:
         return EXIT_INVALID
     return EXIT_PROBLEMS if strict and warnings else EXIT_OK
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path.resolve().is_relative_to(folder.resolve())
 
 
 def _recorded(project_dir: Path) -> dict:

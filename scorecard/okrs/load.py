@@ -47,12 +47,17 @@ class LoadResult:
 
 
 def spec_files(paths: list[Path]) -> list[Path]:
+    """The spec files under ``paths``, each once (`lint okrs okrs/growth.yml` names growth.yml twice)."""
     files: list[Path] = []
+    seen: set[Path] = set()
     for path in paths:
+        found = [path]
         if path.is_dir():
-            files += sorted(p for p in path.rglob("*") if p.suffix in (".yml", ".yaml") and p.is_file())
-        else:
-            files.append(path)
+            found = sorted(p for p in path.rglob("*") if p.suffix in (".yml", ".yaml") and p.is_file())
+        for file in found:
+            if file.resolve() not in seen:
+                seen.add(file.resolve())
+                files.append(file)
     return files
 
 
@@ -61,9 +66,9 @@ def load_specs(paths: list[Path], catalog: dict[str, CatalogMetric], display_roo
     for folder in paths:
         if folder.is_dir() and not spec_files([folder]):
             # scoring nothing would replace the date's check-ins with none
-            result.issues.append(Issue(_display(folder, display_root), 1, "", "no OKR specs (*.yml, *.yaml) here"))
+            result.issues.append(Issue(display_path(folder, display_root), 1, "", "no OKR specs (*.yml, *.yaml) here"))
     for path in spec_files(paths):
-        name = _display(path, display_root)
+        name = display_path(path, display_root)
         if not path.exists():
             result.issues.append(Issue(name, 1, "", "file not found"))
             continue
@@ -90,7 +95,7 @@ def load_specs(paths: list[Path], catalog: dict[str, CatalogMetric], display_roo
     return result
 
 
-def _display(path: Path, root: Path | None) -> str:
+def display_path(path: Path, root: Path | None) -> str:
     if root is not None:
         try:
             return str(path.resolve().relative_to(root.resolve()))
