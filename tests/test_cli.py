@@ -48,8 +48,14 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, args, fragments):
 
 @pytest.mark.parametrize(
     "command",
-    [["generate", "--users", "100"], ["check", "--as-of", "2026-11-15"], ["score"], ["export", "--out", "{tmp}/out"]],
-    ids=["generate", "check", "score", "export"],
+    [
+        ["generate", "--users", "100"],
+        ["check", "--as-of", "2026-11-15"],
+        ["score"],
+        ["export", "--out", "{tmp}/out"],
+        ["diff", "--base", "HEAD"],
+    ],
+    ids=["generate", "check", "score", "export", "diff"],
 )
 def test_locked_warehouse_is_one_line_and_exit_3(tmp_path, command):
     path = tmp_path / "locked.duckdb"

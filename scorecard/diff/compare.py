@@ -41,6 +41,7 @@ from scorecard.diff.sql_changes import compare_sql
 from scorecard.diff.values import compare_kpi_values
 from scorecard.errors import InvalidInput
 from scorecard.forked import ChildFailed, run_forked
+from scorecard.warehouse import connect
 
 log = logging.getLogger(__name__)
 SCORE_TOLERANCE = 1e-9
@@ -76,6 +77,9 @@ def run_diff(project_dir: Path, base_ref: str, head_ref: str | None, as_of: date
 
 
 def _prepare_warehouse(base: Side, warehouse: Path, as_of: date, scratch: Path) -> None:
+    if warehouse.exists():
+        # a locked or unreadable warehouse is that, exit 3 with its own line, not a base that cannot build
+        connect(warehouse, read_only=True).close()
     (answer,) = run_forked([lambda: _fill_warehouse(base, warehouse, as_of, scratch)])
     if isinstance(answer, ChildFailed):
         # on an empty warehouse the base is built first: a base that cannot build is the user's to fix
