@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -256,3 +256,17 @@ def test_a_week_straddling_the_cycle_start_is_in_the_cycle_for_every_use():
     assert series.within(START, date(2026, 10, 11)) == weeks[1:]
     assert series.within(START, date(2026, 10, 10)) == weeks[1:2]
     assert series.latest_ending_between(START, date(2026, 10, 4)) == weeks[1]
+
+
+def test_a_projection_is_clamped_to_the_values_the_metric_can_take():
+    # minutes to first value falling about 1 a week from 5: a line 13 weeks on is far below zero
+    weeks = [(START + timedelta(days=7 * week), value) for week, value in enumerate([5.0, 4.1, 3.0, 2.0])]
+    free = project(weeks, DEADLINE, target=2.0, increasing=False)
+    clamped = project(weeks, DEADLINE, target=2.0, increasing=False, bounds=(0.0, None))
+    assert free.value < 0 and free.high < 0
+    assert (clamped.value, clamped.low, clamped.high) == (0.0, 0.0, 0.0)
+    assert clamped.hit_probability == free.hit_probability
+    # a share rising 20 points a week exactly: 0.5, 0.7, 0.9 would pass 100% within days
+    shares = [(START + timedelta(days=7 * week), 0.5 + 0.2 * week) for week in range(3)]
+    assert project(shares, DEADLINE, 0.95, True).value > 1
+    assert project(shares, DEADLINE, 0.95, True, bounds=(0, 1)).value == 1

@@ -9,6 +9,11 @@ import yaml
 
 from scorecard.errors import InvalidInput
 
+DEFAULT_RANGES = {
+    "ratio": (0, 1),
+    **{unit: (0, None) for unit in ("count", "currency", "minutes", "hours", "days", "ms")},
+}
+
 
 @dataclass(frozen=True)
 class CatalogMetric:
@@ -41,8 +46,9 @@ def load_catalog(project_dir: Path) -> dict[str, CatalogMetric]:
             dimensions = kpi.get("dimensions") or []
             if not isinstance(dimensions, list) or not all(isinstance(d, str) for d in dimensions):
                 raise InvalidInput(f"{path}: metric '{name}': kpi.dimensions must be a list of dimension names")
-            # a ratio is a share (0..1) unless its KPI metadata gives another range (NRR, growth rates)
-            value_range = kpi.get("range") or ((0, 1) if kpi.get("unit") == "ratio" else (None, None))
+            # a ratio is a share (0..1), a count, duration or amount is not negative, unless the KPI metadata
+            # gives another range (NRR, growth rates)
+            value_range = kpi.get("range") or DEFAULT_RANGES.get(kpi.get("unit"), (None, None))
             if not isinstance(value_range, list | tuple) or len(value_range) != 2:
                 raise InvalidInput(f"{path}: metric '{name}': kpi.range must be [low, high]")
             catalog[name] = CatalogMetric(

@@ -311,7 +311,7 @@ def _evaluate_key_result(loaded, objective, key_result, catalog, series, as_of, 
         earlier = [(p.end, p.value) for p in metric_series.before(start) if p.value is not None]
         points = earlier[-(3 - len(points)) :] + points if earlier else points
     projection = (
-        project(points, deadline, target, increasing=(direction != "decrease"))
+        project(points, deadline, target, increasing=(direction != "decrease"), bounds=catalog[key[0]].value_range)
         if target is not None
         else project([], deadline, 0.0, True)
     )

@@ -35,8 +35,38 @@ def project(
     target: float,
     increasing: bool,
     level: float = DEFAULT_LEVEL,
+    bounds: tuple[float | None, float | None] = (None, None),
 ) -> Projection:
-    """Project the value at ``deadline`` from dated values; P(value at deadline reaches target)."""
+    """Project the value at ``deadline`` from dated values; P(value at deadline reaches target).
+
+    The value and its interval are clamped to ``bounds``, the values the metric can take (a share stays
+    within 0..1, a duration above 0): a straight line runs through them, the metric cannot. The hit
+    probability is the unclamped line's, which is the same for a target inside the bounds."""
+    projection = _project(points, deadline, target, increasing, level)
+    if projection.value is None:
+        return projection
+    low, high = bounds
+
+    def clamp(number: float) -> float:
+        if low is not None and number < low:
+            return float(low)
+        if high is not None and number > high:
+            return float(high)
+        return number
+
+    return Projection(
+        clamp(projection.value),
+        clamp(projection.low),
+        clamp(projection.high),
+        projection.hit_probability,
+        projection.points,
+        projection.note,
+    )
+
+
+def _project(
+    points: Sequence[tuple[date, float]], deadline: date, target: float, increasing: bool, level: float
+) -> Projection:
     usable = sorted((d, v) for d, v in points if v is not None and math.isfinite(v))
     n = len(usable)
     if n < MIN_POINTS:
