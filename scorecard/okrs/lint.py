@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 import duckdb
@@ -14,6 +15,8 @@ from scorecard.okrs.history import recorded_key_results
 from scorecard.okrs.issues import ERROR, WARNING
 from scorecard.okrs.load import display_path, load_specs, spec_files
 from scorecard.okrs.rules import run_rules
+
+log = logging.getLogger(__name__)
 
 
 def lint(project_dir: Path, paths: list[Path], *, strict: bool, output_format: str, echo) -> int:
@@ -53,8 +56,10 @@ def _recorded(project_dir: Path) -> dict:
         return {}
     try:
         con = duckdb.connect(str(path), read_only=True)
-    except duckdb.Error:
-        return {}  # busy or unreadable: the history rule is skipped, the spec checks still run
+    except duckdb.Error as exc:
+        # busy or unreadable: the spec checks still run, and the user hears that the history rule did not
+        log.warning("%s: %s; the moved-goalposts rule was skipped", path, str(exc).splitlines()[0])
+        return {}
     try:
         return recorded_key_results(con)
     finally:

@@ -52,6 +52,9 @@ RAW_TABLES = (
 )
 
 
+EARLIEST_DAY, LATEST_DAY = date(1000, 1, 1), date(9998, 12, 31)
+
+
 @dataclass(frozen=True)
 class SampleSpec:
     seed: int = DEFAULT_SEED
@@ -61,6 +64,11 @@ class SampleSpec:
     users: int = DEFAULT_USERS
 
     def __post_init__(self) -> None:
+        if self.start < EARLIEST_DAY or self.as_of > LATEST_DAY:
+            # the generator's date arithmetic (loads land up to a day after as_of) stays inside these
+            raise InvalidInput(
+                f"sample dates must lie between {EARLIEST_DAY} and {LATEST_DAY}; got {self.start} to {self.as_of}"
+            )
         if self.as_of < self.start:
             raise InvalidInput(
                 f"--as-of {self.as_of} is before the history start {self.start}; "
