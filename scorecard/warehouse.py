@@ -64,7 +64,7 @@ def has_raw_data(warehouse: Path) -> bool:
     return rows[0][0] > 0
 
 
-def require_history_at(warehouse: Path, as_of: date, option: str = "--as-of") -> None:
+def require_history_at(warehouse: Path, as_of: date) -> None:
     """Stop with exit 2 when ``as_of`` is before the first source row was loaded: every model would be
     built empty as of that date (the KPI tables too) and every check would pass on nothing."""
     from scorecard.sample import RAW_SCHEMA
@@ -89,8 +89,8 @@ def require_history_at(warehouse: Path, as_of: date, option: str = "--as-of") ->
         con.close()
     if first is not None and as_of < first:
         raise InvalidInput(
-            f"{option} {as_of} is before the first data: the earliest source row in {warehouse} was loaded on "
-            f"{first}; pick a later date"
+            f"the as-of date {as_of} is before the first data: the earliest source row in {warehouse} was "
+            f"loaded on {first}; pick a later date"
         )
 
 

@@ -270,7 +270,7 @@ def test_an_as_of_date_before_the_history_or_a_select_matching_nothing_changes_n
         assert result.returncode == 2, (command, result.stderr[-2000:])
         # the sample's history starts on 2025-01-01, its first rows are loaded then or a little later
         last = result.stderr.strip().splitlines()[-1]
-        assert "--as-of 2024-12-31 is before the first data" in last and "was loaded on 2025-01-0" in last
+        assert "the as-of date 2024-12-31 is before the first data" in last and "was loaded on 2025-01-0" in last
     result = scorecard("--project-dir", str(project), "run", "--select", "no_such_model", warehouse=warehouse)
     assert result.returncode == 2, result.stderr[-2000:]
     assert "--select no_such_model: matches no model, test or seed" in result.stderr.strip().splitlines()[-1]

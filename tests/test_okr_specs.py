@@ -142,6 +142,9 @@ def test_linting_one_file_of_okrs_judges_it_with_the_others_as_context(tmp_path:
     assert result.stdout.strip().splitlines() == [
         "okrs/growth.yml:9: objectives.0.aligns_to: aligns_to 'company/no-such-objective' points to no objective"
     ]
+    # named from another directory, the file's issues are still its own (not filtered away)
+    elsewhere = scorecard("--project-dir", str(project), "lint", "project/okrs/growth.yml", cwd=tmp_path)
+    assert elsewhere.returncode == 2 and "project/okrs/growth.yml:9: objectives.0.aligns_to" in elsewhere.stdout
 
 
 def test_published_schema_matches_the_loader():

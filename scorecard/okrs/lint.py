@@ -13,7 +13,7 @@ from scorecard.errors import EXIT_INVALID, EXIT_OK, EXIT_PROBLEMS
 from scorecard.okrs.catalog import load_catalog
 from scorecard.okrs.history import recorded_key_results
 from scorecard.okrs.issues import ERROR, WARNING
-from scorecard.okrs.load import display_path, load_specs, spec_files
+from scorecard.okrs.load import load_specs, spec_files
 from scorecard.okrs.rules import run_rules
 
 log = logging.getLogger(__name__)
@@ -26,12 +26,13 @@ def lint(project_dir: Path, paths: list[Path], *, strict: bool, output_format: s
     if folder.is_dir() and paths and all(_inside(path, folder) for path in paths):
         # files of the project's okrs/ (a pre-commit hook names the changed ones): checked with the other
         # files as their context, so an aligns_to or a duplicate across files is judged as `score` judges it
-        reported = {display_path(path, Path.cwd()) for path in spec_files(paths)}
+        reported = {path.resolve() for path in spec_files(paths)}
         paths = [folder, *paths]
     result = load_specs(paths, catalog, display_root=Path.cwd())
     issues = result.issues + run_rules(result.specs, catalog, _recorded(project_dir))
     if reported is not None:
-        issues = [issue for issue in issues if issue.file in reported]
+        # an issue's file is shown relative to the working directory, or as given: both resolve from here
+        issues = [issue for issue in issues if Path(issue.file).resolve() in reported]
     issues.sort(key=lambda issue: (issue.file, issue.line, issue.severity != ERROR))
     errors = sum(issue.severity == ERROR for issue in issues)
     warnings = sum(issue.severity == WARNING for issue in issues)
@@ -58,7 +59,8 @@ def _recorded(project_dir: Path) -> dict:
         con = duckdb.connect(str(path), read_only=True)
     except duckdb.Error as exc:
         # busy or unreadable: the spec checks still run, and the user hears that the history rule did not
-        log.warning("%s: %s; the moved-goalposts rule was skipped", path, str(exc).splitlines()[0])
+        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        log.warning("%s: %s; the moved-goalposts rule was skipped", path, reason)
         return {}
     try:
         return recorded_key_results(con)
