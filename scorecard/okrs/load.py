@@ -203,6 +203,16 @@ def _check_amounts(loaded, at, key_result: MetricKeyResult, metric: CatalogMetri
     if baseline is not None:
         yield from _check_amount(loaded, (*at, "baseline"), baseline, metric)
     yield from _check_amount(loaded, (*at, "target"), target, metric)
+    if baseline is not None and baseline.kind == "absolute" and target.kind in ("relative", "points"):
+        # a written baseline resolves the target now (an auto one only when scored)
+        resolved = target.resolve(baseline.value)
+        if resolved is not None and _outside(resolved, metric.value_range):
+            yield _error(
+                loaded,
+                (*at, "target"),
+                f"{target.text} from {baseline.text} is {resolved:g}, outside {_bounds(metric.value_range)} "
+                f"for '{metric.name}'",
+            )
     if target.kind in ("relative", "points") and target.value == 0:
         yield _error(loaded, (*at, "target"), "target equals the baseline")
     elif (
@@ -222,14 +232,15 @@ def _check_amount(loaded, location, amount, metric: CatalogMetric):
             loaded, location, f"'{amount.text}' is a percentage but '{metric.name}' is measured in {metric.unit}"
         )
     elif amount.kind == "absolute" and _outside(amount.value, metric.value_range):
-        low, high = metric.value_range
-        bounds = (
-            "0..100%"
-            if (low, high) == (0, 1)
-            else f"{low if low is not None else '-inf'}..{high if high is not None else 'inf'}"
-        )
         shown = amount.text if amount.is_percent else f"{amount.value:g}"
-        yield _error(loaded, location, f"{shown} is outside {bounds} for '{metric.name}'")
+        yield _error(loaded, location, f"{shown} is outside {_bounds(metric.value_range)} for '{metric.name}'")
+
+
+def _bounds(value_range: tuple) -> str:
+    low, high = value_range
+    if (low, high) == (0, 1):
+        return "0..100%"
+    return f"{low if low is not None else '-inf'}..{high if high is not None else 'inf'}"
 
 
 def _outside(value: float, value_range: tuple) -> bool:

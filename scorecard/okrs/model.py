@@ -9,7 +9,7 @@ import re
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
 
 from scorecard.okrs.values import Amount, parse_amount
 
@@ -18,8 +18,19 @@ Identifier = Annotated[
     Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64, description="Lowercase letters, digits, - and _."),
 ]
 Grain = Literal["day", "week", "month", "quarter"]
+
+
+def _not_a_boolean(value: Any) -> Any:
+    # pydantic would read `target: true` as 1.0, a 100% nobody wrote
+    if isinstance(value, bool):
+        raise ValueError("expected a number or a text like 30%, not true or false")
+    return value
+
+
 AmountText = Annotated[
-    float | str, Field(description="A number, a percentage such as '30%', or for targets '+20%' or '+3pp'.")
+    float | str,
+    BeforeValidator(_not_a_boolean),
+    Field(description="A number, a percentage such as '30%', or for targets '+20%' or '+3pp'."),
 ]
 
 _QUARTER = re.compile(r"^([1-9]\d{3})-Q([1-4])$")  # years 1000-9999: every quarter is a real date range
