@@ -64,34 +64,43 @@ def has_raw_data(warehouse: Path) -> bool:
     return rows[0][0] > 0
 
 
-def require_history_at(warehouse: Path, as_of: date) -> None:
+def require_history_at(warehouse: Path, as_of: date, con: duckdb.DuckDBPyConnection | None = None) -> None:
     """Stop with exit 2 when ``as_of`` is before the first source row was loaded: every model would be
-    built empty as of that date (the KPI tables too) and every check would pass on nothing."""
-    from scorecard.sample import RAW_SCHEMA
-
-    if not warehouse.exists():
-        return
-    # not read-only: DuckDB refuses a second configuration while this process holds the file open
-    con = connect(warehouse)
-    try:
-        tables = con.execute(
-            "select table_name from information_schema.columns where table_schema = ? and column_name = '_loaded_at'",
-            [RAW_SCHEMA],
-        ).fetchall()
-        if not tables:
+    built empty as of that date (the KPI tables too) and every check would pass on nothing. ``con``: the
+    caller's open connection to ``warehouse``, else one is opened for the question."""
+    if con is None:
+        if not warehouse.exists():
             return
-        firsts = " union all ".join(
-            f"select min(_loaded_at) as first_loaded from {sql_identifier(RAW_SCHEMA)}.{sql_identifier(name)}"
-            for (name,) in tables
-        )
-        ((first,),) = con.execute(f"select cast(min(first_loaded) as date) from ({firsts})").fetchall()
-    finally:
-        con.close()
+        # not read-only: DuckDB refuses a second configuration while this process holds the file open
+        con = connect(warehouse)
+        try:
+            first = _first_loaded_day(con)
+        finally:
+            con.close()
+    else:
+        first = _first_loaded_day(con)
     if first is not None and as_of < first:
         raise InvalidInput(
             f"the as-of date {as_of} is before the first data: the earliest source row in {warehouse} was "
             f"loaded on {first}; pick a later date"
         )
+
+
+def _first_loaded_day(con: duckdb.DuckDBPyConnection) -> date | None:
+    from scorecard.sample import RAW_SCHEMA
+
+    tables = con.execute(
+        "select table_name from information_schema.columns where table_schema = ? and column_name = '_loaded_at'",
+        [RAW_SCHEMA],
+    ).fetchall()
+    if not tables:
+        return None
+    firsts = " union all ".join(
+        f"select min(_loaded_at) as first_loaded from {sql_identifier(RAW_SCHEMA)}.{sql_identifier(name)}"
+        for (name,) in tables
+    )
+    ((first,),) = con.execute(f"select cast(min(first_loaded) as date) from ({firsts})").fetchall()
+    return first
 
 
 def sql_identifier(name: str) -> str:

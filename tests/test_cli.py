@@ -232,7 +232,7 @@ def test_a_date_the_calendar_does_not_have_names_the_file_and_line(tmp_path):
 @pytest.mark.parametrize(
     ("content", "fragment"),
     [
-        ("metrics:\n  - name: [broken\n", "invalid YAML (line 3)"),
+        ("metrics:\n  - name: [broken\n", "zz_broken.yml:3: not valid YAML"),
         ("- a list\n- not a mapping\n", "expected a mapping with semantic_models and metrics"),
         ("metrics:\n  - name: x\n    config: {meta: {kpi: {dimensions: 3}}}\n", "metric 'x': kpi.dimensions must be"),
     ],

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from scorecard.errors import InvalidInput
+from scorecard.yaml_file import read_yaml
 
 DEFAULT_RANGES = {
     "ratio": (0, 1),
@@ -63,19 +62,7 @@ def load_catalog(project_dir: Path) -> dict[str, CatalogMetric]:
 
 
 def _metrics(path: Path) -> list[dict]:
-    try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except UnicodeDecodeError as exc:
-        raise InvalidInput(f"{path}: not UTF-8 text (byte {exc.start})") from None
-    except OSError as exc:
-        raise InvalidInput(f"{path}: cannot read the file ({exc.strerror or exc})") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1})" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or "not valid YAML"
-        raise InvalidInput(f"{path}: invalid YAML{where}: {problem}") from None
-    except ValueError as exc:  # a date the calendar does not have, such as 2026-02-30
-        raise InvalidInput(f"{path}: invalid YAML: {exc}") from None
+    document = read_yaml(path, str(path)) or {}
     if not isinstance(document, dict):
         raise InvalidInput(f"{path}: expected a mapping with semantic_models and metrics")
     metrics = document.get("metrics") or []

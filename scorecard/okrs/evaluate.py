@@ -28,10 +28,6 @@ class Period:
     value: float | None
     complete_on: date | None = None  # the day it became complete: its end plus the metric's maturity
 
-    @property
-    def known_complete_on(self) -> date:
-        return self.complete_on or self.end
-
 
 @dataclass
 class Series:
@@ -41,7 +37,7 @@ class Series:
 
     def before(self, day: date, known_on: date | None = None) -> list[Period]:
         """The periods that end before ``day``; with ``known_on``, only those already complete then."""
-        return [p for p in self.periods if p.end < day and (known_on is None or p.known_complete_on <= known_on)]
+        return [p for p in self.periods if p.end < day and (known_on is None or (p.complete_on or p.end) <= known_on)]
 
     def within(self, start: date, as_of: date) -> list[Period]:
         """The periods that end inside the cycle, as the current value's: a week that straddles the

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from scipy import stats
@@ -45,22 +45,13 @@ def project(
     projection = _project(points, deadline, target, increasing, level)
     if projection.value is None:
         return projection
-    low, high = bounds
-
-    def clamp(number: float) -> float:
-        if low is not None and number < low:
-            return float(low)
-        if high is not None and number > high:
-            return float(high)
-        return number
-
-    return Projection(
-        clamp(projection.value),
-        clamp(projection.low),
-        clamp(projection.high),
-        projection.hit_probability,
-        projection.points,
-        projection.note,
+    low = float("-inf") if bounds[0] is None else float(bounds[0])
+    high = float("inf") if bounds[1] is None else float(bounds[1])
+    return replace(
+        projection,
+        value=min(max(projection.value, low), high),
+        low=min(max(projection.low, low), high),
+        high=min(max(projection.high, low), high),
     )
 
 

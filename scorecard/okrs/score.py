@@ -31,10 +31,10 @@ def score(project_dir: Path, as_of_dates: list[date], echo, *, weekly_history: b
             echo(str(issue), err=True)
         return EXIT_INVALID
     warehouse = warehouse_path(project_dir)
-    if as_of_dates:
-        require_history_at(warehouse, min(as_of_dates))
     con = connect(warehouse)
     try:
+        if as_of_dates:
+            require_history_at(warehouse, min(as_of_dates), con)
         present = {
             name
             for (name,) in con.execute(

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from scorecard.errors import InvalidInput, first_validation_error
 from scorecard.quality.anomaly import AnomalySettings
 from scorecard.quality.gx_suites import GxSettings
+from scorecard.yaml_file import read_yaml
 
 THRESHOLDS_FILE = Path("checks") / "thresholds.yml"
 
@@ -27,14 +27,7 @@ def load_thresholds(project_dir: Path) -> Thresholds:
     if not path.exists():
         return Thresholds()
     shown = THRESHOLDS_FILE.as_posix()
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"{shown}: cannot read: {exc}") from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f":{mark.line + 1}" if mark else ""
-        raise InvalidInput(f"{shown}{where}: not valid YAML: {getattr(exc, 'problem', None) or exc}") from exc
+    data = read_yaml(path, shown)
     if data is None:
         return Thresholds()
     if not isinstance(data, dict):

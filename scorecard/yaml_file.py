@@ -1,0 +1,28 @@
+"""Reading a project YAML file (metrics/, checks/thresholds.yml) so that any way it can be broken is one
+line naming it: unreadable, not UTF-8, not YAML, or a date the calendar does not have."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from scorecard.errors import InvalidInput
+
+
+def read_yaml(path: Path, shown: str) -> object:
+    """The file's document; ``shown`` is how the file is named in the error (`file:line:` where known)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(f"{shown}: not UTF-8 text (byte {exc.start})") from None
+    except OSError as exc:
+        raise InvalidInput(f"{shown}: cannot read: {exc.strerror or exc}") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark else ""
+        raise InvalidInput(f"{shown}{where}: not valid YAML: {getattr(exc, 'problem', None) or exc}") from None
+    except ValueError as exc:  # a timestamp such as 2026-02-30
+        raise InvalidInput(f"{shown}: not valid YAML: {exc}") from None
