@@ -268,7 +268,7 @@ def _split(joined: str | None) -> list[str]:
 
 def _summary(objectives: list[m.Objective], kpis: list[m.Kpi], quality: m.DataQuality | None) -> m.Summary:
     key_results = [kr for objective in objectives for kr in objective.key_results]
-    breached = [kr.html_id for kr in key_results if kr.type == "guardrail" and kr.status in {"off_track", "missed"}]
+    breached = [kr.html_id for kr in key_results if kr.is_breached]
     problems = quality is not None and (
         any(p.status in {"fail", "error"} for p in quality.problems)
         or any(status in {"failed", "stale"} for status in quality.kpi_data_status)

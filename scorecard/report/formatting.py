@@ -114,11 +114,6 @@ def projection(kr) -> str | None:
     )
 
 
-def is_breached(kr) -> bool:
-    """A guardrail outside its band now (or, past the deadline, missed)."""
-    return kr.type == "guardrail" and kr.status in {"off_track", "missed"}
-
-
 def score_change(number: float | None) -> str:
     if number is None or not math.isfinite(number):
         return "–"

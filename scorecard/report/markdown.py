@@ -135,7 +135,7 @@ def _path(kr: m.KeyResult) -> str:
     if kr.type == "guardrail":
         bound = "≤" if kr.direction == "at_most" else "≥"
         unit = fmt.unit_of(kr)
-        breached = ", ⚠ breached" if fmt.is_breached(kr) else ""
+        breached = ", ⚠ breached" if kr.is_breached else ""
         return f"{fmt.value(kr.current, unit)} (keep {bound} {fmt.value(kr.target, unit)}){breached}"
     return " → ".join(fmt.value(v, fmt.unit_of(kr)) for v in (kr.baseline, kr.current, kr.target))
 

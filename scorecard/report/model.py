@@ -76,6 +76,11 @@ class KeyResult(_Model):
     initiatives: list[str]
     values: list[Point] = Field(description="The metric's complete periods over the cycle (and the baseline period).")
 
+    @property
+    def is_breached(self) -> bool:
+        """A guardrail outside its band now (or, past the deadline, missed)."""
+        return self.type == "guardrail" and self.status in {"off_track", "missed"}
+
 
 class Objective(_Model):
     team: str
