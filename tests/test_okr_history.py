@@ -61,6 +61,20 @@ def test_backfill_builds_the_weekly_history_and_any_week_reruns_identically(ware
         "select as_of, max(expected_progress) from okrs.okr_checkins where team = 'growth' group by 1 order by 1",
     )
     assert [round(e, 4) for _, e in expected] == [round((d - date(2026, 10, 1)).days / 91, 4) for d, _ in expected]
+    # growth.yml's checklist milestone says done, done_on 2026-10-20: the weeks before it still had it in
+    # progress (score 0; in progress is on track while under 75% of the cycle has passed)
+    checklist = query(
+        warehouse,
+        "select as_of, status, score, projection_note from okrs.okr_checkins where team = 'growth' "
+        "and key_result_id = 'checklist' "
+        "order by 1",
+    )
+    assert checklist == [
+        (week, "on_track", 0.0, "milestone in progress (done on 2026-10-20)")
+        if week < date(2026, 10, 20)
+        else (week, "achieved", 1.0, "milestone done")
+        for week in weeks
+    ]
 
 
 def test_weekly_history_fills_in_the_missing_weeks_and_never_rewrites_one(warehouse, monkeypatch):

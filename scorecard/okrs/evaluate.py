@@ -169,6 +169,14 @@ def _gate(checkin: dict, data_statuses: dict[str, DataStatus] | None, last_good:
         apply_gate(checkin, status, last_good)
 
 
+def milestone_status_on(key_result: MilestoneKeyResult, as_of: date) -> str:
+    """The spec states a milestone's status today; on an earlier as-of date (a backfill) a milestone
+    done after it was still being worked on."""
+    if key_result.status == "done" and key_result.done_on is not None and as_of < key_result.done_on:
+        return "in_progress"
+    return key_result.status
+
+
 def _evaluate_key_result(loaded, objective, key_result, catalog, series, as_of, frozen, cutoffs):
     spec = loaded.spec
     start, end = spec.cycle_bounds()
@@ -203,8 +211,9 @@ def _evaluate_key_result(loaded, objective, key_result, catalog, series, as_of, 
         "spec_file": loaded.file,
     }
     if isinstance(key_result, MilestoneKeyResult):
-        score = scoring.milestone_score(key_result.status)
-        status = scoring.milestone_status(key_result.status, expected, as_of, deadline)
+        reported = milestone_status_on(key_result, as_of)
+        score = scoring.milestone_score(reported)
+        status = scoring.milestone_status(reported, expected, as_of, deadline)
         spec_row.update(
             metric=None,
             segment=None,
@@ -222,7 +231,8 @@ def _evaluate_key_result(loaded, objective, key_result, catalog, series, as_of, 
             "progress": score,
             "progress_raw": score,
             "status": status,
-            "projection_note": f"milestone {key_result.status.replace('_', ' ')}",
+            "projection_note": f"milestone {reported.replace('_', ' ')}"
+            + (f" (done on {key_result.done_on})" if reported != key_result.status else ""),
         }
 
     key = series_key(key_result, catalog)

@@ -165,10 +165,7 @@ def _check_file(loaded: LoadedSpec, catalog: dict[str, CatalogMetric]):
             if key_result.id in key_result_ids:
                 yield _error(loaded, (*at, "id"), f"duplicate key result id '{key_result.id}' in this file")
             key_result_ids.add(key_result.id)
-            if key_result.deadline is not None and not start <= key_result.deadline <= end:
-                yield _error(
-                    loaded, (*at, "deadline"), f"deadline {key_result.deadline} is outside the cycle {start}..{end}"
-                )
+            yield from _check_dates(loaded, at, key_result, start, end)
             if isinstance(key_result, MilestoneKeyResult):
                 continue
             metric = catalog.get(key_result.metric)
@@ -184,6 +181,20 @@ def _check_file(loaded: LoadedSpec, catalog: dict[str, CatalogMetric]):
                 yield from _check_amounts(loaded, at, key_result, metric)
             if isinstance(key_result, GuardrailKeyResult):
                 yield from _check_amount(loaded, (*at, "threshold"), key_result.threshold_amount(), metric)
+
+
+def _check_dates(loaded, at, key_result, start, end):
+    """Every date a key result carries falls inside its cycle: a check-in or a completion dated outside
+    it belongs to another cycle, and scoring would read it on the wrong as-of dates."""
+    dated = [("deadline", key_result.deadline)]
+    dated += [(("check_ins", i, "date"), check_in.date) for i, check_in in enumerate(key_result.check_ins)]
+    if isinstance(key_result, MilestoneKeyResult):
+        dated.append(("done_on", key_result.done_on))
+    for location, day in dated:
+        if day is not None and not start <= day <= end:
+            location = location if isinstance(location, tuple) else (location,)
+            name = "check-in" if location[0] == "check_ins" else location[0]
+            yield _error(loaded, (*at, *location), f"{name} {day} is outside the cycle {start}..{end}")
 
 
 def _check_segment(loaded, at, key_result, metric: CatalogMetric):
