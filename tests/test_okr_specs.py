@@ -125,6 +125,15 @@ def test_a_missing_file_is_an_error(tmp_path: Path):
     assert result.returncode == 2 and result.stdout.strip().endswith("nope.yml:1: file not found")
 
 
+def test_a_broken_symlink_among_the_specs_is_an_error_not_a_missing_team(tmp_path: Path):
+    project = copy_project(tmp_path / "project")
+    (project / "okrs" / "sales.yml").unlink()
+    (project / "okrs" / "sales.yml").symlink_to("../shared/sales.yml")
+    result = scorecard("--project-dir", str(project), "lint", cwd=project)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stdout.strip() == "okrs/sales.yml:1: symlink to ../shared/sales.yml, which does not exist"
+
+
 def test_linting_one_file_of_okrs_judges_it_with_the_others_as_context(tmp_path: Path):
     # growth.yml aligns to company/essential-every-week, defined in okrs/company.yml
     project = copy_project(tmp_path / "project")

@@ -6,6 +6,7 @@ with errors yields no spec.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,7 +54,10 @@ def spec_files(paths: list[Path]) -> list[Path]:
     for path in paths:
         found = [path]
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.suffix in (".yml", ".yaml") and p.is_file())
+            # a broken symlink is kept, to be reported: skipping it would score without that team's file
+            found = sorted(
+                p for p in path.rglob("*") if p.suffix in (".yml", ".yaml") and (p.is_file() or p.is_symlink())
+            )
         for file in found:
             if file.resolve() not in seen:
                 seen.add(file.resolve())
@@ -70,7 +74,8 @@ def load_specs(paths: list[Path], catalog: dict[str, CatalogMetric], display_roo
     for path in spec_files(paths):
         name = display_path(path, display_root)
         if not path.exists():
-            result.issues.append(Issue(name, 1, "", "file not found"))
+            found = f"symlink to {path.readlink()}, which does not exist" if path.is_symlink() else "file not found"
+            result.issues.append(Issue(name, 1, "", found))
             continue
         try:
             parsed = parse_spec(path)
@@ -97,8 +102,10 @@ def load_specs(paths: list[Path], catalog: dict[str, CatalogMetric], display_roo
 
 def display_path(path: Path, root: Path | None) -> str:
     if root is not None:
+        # the file's own name, not a symlink's target: resolve the folder only
+        located = path.parent.resolve() / path.name
         try:
-            return str(path.resolve().relative_to(root.resolve()))
+            return str(located.relative_to(root.resolve()))
         except ValueError:
             pass
     return str(path)
@@ -107,21 +114,54 @@ def display_path(path: Path, root: Path | None) -> str:
 # A union such as `cycle: str | CycleRange` reports one error per member; keep the member the value was
 # written as (a mapping is meant as a range, a text as YYYY-Qn).
 _UNION_MEMBERS = {"str": str, "float": float, "CycleRange": dict}
+_MEMBER_NAMES = {"str": "a text", "float": "a number", "CycleRange": "a mapping {start, end}"}
+_VALIDATED_MEMBER = re.compile(r"^function-\w+\[.*, (\w+)\]$")  # a member with a validator: CycleRange
+
+
+def _member(part) -> str | None:
+    """The union member a location part names, if any."""
+    if not isinstance(part, str):
+        return None
+    validated = _VALIDATED_MEMBER.match(part)
+    name = validated.group(1) if validated else part
+    return name if name in _UNION_MEMBERS else None
 
 
 def _pydantic_issues(parsed: ParsedSpec, errors: list[dict]) -> list[Issue]:
     kept = []
     for error in errors:
-        members = [part for part in error["loc"] if part in _UNION_MEMBERS]
-        if members:
+        at = next((i for i, part in enumerate(error["loc"]) if _member(part)), None)
+        if at is not None:
             written = parsed.data
-            for part in error["loc"][: error["loc"].index(members[0])]:
+            for part in error["loc"][:at]:
                 written = written[part] if isinstance(written, dict | list) else None
-            if not isinstance(written, _UNION_MEMBERS[members[0]]):
+            if not isinstance(written, _UNION_MEMBERS[_member(error["loc"][at])]):
                 continue
-            error = {**error, "loc": tuple(part for part in error["loc"] if part not in _UNION_MEMBERS)}
+            error = {**error, "loc": _without_members(error["loc"])}
         kept.append(_pydantic_issue(parsed, error))
-    return kept or [_pydantic_issue(parsed, errors[0])]
+    return kept or [_pydantic_issue(parsed, _no_member_matched(errors))]
+
+
+def _without_members(location) -> tuple:
+    return tuple(part for part in location if not _member(part))
+
+
+def _no_member_matched(errors: list[dict]) -> dict:
+    """A value that is none of its union's members (a list for a baseline): one error naming what each
+    member accepts, instead of pydantic's wording for whichever member came first."""
+    first = errors[0]
+    if not any(_member(part) for part in first["loc"]):
+        return first
+    location = _without_members(first["loc"])
+    accepted = [
+        _MEMBER_NAMES[_member(part)]
+        for error in errors
+        if _without_members(error["loc"]) == location
+        for part in error["loc"]
+        if _member(part)
+    ]
+    shown = " or ".join(dict.fromkeys(accepted))
+    return {**first, "loc": location, "type": "union", "msg": f"expected {shown}, got {first.get('input')!r}"}
 
 
 def _pydantic_issue(parsed: ParsedSpec, error: dict) -> Issue:
