@@ -204,14 +204,17 @@ def check_command(obj: dict, as_of) -> int:
     """Run the data-quality checks (source freshness, dbt tests, GX suites, KPI anomalies), write
     dq_results and give every KPI and key result a data status. Exit 0 pass or warn, 1 a check failed
     or data is stale, 2 the checks could not run."""
-    from scorecard.quality.check import run_checks, summary
+    from scorecard.quality.check import load_check_inputs, run_checks, summary
     from scorecard.runlock import warehouse_lock
-    from scorecard.warehouse import require_history_at
+    from scorecard.warehouse import require_history_at, require_warehouse
 
     day = as_of.date() if as_of else date.today()
-    with warehouse_lock(warehouse_path(obj["project_dir"])):
-        require_history_at(warehouse_path(obj["project_dir"]), day)
-        outcome = run_checks(obj["project_dir"], day)
+    inputs = load_check_inputs(obj["project_dir"])  # settings, suites and specs: errors before any file is made
+    warehouse = warehouse_path(obj["project_dir"])
+    require_warehouse(warehouse)
+    with warehouse_lock(warehouse):
+        require_history_at(warehouse, day)
+        outcome = run_checks(obj["project_dir"], day, inputs=inputs)
     for line in summary(outcome):
         click.echo(line)
     return outcome.exit_code
@@ -255,8 +258,8 @@ def score_command(obj: dict, as_of, backfill) -> int:
         dates = weekly_dates(first, last)
     else:
         dates = [as_of.date()]
-    with warehouse_lock(warehouse_path(obj["project_dir"])):
-        return score(obj["project_dir"], dates, echo=click.echo)
+    warehouse = warehouse_path(obj["project_dir"])
+    return score(obj["project_dir"], dates, echo=click.echo, lock=lambda: warehouse_lock(warehouse))
 
 
 @cli.command(name="export")

@@ -24,7 +24,7 @@ from scorecard.okrs.catalog import load_catalog
 from scorecard.okrs.load import load_specs
 from scorecard.okrs.score import score
 from scorecard.progress import StepProgress
-from scorecard.quality.check import run_checks, summary
+from scorecard.quality.check import CheckInputs, load_check_inputs, run_checks, summary
 from scorecard.quality.gx_suites import preload
 from scorecard.report import write_reports
 from scorecard.runlock import warehouse_lock
@@ -54,13 +54,21 @@ def run_pipeline(
                 return EXIT_INVALID
         with progress.step("check metric specs"), quiet_console():
             check_metric_specs(project_dir, as_of)
+            check_inputs = load_check_inputs(project_dir)  # the checks' settings: read now, not after the build
         warehouse = warehouse_path(project_dir)
         with warehouse_lock(warehouse, lock_timeout, option="--lock-timeout"), quiet_console():
-            return _run_steps(progress, project_dir, warehouse, as_of=as_of, select=select, sample=sample)
+            return _run_steps(progress, project_dir, warehouse, check_inputs, as_of=as_of, select=select, sample=sample)
 
 
 def _run_steps(
-    progress: StepProgress, project_dir: Path, warehouse: Path, *, as_of: date, select: Sequence[str], sample: bool
+    progress: StepProgress,
+    project_dir: Path,
+    warehouse: Path,
+    check_inputs: CheckInputs,
+    *,
+    as_of: date,
+    select: Sequence[str],
+    sample: bool,
 ) -> int:
     if has_raw_data(warehouse):
         require_history_at(warehouse, as_of)
@@ -85,7 +93,7 @@ def _run_steps(
             raise InvalidInput(f"--select {' '.join(select)}: matches no model, test or seed in {project_dir}")
         _stop_on_model_errors(result, project_dir)
     with progress.step("data-quality checks"):
-        outcome = run_checks(project_dir, as_of, run_dbt_tests=False)
+        outcome = run_checks(project_dir, as_of, run_dbt_tests=False, inputs=check_inputs)
         for line in summary(outcome):
             log.info("%s", line)
     with progress.step("score OKRs"):

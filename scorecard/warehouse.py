@@ -26,10 +26,29 @@ def ensure_writable_dir(path: Path) -> None:
         raise InvalidInput(f"{directory}: cannot write the warehouse there ({reason})") from None
 
 
+def require_warehouse(path: Path) -> None:
+    """Stop with exit 2 when the warehouse file is missing: a command that reads it would otherwise leave
+    an empty database (and its lock file) behind."""
+    if not path.exists():
+        raise InvalidInput(f"{path}: warehouse not found (run `scorecard run` or `make run` first)")
+
+
+def require_kpi_tables(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Stop with exit 2 when the warehouse has no KPI tables yet: nothing to score or check."""
+    present = {
+        name
+        for (name,) in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'kpis'"
+        ).fetchall()
+    }
+    if not {"kpi_values", "kpi_definitions"} <= present:
+        raise InvalidInput(f"{path}: no kpis.kpi_values yet; run `scorecard run` or `dbt build` first")
+
+
 def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open the warehouse; a lock held by another process or a bad path becomes one clear line."""
-    if read_only and not path.exists():
-        raise InvalidInput(f"{path}: warehouse not found (run `scorecard generate` or `make run` first)")
+    if read_only:
+        require_warehouse(path)
     if not read_only:
         ensure_writable_dir(path)
     try:

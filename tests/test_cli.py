@@ -203,7 +203,13 @@ def test_run_stops_on_an_invalid_metric_before_touching_the_warehouse(tmp_path, 
     [
         ("checks/thresholds.yml", "anomaly:\n  z_threshold: high\n", ["checks/thresholds.yml", "anomaly.z_threshold"]),
         ("checks/expectations/raw.events.json", '{"name": "raw.events",', ["checks/expectations/raw.events.json"]),
+        (
+            "checks/thresholds.yml",
+            "anomaly:\n  metrics: {daus: {z_threshold: 4}}\n",
+            ["checks/thresholds.yml: anomaly.metrics.daus: no KPI of that name in metrics/ (did you mean 'dau'?)"],
+        ),
     ],
+    ids=["bad-value", "broken-suite", "unknown-kpi"],
 )
 def test_check_with_a_broken_settings_file_is_one_line_and_exit_2(tmp_path, path, content, fragments):
     project = copy_project(tmp_path / "project", ("dbt_project.yml", "profiles.yml", "metrics", "okrs", "checks"))
@@ -211,7 +217,38 @@ def test_check_with_a_broken_settings_file_is_one_line_and_exit_2(tmp_path, path
     warehouse = tmp_path / "untouched" / "w.duckdb"
     result = scorecard("--project-dir", str(project), "check", "--as-of", "2026-11-15", warehouse=warehouse)
     assert_one_line_error(result, 2, *fragments)
-    assert not warehouse.exists()
+    assert not warehouse.parent.exists()
+
+
+def test_run_reads_the_checks_settings_before_it_builds(tmp_path):
+    # a typo in thresholds.yml used to surface after the whole build and dbt's tests
+    project = copy_project(
+        tmp_path / "project", ("dbt_project.yml", "profiles.yml", "models", "metrics", "macros", "checks", "okrs")
+    )
+    (project / "checks" / "thresholds.yml").write_text("anomaly:\n  metrics: {daus: {z_threshold: 4}}\n")
+    warehouse = tmp_path / "untouched" / "w.duckdb"
+    result = scorecard("--project-dir", str(project), "run", warehouse=warehouse, cwd=project)
+    assert result.returncode == 2, result.stderr[-2000:]
+    assert result.stderr.strip().splitlines()[-1] == (
+        "scorecard: error: checks/thresholds.yml: anomaly.metrics.daus: no KPI of that name in metrics/ "
+        "(did you mean 'dau'?)"
+    )
+    assert not warehouse.parent.exists()
+
+
+def test_check_without_a_warehouse_or_kpi_tables_says_so_before_running_anything(tmp_path):
+    missing = tmp_path / "nowhere" / "w.duckdb"
+    result = scorecard("check", "--as-of", "2026-11-15", warehouse=missing)
+    assert_one_line_error(result, 2, f"{missing}: warehouse not found")
+    assert not missing.parent.exists()
+    raw_only = tmp_path / "sources.duckdb"
+    assert (
+        scorecard("generate", "--as-of", "2026-11-15", "--users", "100", "--days", "30", warehouse=raw_only).returncode
+        == 0
+    )
+    result = scorecard("check", "--as-of", "2026-11-15", warehouse=raw_only)
+    # it blamed the GX suite of kpis.kpi_values, after running dbt's tests on tables that were not there
+    assert_one_line_error(result, 2, f"{raw_only}: no kpis.kpi_values yet; run `scorecard run` or `dbt build` first")
 
 
 def _lint(project: Path):

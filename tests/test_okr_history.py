@@ -160,9 +160,17 @@ def test_an_invalid_spec_writes_nothing(warehouse, tmp_path: Path):
     assert query(warehouse, "select count(*) from information_schema.tables where table_schema = 'okrs'") == [(0,)]
 
 
-def test_scoring_before_the_kpis_exist_is_a_clear_error(tmp_path: Path):
-    result = scorecard("score", warehouse=tmp_path / "empty.duckdb")
-    assert result.returncode == 3
+def test_scoring_without_a_warehouse_or_before_the_kpis_exist_is_a_clear_error(tmp_path: Path):
+    missing = tmp_path / "nowhere" / "w.duckdb"
+    result = scorecard("score", warehouse=missing)
+    assert result.returncode == 2 and result.stderr.strip() == (
+        f"scorecard: error: {missing}: warehouse not found (run `scorecard run` or `make run` first)"
+    )
+    assert not missing.parent.exists()  # neither the file, its lock nor its folder was made
+    empty = tmp_path / "empty.duckdb"
+    duckdb.connect(str(empty)).close()
+    result = scorecard("score", warehouse=empty)
+    assert result.returncode == 2
     assert "no kpis.kpi_values yet" in result.stderr and "Traceback" not in result.stderr
 
 

@@ -6,24 +6,26 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from contextlib import nullcontext
 from datetime import date, timedelta
 from pathlib import Path
 
 from scorecard.config import warehouse_path
-from scorecard.errors import EXIT_INVALID, EXIT_OK, StepFailed
+from scorecard.errors import EXIT_INVALID, EXIT_OK
 from scorecard.okrs.catalog import load_catalog
 from scorecard.okrs.evaluate import evaluate, load_series, wanted_series
 from scorecard.okrs.history import SCHEMA, frozen_baselines, last_good_scores, write
 from scorecard.okrs.load import load_specs
 from scorecard.quality.store import read_kpi_statuses
-from scorecard.warehouse import connect, require_history_at, table_exists
+from scorecard.warehouse import connect, require_history_at, require_kpi_tables, require_warehouse, table_exists
 
 
-def score(project_dir: Path, as_of_dates: list[date], echo, *, weekly_history: bool = False) -> int:
+def score(project_dir: Path, as_of_dates: list[date], echo, *, weekly_history: bool = False, lock=nullcontext) -> int:
     """Score every key result at each of ``as_of_dates``, one transaction per date.
 
     With ``weekly_history`` (what `scorecard run` does) the missing weekly check-ins of the cycles
-    running at the last date are scored first: see ``missing_weekly_dates``."""
+    running at the last date are scored first: see ``missing_weekly_dates``. ``lock``: a context manager
+    factory held around the warehouse work (the warehouse lock), taken once the specs are known valid."""
     catalog = load_catalog(project_dir)
     result = load_specs([project_dir / "okrs"], catalog, display_root=project_dir)
     if result.errors:
@@ -31,45 +33,44 @@ def score(project_dir: Path, as_of_dates: list[date], echo, *, weekly_history: b
             echo(str(issue), err=True)
         return EXIT_INVALID
     warehouse = warehouse_path(project_dir)
-    con = connect(warehouse)
-    try:
-        if as_of_dates:
-            require_history_at(warehouse, min(as_of_dates), con)
-        present = {
-            name
-            for (name,) in con.execute(
-                "select table_name from information_schema.tables where table_schema = 'kpis'"
-            ).fetchall()
-        }
-        if not {"kpi_values", "kpi_definitions"} <= present:
-            raise StepFailed(f"{warehouse}: no kpis.kpi_values yet; run `scorecard run` or `dbt build` first")
-        wanted = wanted_series(result.specs, catalog)
-        if weekly_history and as_of_dates:
-            past = _weekly_history_dates(con, result.specs, as_of_dates[-1])
-            echo(
-                f"weekly history: filling in {len(past)} past weeks ({past[0]} to {past[-1]})"
-                if past
-                else "weekly history: no past weeks missing"
-            )
-            as_of_dates = [*past, *as_of_dates]
-        for as_of in as_of_dates:
-            series = load_series(con, wanted, as_of)
-            key_results, checkins, objectives = evaluate(
-                result.specs,
-                catalog,
-                series,
-                as_of,
-                frozen_baselines(con),
-                data_statuses=read_kpi_statuses(con, as_of),
-                last_good=last_good_scores(con, as_of),
-            )
-            write(con, as_of, key_results, checkins, objectives)
-            statuses = Counter(row["status"] for row in checkins)
-            summary = ", ".join(f"{count} {status}" for status, count in sorted(statuses.items()))
-            echo(f"{as_of}: scored {len(checkins)} key results in {len(objectives)} objectives ({summary or 'none'})")
-    finally:
-        con.close()
+    require_warehouse(warehouse)
+    with lock():
+        con = connect(warehouse)
+        try:
+            _score_dates(con, warehouse, result.specs, catalog, as_of_dates, echo, weekly_history)
+        finally:
+            con.close()
     return EXIT_OK
+
+
+def _score_dates(con, warehouse: Path, specs, catalog, as_of_dates: list[date], echo, weekly_history: bool) -> None:
+    if as_of_dates:
+        require_history_at(warehouse, min(as_of_dates), con)
+    require_kpi_tables(con, warehouse)
+    wanted = wanted_series(specs, catalog)
+    if weekly_history and as_of_dates:
+        past = _weekly_history_dates(con, specs, as_of_dates[-1])
+        echo(
+            f"weekly history: filling in {len(past)} past weeks ({past[0]} to {past[-1]})"
+            if past
+            else "weekly history: no past weeks missing"
+        )
+        as_of_dates = [*past, *as_of_dates]
+    for as_of in as_of_dates:
+        series = load_series(con, wanted, as_of)
+        key_results, checkins, objectives = evaluate(
+            specs,
+            catalog,
+            series,
+            as_of,
+            frozen_baselines(con),
+            data_statuses=read_kpi_statuses(con, as_of),
+            last_good=last_good_scores(con, as_of),
+        )
+        write(con, as_of, key_results, checkins, objectives)
+        statuses = Counter(row["status"] for row in checkins)
+        summary = ", ".join(f"{count} {status}" for status, count in sorted(statuses.items()))
+        echo(f"{as_of}: scored {len(checkins)} key results in {len(objectives)} objectives ({summary or 'none'})")
 
 
 def weekly_dates(first: date, last: date) -> list[date]:

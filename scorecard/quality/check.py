@@ -25,10 +25,10 @@ from scorecard.quality.freshness import as_of_moment, check_freshness
 from scorecard.quality.gx_suites import load_suites, preload, run_suites
 from scorecard.quality.lineage import Lineage, read_manifest
 from scorecard.quality.results import CheckResult
-from scorecard.quality.settings import load_thresholds
+from scorecard.quality.settings import Thresholds, load_thresholds
 from scorecard.quality.status import DataStatus, combine
 from scorecard.quality.store import write_results
-from scorecard.warehouse import connect
+from scorecard.warehouse import connect, require_kpi_tables
 
 log = logging.getLogger(__name__)
 
@@ -43,18 +43,48 @@ class CheckOutcome:
     exit_code: int
 
 
-def run_checks(project_dir: Path, as_of: date, *, run_dbt_tests: bool = True, now: datetime | None = None):
-    """Run the checks; ``run_dbt_tests=False`` reads the tests' results from the `dbt build` just run."""
-    thresholds = load_thresholds(project_dir)
-    load_suites(project_dir / SUITES_DIR, project_dir)  # a broken suite stops the run before any check runs
-    preload()  # GX takes seconds to import: let that pass while dbt runs
+@dataclass
+class CheckInputs:
+    """What the checks read from the project, validated before the warehouse is opened."""
+
+    catalog: dict
+    thresholds: Thresholds
+    specs: list
+
+
+def load_check_inputs(project_dir: Path) -> CheckInputs:
+    """The KPI catalog, checks/thresholds.yml, the GX suites and the OKR specs; the first problem in any
+    of them is one line (exit 2) before a check runs."""
     catalog = load_catalog(project_dir)
+    thresholds = load_thresholds(project_dir, catalog)
+    load_suites(project_dir / SUITES_DIR, project_dir)
     specs = load_specs([project_dir / "okrs"], catalog, display_root=project_dir)
     if specs.errors:
         raise InvalidInput(str(specs.errors[0]))
+    return CheckInputs(catalog, thresholds, specs.specs)
+
+
+def run_checks(
+    project_dir: Path,
+    as_of: date,
+    *,
+    run_dbt_tests: bool = True,
+    now: datetime | None = None,
+    inputs: CheckInputs | None = None,
+):
+    """Run the checks; ``run_dbt_tests=False`` reads the tests' results from the `dbt build` just run.
+    ``inputs``: from ``load_check_inputs``, when the caller validated them first."""
+    inputs = inputs or load_check_inputs(project_dir)
+    catalog, thresholds = inputs.catalog, inputs.thresholds
+    preload()  # GX takes seconds to import: let that pass while dbt runs
     warehouse = warehouse_path(project_dir)
     target_dir = project_dir / "target"
     moment = as_of_moment(as_of, now)
+    con = connect(warehouse)
+    try:
+        require_kpi_tables(con, warehouse)  # checks on unbuilt tables would blame the suites that read them
+    finally:
+        con.close()
     if run_dbt_tests:
         run_tests(project_dir, warehouse, as_of)
     manifest = read_manifest(target_dir)
@@ -74,7 +104,7 @@ def run_checks(project_dir: Path, as_of: date, *, run_dbt_tests: bool = True, no
             results = freshness + results + in_python.result()
         lineage = Lineage(manifest, set(catalog))
         kpis_by_check = {r.check_id: lineage.affected_kpis(r) for r in results}
-        key_results_by_metric = _key_results_by_metric(specs.specs, catalog)
+        key_results_by_metric = _key_results_by_metric(inputs.specs, catalog)
         key_results_by_check = {
             check: {kr for kpi in kpis for kr in key_results_by_metric.get(kpi, ())}
             for check, kpis in kpis_by_check.items()

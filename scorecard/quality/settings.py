@@ -3,6 +3,8 @@ Great Expectations runner). A missing file means the defaults; a broken one is o
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Collection
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -22,7 +24,9 @@ class Thresholds(BaseModel):
     great_expectations: GxSettings = Field(default_factory=GxSettings)
 
 
-def load_thresholds(project_dir: Path) -> Thresholds:
+def load_thresholds(project_dir: Path, kpis: Collection[str]) -> Thresholds:
+    """The settings; ``kpis`` are the KPI names in metrics/, which a per-KPI override must name (read
+    before any check runs, so a typo stops the run before dbt's tests take their time)."""
     path = project_dir / THRESHOLDS_FILE
     if not path.exists():
         return Thresholds()
@@ -33,6 +37,12 @@ def load_thresholds(project_dir: Path) -> Thresholds:
     if not isinstance(data, dict):
         raise InvalidInput(f"{shown}: expected a mapping with 'anomaly' and 'great_expectations' sections")
     try:
-        return Thresholds.model_validate(data)
+        thresholds = Thresholds.model_validate(data)
     except ValidationError as exc:
         raise InvalidInput(f"{shown}: {first_validation_error(exc)}") from exc
+    for name in thresholds.anomaly.metrics:
+        if name not in kpis:
+            close = difflib.get_close_matches(name, list(kpis), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise InvalidInput(f"{shown}: anomaly.metrics.{name}: no KPI of that name in metrics/{hint}")
+    return thresholds
