@@ -174,6 +174,33 @@ def test_scoring_without_a_warehouse_or_before_the_kpis_exist_is_a_clear_error(t
     assert "no kpis.kpi_values yet" in result.stderr and "Traceback" not in result.stderr
 
 
+def test_a_segment_value_the_warehouse_never_saw_is_named_by_lint_and_score(warehouse, tmp_path: Path):
+    project = copy_project(tmp_path / "project")
+    growth = project / "okrs" / "growth.yml"
+    text = growth.read_text()
+    growth.write_text(
+        text.replace("        target: 45%\n", "        target: 45%\n        segment: {platform: andriod}\n", 1)
+    )
+    warned = (
+        "okrs/growth.yml:16: objectives.0.key_results.0.segment.platform: warning: no platform 'andriod' in "
+        "kpis.kpi_values for 'd1_retention' (values there: android, ios, web) (did you mean 'android'?): this key "
+        "result scores no_data"
+    )
+    linted = scorecard("--project-dir", str(project), "lint", "--strict", warehouse=warehouse, cwd=project)
+    assert linted.returncode == 1 and linted.stdout.strip() == warned, linted.stdout
+    scored = scorecard("--project-dir", str(project), "score", warehouse=warehouse, cwd=project)
+    assert scored.returncode == 0 and scored.stderr.strip() == warned, scored.stderr
+    status = query(warehouse, "select status from okrs.okr_checkins where key_result_id = 'd1-retention'")
+    assert status == [("no_data",)]
+    # a value the warehouse has is no warning
+    growth.write_text(
+        text.replace("        target: 45%\n", "        target: 45%\n        segment: {platform: android}\n", 1)
+    )
+    assert (
+        scorecard("--project-dir", str(project), "lint", "--strict", warehouse=warehouse, cwd=project).returncode == 0
+    )
+
+
 def test_moving_the_goalposts_is_flagged_against_the_recorded_history(warehouse, tmp_path: Path):
     assert scorecard("score", "--as-of", "2026-11-15", warehouse=warehouse).returncode == 0
     project = copy_project(tmp_path / "project")
@@ -225,3 +252,16 @@ def test_a_cohort_maturing_after_the_baseline_froze_is_not_restated_data(warehou
         "select as_of, baseline, baseline_drift from okrs.okr_checkins where key_result_id = 'repurchase-90d' "
         "order by as_of",
     ) == [(date(2026, 10, 4), june, False), (date(2026, 11, 15), june, False)]
+
+
+def test_an_as_of_date_past_the_data_never_scores_the_partly_observed_period(warehouse):
+    # the sample's data ends on 2026-11-15: scored on 2027-01-10, November and Q4 are over by the
+    # calendar but only partly in the data, so no key result may take them for its current value
+    assert scorecard("score", "--as-of", "2027-01-10", warehouse=warehouse).returncode == 0
+    ends = query(
+        warehouse,
+        "select grain, max(current_period_end) from okrs.okr_checkins where current_period_end is not null "
+        "group by 1 order by 1",
+    )
+    assert {grain for grain, _ in ends} >= {"month", "week"}
+    assert all(end <= date(2026, 11, 15) for _, end in ends), ends

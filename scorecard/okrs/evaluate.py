@@ -52,7 +52,9 @@ class Series:
 def load_series(
     con: duckdb.DuckDBPyConnection, wanted: set[tuple[str, str, str, str]], as_of: date
 ) -> dict[tuple[str, str, str, str], Series]:
-    """Complete periods (judged at as_of, cohort maturity included) for (metric, grain, dimension, segment)."""
+    """Complete periods for (metric, grain, dimension, segment): over (cohorts mature) at ``as_of`` and at
+    the data's own as-of (``is_complete``), so an as-of date past the data never takes the period the data
+    ends in for a finished one."""
     series: dict[tuple, Series] = defaultdict(Series)
     if not wanted:
         return series
@@ -68,7 +70,7 @@ def load_series(
         from kpis.kpi_values as v
         inner join wanted using (metric_name, grain, dimension_name, dimension_value)
         inner join kpis.kpi_definitions as d on v.metric_name = d.metric_name
-        where v.period_end + coalesce(d.maturity_days, 0) <= ?
+        where v.period_end + coalesce(d.maturity_days, 0) <= ? and v.is_complete
         order by v.metric_name, v.grain, v.dimension_name, v.dimension_value, v.period_start
         """.format(placeholders=", ".join(["(?, ?, ?, ?)"] * len(keys))),
         [part for key in keys for part in key] + [as_of],

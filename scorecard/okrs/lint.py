@@ -15,6 +15,8 @@ from scorecard.okrs.history import recorded_key_results
 from scorecard.okrs.issues import ERROR, WARNING
 from scorecard.okrs.load import load_specs, spec_files
 from scorecard.okrs.rules import run_rules
+from scorecard.okrs.segments import segment_values
+from scorecard.warehouse import table_exists
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +31,7 @@ def lint(project_dir: Path, paths: list[Path], *, strict: bool, output_format: s
         reported = {path.resolve() for path in spec_files(paths)}
         paths = [folder, *paths]
     result = load_specs(paths, catalog, display_root=Path.cwd())
-    issues = result.issues + run_rules(result.specs, catalog, _recorded(project_dir))
+    issues = result.issues + run_rules(result.specs, catalog, *_from_warehouse(project_dir))
     if reported is not None:
         # an issue's file is shown relative to the working directory, or as given: both resolve from here
         issues = [issue for issue in issues if Path(issue.file).resolve() in reported]
@@ -50,19 +52,21 @@ def _inside(path: Path, folder: Path) -> bool:
     return path.resolve().is_relative_to(folder.resolve())
 
 
-def _recorded(project_dir: Path) -> dict:
-    """The scored history, when the warehouse has one; lint works without a warehouse too."""
+def _from_warehouse(project_dir: Path) -> tuple[dict, dict]:
+    """The scored history and the segment values, when the warehouse has them; lint works without a
+    warehouse too."""
     path = warehouse_path(project_dir)
     if not path.exists():
-        return {}
+        return {}, {}
     try:
         con = duckdb.connect(str(path), read_only=True)
     except duckdb.Error as exc:
-        # busy or unreadable: the spec checks still run, and the user hears that the history rule did not
+        # busy or unreadable: the spec checks still run, and the user hears that the warehouse's rules did not
         reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        log.warning("%s: %s; the moved-goalposts rule was skipped", path, reason)
-        return {}
+        log.warning("%s: %s; the moved-goalposts and segment-value rules were skipped", path, reason)
+        return {}, {}
     try:
-        return recorded_key_results(con)
+        built = table_exists(con, "kpis", "kpi_values")
+        return recorded_key_results(con), segment_values(con) if built else {}
     finally:
         con.close()

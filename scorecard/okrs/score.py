@@ -16,6 +16,8 @@ from scorecard.okrs.catalog import load_catalog
 from scorecard.okrs.evaluate import evaluate, load_series, wanted_series
 from scorecard.okrs.history import SCHEMA, frozen_baselines, last_good_scores, write
 from scorecard.okrs.load import load_specs
+from scorecard.okrs.rules import unknown_segment_value
+from scorecard.okrs.segments import segment_values
 from scorecard.quality.store import read_kpi_statuses
 from scorecard.warehouse import connect, require_history_at, require_kpi_tables, require_warehouse, table_exists
 
@@ -47,6 +49,8 @@ def _score_dates(con, warehouse: Path, specs, catalog, as_of_dates: list[date], 
     if as_of_dates:
         require_history_at(warehouse, min(as_of_dates), con)
     require_kpi_tables(con, warehouse)
+    for issue in unknown_segment_value.check(specs, catalog, segment_values(con)):
+        echo(str(issue), err=True)
     wanted = wanted_series(specs, catalog)
     if weekly_history and as_of_dates:
         past = _weekly_history_dates(con, specs, as_of_dates[-1])

@@ -11,6 +11,7 @@ from scorecard.okrs.rules import (
     okr_sprawl,
     output_as_key_result,
     unaligned_objective,
+    unknown_segment_value,
 )
 
 DEFAULT_RULES = [
@@ -24,11 +25,14 @@ DEFAULT_RULES = [
 ]
 
 
-def run_rules(specs, catalog, recorded=None, rules=DEFAULT_RULES):
-    """All warnings; ``recorded`` (the scored history, when there is one) feeds the goalposts rule."""
+def run_rules(specs, catalog, recorded=None, segment_values=None, rules=DEFAULT_RULES):
+    """All warnings. What the warehouse holds, when there is one, feeds two more rules: ``recorded`` (the
+    scored history) the goalposts rule, ``segment_values`` the segment-value rule."""
     issues = []
     for rule in rules:
         issues += rule.check(specs, catalog)
     if recorded:
         issues += moved_goalposts.check(specs, catalog, recorded)
+    if segment_values:
+        issues += unknown_segment_value.check(specs, catalog, segment_values)
     return issues
