@@ -44,6 +44,7 @@ def run_pipeline(
 ) -> int:
     """Run every step; ``lock_timeout`` is how long to wait for another run on the same warehouse
     (None: SCORECARD_LOCK_TIMEOUT or 300 s)."""
+    warehouse = warehouse_path(project_dir)
     with StepProgress() as progress:
         with progress.step("check OKR specs") as step:
             specs = load_specs([project_dir / "okrs"], load_catalog(project_dir), display_root=project_dir)
@@ -55,7 +56,6 @@ def run_pipeline(
         with progress.step("check metric specs"), quiet_console():
             check_metric_specs(project_dir, as_of)
             check_inputs = load_check_inputs(project_dir)  # the checks' settings: read now, not after the build
-        warehouse = warehouse_path(project_dir)
         with warehouse_lock(warehouse, lock_timeout, option="--lock-timeout"), quiet_console():
             return _run_steps(progress, project_dir, warehouse, check_inputs, as_of=as_of, select=select, sample=sample)
 

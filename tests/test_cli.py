@@ -48,6 +48,16 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, args, fragments):
     assert not (tmp_path / "w.duckdb").exists()
 
 
+@pytest.mark.parametrize(("name", "command"), [("raw", "generate"), ("kpis", "score"), ("Marts", "run")])
+def test_a_warehouse_file_named_like_a_schema_is_refused_before_anything_is_made(tmp_path, name, command):
+    # DuckDB names the database after the file: raw.duckdb made every `raw.<table>` ambiguous (exit 3,
+    # "Binder Error: Ambiguous reference to catalog or schema")
+    warehouse = tmp_path / "w" / f"{name}.duckdb"
+    result = scorecard(command, warehouse=warehouse)
+    assert_one_line_error(result, 2, f"{warehouse}: the file is named like the warehouse's schema '{name}'")
+    assert not warehouse.parent.exists()
+
+
 @pytest.mark.parametrize(
     "command",
     [
