@@ -56,17 +56,36 @@ def unit_of(item) -> str | None:
     return item.unit
 
 
-def value(number: float | None, unit: str | None) -> str:
-    """A value in its unit (see unit_of): percentages, money with a currency sign, durations with units."""
+def value(number: float | None, unit: str | None, decimals: int | None = None) -> str:
+    """A value in its unit (see unit_of): percentages, money with a currency sign, durations with units.
+    ``decimals``: the precision, else the one the value's size calls for (see ``values``)."""
     if number is None or not math.isfinite(number):
         return "–"
     if number < 0:
-        return "−" + value(-number, unit)
+        return "−" + value(-number, unit, decimals)
     if unit == "percent":
         return f"{number * 100:.1f}%"
+    places = _decimals(number, unit) if decimals is None else decimals
     if unit == "currency":
-        return f"${number:,.0f}" if number >= 1000 else f"${number:,.2f}"
-    return _plain(number) + UNIT_SUFFIX.get(unit or "", "")
+        return f"${number:,.{places}f}"
+    return f"{number:,.{places}f}" + UNIT_SUFFIX.get(unit or "", "")
+
+
+def values(numbers, unit: str | None) -> list[str]:
+    """Values read side by side (baseline → current → target) at one precision: 7.50 → 7.61 → 9.00, not
+    7.50 → 7.61 → 9."""
+    shown = [abs(n) for n in numbers if n is not None and math.isfinite(n)]
+    places = max((_decimals(n, unit) for n in shown), default=0)
+    return [value(n, unit, places) for n in numbers]
+
+
+def _decimals(number: float, unit: str | None) -> int:
+    """How many decimals a value of this size shows: none for whole numbers and large ones."""
+    if unit == "currency":
+        return 0 if abs(number) >= 1000 else 2
+    if (number == int(number) and abs(number) < 1e15) or abs(number) >= 100:
+        return 0
+    return 1 if abs(number) >= 10 else 2
 
 
 def change(number: float | None, unit: str | None) -> str:
@@ -120,13 +139,3 @@ def score_change(number: float | None) -> str:
     if abs(number) < 0.005:
         return "±0.00"
     return f"{'+' if number > 0 else '−'}{abs(number):.2f}"
-
-
-def _plain(number: float) -> str:
-    if number == int(number) and abs(number) < 1e15:
-        return f"{int(number):,}"
-    if abs(number) >= 100:
-        return f"{number:,.0f}"
-    if abs(number) >= 10:
-        return f"{number:,.1f}"
-    return f"{number:,.2f}"

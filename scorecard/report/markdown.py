@@ -136,8 +136,9 @@ def _path(kr: m.KeyResult) -> str:
         bound = "≤" if kr.direction == "at_most" else "≥"
         unit = fmt.unit_of(kr)
         breached = ", ⚠ breached" if kr.is_breached else ""
-        return f"{fmt.value(kr.current, unit)} (keep {bound} {fmt.value(kr.target, unit)}){breached}"
-    return " → ".join(fmt.value(v, fmt.unit_of(kr)) for v in (kr.baseline, kr.current, kr.target))
+        current, threshold = fmt.values((kr.current, kr.target), unit)
+        return f"{current} (keep {bound} {threshold}){breached}"
+    return " → ".join(fmt.values((kr.baseline, kr.current, kr.target), fmt.unit_of(kr)))
 
 
 def _progress(kr: m.KeyResult) -> str:
