@@ -135,7 +135,9 @@ def _sample_options(command):
             type=click.IntRange(min=100),
             default=DEFAULT_USERS,
             show_default=True,
-            help="Signups over the whole history: the size knob (about 120 events per user).",
+            help=f"The size knob: signups over the default history ({DEFAULT_START} to {DEFAULT_AS_OF}), about 120 "
+            "events each. Signups per day follow from it, so a shorter or longer history has proportionally "
+            "fewer or more.",
         ),
     ]
     for option in reversed(options):
