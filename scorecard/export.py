@@ -39,15 +39,12 @@ def export_parquet(project_dir: Path, out_dir: Path) -> list[Exported]:
     if out_dir.exists() and not out_dir.is_dir():
         raise InvalidInput(f"{out_dir}: --out is a file, not a directory")
     warehouse = warehouse_path(project_dir)
-    if not warehouse.is_file():
-        # checked here, not by connect(): an export without a warehouse is a step that has not run (exit 3)
-        raise StepFailed(f"{warehouse}: warehouse not found; run `scorecard run` first")
-    con = connect(warehouse, read_only=True)
+    con = connect(warehouse, read_only=True)  # a missing warehouse: exit 2, as for score and check
     try:
         # every table is checked before anything is created, so a missing one leaves no trace
         for table in TABLES:
             if not table_exists(con, *table.split(".")):
-                raise StepFailed(f"{warehouse}: no table {table}; run `scorecard run` first")
+                raise InvalidInput(f"{warehouse}: no table {table}; run `scorecard run` first")
         try:
             out_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
