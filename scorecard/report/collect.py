@@ -209,7 +209,8 @@ def _key_result_values(con, rows: list[dict], as_of: date) -> dict[tuple, list[m
             from kpis.kpi_values as v
             inner join wanted using (metric_name, grain, dimension_name, dimension_value)
             inner join kpis.kpi_definitions as d on v.metric_name = d.metric_name
-            where v.period_end + coalesce(d.maturity_days, 0) <= ?
+            -- complete at the as-of date and at the data's own (as scoring reads them)
+            where v.period_end + coalesce(d.maturity_days, 0) <= ? and v.is_complete
         )
         select * from periods
         where period_end >= cycle_start or periods_back = 1
