@@ -8,7 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from scorecard.cli import cli
@@ -245,18 +244,6 @@ def test_run_reads_the_checks_settings_before_it_builds(tmp_path):
         "(did you mean 'dau'?)"
     )
     assert not warehouse.parent.exists()
-
-
-def test_export_without_a_warehouse_or_its_tables_is_exit_2_and_writes_nothing(tmp_path):
-    missing = tmp_path / "nowhere" / "w.duckdb"
-    out = tmp_path / "out"
-    result = scorecard("export", "--out", str(out), warehouse=missing)
-    assert_one_line_error(result, 2, f"{missing}: warehouse not found")
-    empty = tmp_path / "empty.duckdb"
-    duckdb.connect(str(empty)).close()
-    result = scorecard("export", "--out", str(out), warehouse=empty)
-    assert_one_line_error(result, 2, f"{empty}: no table kpis.kpi_values; run `scorecard run` first")
-    assert not out.exists() and not missing.parent.exists()
 
 
 def test_check_without_a_warehouse_or_kpi_tables_says_so_before_running_anything(tmp_path):

@@ -128,20 +128,21 @@ def test_export_round_trip_is_equal_and_repeatable(warehouse, tmp_path):
     assert sorted(out.iterdir()) == sorted(files.values())
 
 
-def test_missing_warehouse_is_one_line_and_exit_3(tmp_path):
+def test_missing_warehouse_is_one_line_and_exit_2(tmp_path):
+    # exit 2, as for score and check: a warehouse that is missing or not built is one rule
     missing = tmp_path / "nowhere" / "w.duckdb"
     out = tmp_path / "out"
     result = scorecard("export", "--out", str(out), warehouse=missing)
-    assert_one_line_error(result, 3, str(missing), "scorecard run")
-    assert not out.exists() and not missing.exists()
+    assert_one_line_error(result, 2, f"{missing}: warehouse not found", "scorecard run")
+    assert not out.exists() and not missing.parent.exists()
 
 
-def test_missing_table_is_one_line_and_exit_3_and_creates_nothing(tmp_path):
+def test_missing_table_is_one_line_and_exit_2_and_creates_nothing(tmp_path):
     empty = tmp_path / "empty.duckdb"
     duckdb.connect(str(empty)).close()
     out = tmp_path / "out"
     result = scorecard("export", "--out", str(out), warehouse=empty)
-    assert_one_line_error(result, 3, str(empty), "kpis.kpi_values", "scorecard run")
+    assert_one_line_error(result, 2, str(empty), "kpis.kpi_values", "scorecard run")
     assert not out.exists()
 
 
