@@ -95,6 +95,29 @@ def _delete_cac(project: Path) -> None:
     subscription.write_text(text[:start] + text[end + 1 :])  # ltv_to_cac is derived from cac
 
 
+def _delete_metric(path: Path, name: str) -> None:
+    text = path.read_text()
+    start = text.index(f"  - name: {name}\n")
+    end = text.find("\n  - name: ", start + 1)
+    path.write_text(text[:start] + (text[end + 1 :] if end != -1 else ""))
+
+
+def _delete_two_kpis(project: Path) -> None:
+    """d30_retention, which no key result uses; day1_support_contact_rate together with its key result."""
+    _delete_metric(project / "metrics" / "acquisition.yml", "d30_retention")
+    _delete_metric(project / "metrics" / "acquisition.yml", "day1_support_contact_rate")
+    growth = project / "okrs" / "growth.yml"
+    text = growth.read_text()
+    start = text.index("      - id: support-contacts\n")
+    growth.write_text(text[:start] + text[text.index("      - id: checklist\n") :])
+
+
+def _rewrite_without_moving(project: Path) -> None:
+    """The d7 target written as a fraction, and d7_retention's KPI owner: no number moves."""
+    _replace(project / "okrs" / "retention.yml", "        target: 35%", "        target: 0.35")
+    _replace(project / "metrics" / "acquisition.yml", "owner: retention-pm", "owner: lifecycle-pm")
+
+
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory) -> Repo:
     repo = Repo(tmp_path_factory.mktemp("diff_repo"))
@@ -105,6 +128,8 @@ def repo(tmp_path_factory) -> Repo:
         "rename": repo.change("rename d1_retention", _rename_d1_retention),
         "target": repo.change("lower the day-7 retention target", _move_d7_target),
         "no_parse": repo.change("delete cac", _delete_cac),
+        "delete_kpis": repo.change("delete two KPIs", _delete_two_kpis),
+        "rewrite": repo.change("same numbers, other words", _rewrite_without_moving),
     }
     return repo
 
@@ -177,6 +202,33 @@ def test_renaming_a_metric_a_key_result_uses_is_a_breaking_change(repo, built_sa
     assert changes[("metric", "d1_retention")] == "removed" and changes[("metric", "day1_retention")] == "added"
     d1 = next(kr for kr in report["key_results"] if kr["key_result"].endswith("/d1-retention"))
     assert d1["base_status"] is not None and d1["head_status"] is None and d1["changed"]
+
+
+def test_deleting_kpis_reports_their_rows_leaving_and_a_key_result_removed_with_its_metric_breaks_nothing(
+    repo, built_sample
+):
+    # deleting d30_retention was "no value change", exit 0: its KPI models were not rebuilt
+    code, report = _json(repo, built_sample["path"], "delete_kpis")
+    assert code == 1 and report["values_changed"] is True
+    gone = {m["metric"] for m in report["metric_values"]}
+    assert gone == {"d30_retention", "day1_support_contact_rate"}
+    for change in report["metric_values"]:
+        rows = query(
+            built_sample["path"],
+            f"select count(*) from kpis.kpi_values where metric_name = '{change['metric']}' and grain = "
+            f"'{change['grain']}'",
+        )
+        assert change["changed_rows"] == rows[0][0], change  # every row of the metric leaves
+    assert report["breaking"] == []  # the one key result on a deleted metric was deleted with it
+    changes = {(c["kind"], c["name"]): c["change"] for c in report["definition_changes"]}
+    assert changes[("key_result", "growth/2026-Q4/obvious-onboarding/support-contacts")] == "removed"
+
+
+def test_a_target_in_other_words_and_a_new_kpi_owner_move_no_goalpost(repo, built_sample):
+    code, report = _json(repo, built_sample["path"], "rewrite")
+    assert code == 0 and report["values_changed"] is False
+    assert report["goalposts"] == [] and report["breaking"] == []
+    assert not [c for c in report["definition_changes"] if c["kind"] == "key_result"]
 
 
 def test_moving_a_key_result_target_mid_cycle_is_flagged_in_the_comment(repo, built_sample):

@@ -115,5 +115,8 @@ def test_kinds_follow_the_most_specific_rule():
     assert kind_of("type") == "type"
     assert kind_of("measures[x].expr") == "expression"
     assert kind_of("measures[x].agg_params.percentile") == "aggregation"
-    assert kind_of("config.meta.kpi.owner") == "kpi_metadata"
+    assert kind_of("config.meta.kpi.cadence") == "kpi_metadata"
+    # who owns a KPI and how it is shown change no number
+    assert kind_of("config.meta.kpi.owner") == "documentation"
+    assert kind_of("config.meta.kpi.display") == "documentation"
     assert kind_of("config.meta.kpi.warn_at") == "kpi_target"

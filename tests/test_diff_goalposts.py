@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from scorecard.diff.goalposts import findings
+from scorecard.diff.goalposts import findings, spec_changes
 from scorecard.okrs.catalog import load_catalog
 from scorecard.okrs.load import load_specs
 from tests.conftest import PROJECT_DIR
@@ -59,3 +59,30 @@ def test_a_key_result_whose_metric_is_gone_is_breaking(tmp_path):
         finding.message
         == "retention/2026-Q4/weekly-habit/push-guardrail: metric 'push_return_share' does not exist at head"
     )
+
+
+def test_the_same_target_in_other_words_is_not_a_move(tmp_path):
+    base = _load(tmp_path / "base", RETENTION)
+    head = _load(tmp_path / "head", RETENTION.replace("        target: 35%", "        target: 0.35"))
+    assert findings(base, head, IN_CYCLE, set(), _metrics()) == []
+    assert spec_changes(base, head, set()) == {}
+
+
+def test_a_key_result_removed_with_its_metric_is_removed_not_broken(tmp_path):
+    base = _load(tmp_path / "base", RETENTION)
+    text = RETENTION
+    start = text.index("      - id: push-guardrail\n")
+    end = text.find("\n      - id: ", start + 1)
+    head = _load(tmp_path / "head", text[:start] + (text[end + 1 :] if end != -1 else ""))
+    assert findings(base, head, AFTER_CYCLE, set(), _metrics() - {"push_return_share"}) == []
+    assert spec_changes(base, head, set())["retention/2026-Q4/weekly-habit/push-guardrail"] == ["removed"]
+
+
+def test_key_results_of_a_file_that_no_longer_loads_are_not_called_removed(tmp_path):
+    base = _load(tmp_path / "base", RETENTION)
+    head = [spec for spec in base if not spec.file.endswith("retention.yml")]
+    unloadable = {spec.file for spec in base if spec.file.endswith("retention.yml")}
+    assert not [ident for ident in spec_changes(base, head, unloadable) if ident.startswith("retention/")]
+    # its metric gone is what broke it: still a breaking change
+    (finding,) = findings(base, head, AFTER_CYCLE, set(), _metrics() - {"push_return_share"}, unloadable)
+    assert finding.kind == "metric_missing" and finding.key_result.endswith("/push-guardrail")

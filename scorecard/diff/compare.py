@@ -136,8 +136,9 @@ def _report(
     scored = [score_side(side.project_dir, side.database if built_kpis else warehouse, as_of, frozen) for side in sides]
     head_metrics = {m["name"] for m in parsed[1].semantic_manifest["metrics"]}
     changed_metrics = redefined_metrics(parsed[0], parsed[1], impact) | {change.metric for change in values}
-    spec_changes = goalposts.spec_changes(scored[0].specs, scored[1].specs)
-    found = goalposts.findings(scored[0].specs, scored[1].specs, as_of, changed_metrics, head_metrics)
+    unloadable = scored[1].unloadable
+    spec_changes = goalposts.spec_changes(scored[0].specs, scored[1].specs, unloadable)
+    found = goalposts.findings(scored[0].specs, scored[1].specs, as_of, changed_metrics, head_metrics, unloadable)
     breaking = [f for f in found if f.kind == "metric_missing"]
     breaking += [Finding(kind="invalid_spec", key_result=None, message=e) for e in scored[1].errors]
     kpis = _kpis(parsed, impact)

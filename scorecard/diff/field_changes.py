@@ -15,6 +15,8 @@ KINDS = (
     ("config.meta.kpi.target", "kpi_target"),
     ("config.meta.kpi.tolerance", "kpi_target"),
     ("config.meta.kpi.warn_at", "kpi_target"),
+    ("config.meta.kpi.owner", "documentation"),
+    ("config.meta.kpi.display", "documentation"),
     ("config.meta.kpi", "kpi_metadata"),
     ("filter", "filter"),
     ("window", "window"),

@@ -7,14 +7,17 @@ change. A cycle is under way when the as-of date falls inside it."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date
 
 from scorecard.diff.field_changes import field_changes
 from scorecard.diff.model import Finding
 from scorecard.okrs.load import LoadedSpec
+from scorecard.okrs.values import parse_amount
 
 WATCHED = ("type", "metric", "target", "baseline", "threshold", "direction", "segment", "grain", "deadline")
+AMOUNTS = ("target", "baseline", "threshold")
 
 
 @dataclass(frozen=True)
@@ -22,25 +25,48 @@ class _KeyResult:
     fields: dict  # the key result's spec, as JSON
     start: date
     end: date
+    file: str  # the spec file, as LoadedSpec.file shows it
 
     def running(self, as_of: date) -> bool:
         return self.start <= as_of <= self.end
 
 
-def spec_changes(base: list[LoadedSpec], head: list[LoadedSpec]) -> dict[str, list[str]]:
-    """Per key result (team/cycle/objective/key result): what changed in its spec, field by field."""
+def spec_changes(base: list[LoadedSpec], head: list[LoadedSpec], unloadable: set[str]) -> dict[str, list[str]]:
+    """Per key result (team/cycle/objective/key result): what changed in its spec, field by field.
+    ``unloadable``: the head's spec files with errors; their key results are not known to be removed
+    (the breaking findings name those files)."""
     before, after = key_results(base), key_results(head)
     changes = {}
     for ident in sorted(before.keys() | after.keys()):
         if ident not in after:
-            changes[ident] = ["removed"]
+            if before[ident].file not in unloadable:
+                changes[ident] = ["removed"]
         elif ident not in before:
             changes[ident] = ["added"]
         else:
-            described = [change.describe() for change in field_changes(before[ident].fields, after[ident].fields)]
+            described = [
+                change.describe()
+                for change in field_changes(before[ident].fields, after[ident].fields)
+                if not _same(change.path, change.before, change.after)
+            ]
             if described:
                 changes[ident] = described
     return changes
+
+
+def _same(field: str, before, after) -> bool:
+    """Equal as written or, for an amount, in value: `45%` and `0.45` are one target."""
+    if before == after:
+        return True
+    if field not in AMOUNTS or before is None or after is None:
+        return False
+    try:
+        was, now = (parse_amount(v, allow_auto=True, allow_relative=True) for v in (before, after))
+    except ValueError:
+        return False
+    if was.kind != now.kind or (was.value is None) != (now.value is None):
+        return False
+    return was.value is None or math.isclose(was.value, now.value, rel_tol=1e-12, abs_tol=1e-15)
 
 
 def key_results(specs: list[LoadedSpec]) -> dict[str, _KeyResult]:
@@ -50,7 +76,7 @@ def key_results(specs: list[LoadedSpec]) -> dict[str, _KeyResult]:
         for objective in loaded.spec.objectives:
             for kr in objective.key_results:
                 ident = f"{loaded.spec.team}/{loaded.spec.cycle_name}/{objective.id}/{kr.id}"
-                found[ident] = _KeyResult(kr.model_dump(mode="json"), start, end)
+                found[ident] = _KeyResult(kr.model_dump(mode="json"), start, end, loaded.file)
     return found
 
 
@@ -60,13 +86,17 @@ def findings(
     as_of: date,
     changed_metrics: set[str],
     head_metrics: set[str],
+    unloadable: set[str] = frozenset(),
 ) -> list[Finding]:
+    """``unloadable``: the head's spec files with errors."""
     before, after = key_results(base), key_results(head)
     result = []
-    # a key result only the base knows may be one whose head spec no longer loads: its metric went away
     for ident, kr in sorted({**before, **after}.items()):
         metric = kr.fields.get("metric")
-        if metric is not None and metric not in head_metrics:
+        # a key result only the base knows breaks when its file no longer loads at head (the metric going
+        # away is a reason it would not); removed from a spec that loads, it is gone with its metric
+        kept = ident in after or kr.file in unloadable
+        if metric is not None and metric not in head_metrics and kept:
             message = f"{ident}: metric '{metric}' does not exist at head"
             result.append(Finding(kind="metric_missing", key_result=ident, message=message))
     for ident, kr in sorted(after.items()):
@@ -77,7 +107,7 @@ def findings(
             moved = [
                 f"{name} {was.get(name)!r} → {kr.fields.get(name)!r}"
                 for name in WATCHED
-                if was.get(name) != kr.fields.get(name)
+                if not _same(name, was.get(name), kr.fields.get(name))
             ]
             if moved:
                 message = f"{ident}: moved mid-cycle ({kr.start} to {kr.end}): " + "; ".join(moved)

@@ -44,7 +44,7 @@ def lineage_impact(base: Parsed, head: Parsed) -> Impact:
     _walk(head.manifest, starts, impact)
     removed = [uid for uid, how in impact.changed.items() if how == "removed"]
     _walk(base.manifest, removed, impact)  # what relied on a removed node, as the base knew it
-    _kpi_models(head.manifest, impact)
+    _kpi_models(base.manifest, head.manifest, impact)
     return impact
 
 
@@ -121,10 +121,14 @@ def _walk(manifest: dict, starts: list[str], impact: Impact) -> None:
                 queue.append(child)
 
 
-def _kpi_models(manifest: dict, impact: Impact) -> None:
+def _kpi_models(base: dict, head: dict, impact: Impact) -> None:
     """The KPI models that compute the affected metrics: a simple metric's semantic model, and for ratio
-    and derived metrics those of their inputs."""
-    metrics = {m["name"]: m["depends_on"]["nodes"] for m in manifest.get("metrics", {}).values()}
+    and derived metrics those of their inputs. A metric removed at head is looked up as the base had it:
+    its rows leave the KPI tables, which the head must rebuild."""
+    metrics = {
+        m["name"]: m["depends_on"]["nodes"] for manifest in (base, head) for m in manifest.get("metrics", {}).values()
+    }
+    manifest = head
     semantic = set(impact.semantic_models)
     pending, seen = list(impact.metrics), set(impact.metrics)
     while pending:
@@ -150,7 +154,9 @@ def redefined_metrics(base: Parsed, head: Parsed, impact: Impact) -> set[str]:
     for uid, how in impact.changed.items():
         kind, _, name = uid.split(".", 2)
         if kind == "metric":
-            redefined.add(name)
+            # a KPI's target moves its status, not the metric's values
+            if how != "modified" or any(c.kind != "kpi_target" for c in impact.field_changes.get(uid, [])):
+                redefined.add(name)
         elif kind == "semantic_model":
             paths = [change.path for change in impact.field_changes.get(uid, [])]
             if how == "modified" and all(path.startswith("measures[") for path in paths):

@@ -30,6 +30,7 @@ class KeyResultScore:
 class SideScores:
     specs: list[LoadedSpec]
     errors: list[str]  # spec problems at this side, one line each
+    unloadable: set[str]  # the spec files those problems are in
     scores: dict[str, KeyResultScore]  # team/cycle/objective/key result -> score
 
 
@@ -59,4 +60,4 @@ def score_side(
         )
         for c in checkins
     }
-    return SideScores(loaded.specs, errors, scores)
+    return SideScores(loaded.specs, errors, {issue.file for issue in loaded.errors}, scores)
