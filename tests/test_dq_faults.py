@@ -116,6 +116,26 @@ def test_a_source_not_loaded_for_three_days_is_stale(project, warehouse):
     assert_key_results_follow(outcome, expected, "stale")
 
 
+def test_rechecking_an_earlier_date_ignores_the_loads_that_came_after_it(project, warehouse):
+    # support tickets stopped loading on 2026-11-01 and caught up from 2026-11-13: checked again for 11-08,
+    # the catch-up had not happened yet (dbt's freshness and GX read the newest load, "-168.0 h", and passed)
+    inject(
+        warehouse,
+        "delete from raw.support_tickets where _loaded_at >= timestamp '2026-11-01 00:00:00' "
+        "and _loaded_at < timestamp '2026-11-13 00:00:00'",
+    )
+    check = scorecard("--project-dir", str(project), "check", "--as-of", "2026-11-08", warehouse=warehouse)
+    assert check.returncode == 1, check.stderr[-3000:]
+    results = query(warehouse, "select check_id, status, message from quality.dq_results where as_of = '2026-11-08'")
+    failing = {check_id for check_id, status, _ in results if status not in {"pass", "skipped", "warn"}}
+    stale = {"freshness.support.support_tickets", *gx_freshness("support_tickets")}
+    assert stale <= failing
+    # the other sources, rep_quotas among them (re-synced whole every night: no older rows), stay fresh
+    assert {c for c in failing if c.startswith("freshness.") or c.endswith("max_to_be_between._loaded_at")} == stale
+    (message,) = [m for c, _, m in results if c == "freshness.support.support_tickets"]
+    assert "last loaded 2026-10-3" in message and ", -" not in message, message  # no load from the future
+
+
 def test_a_burst_of_nulls_fails_the_null_rate_checks(project, warehouse):
     inject(warehouse, "update marts.fct_api_requests set latency_ms = null where request_id % 20 = 0")
     outcome = check_and_score(project, warehouse)

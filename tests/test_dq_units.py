@@ -148,7 +148,7 @@ def write_thresholds(tmp_path: Path, text: str) -> Path:
 
 
 def test_no_thresholds_file_means_the_defaults(tmp_path: Path):
-    assert load_thresholds(tmp_path, {"dau"}).anomaly.z_threshold == 3
+    assert load_thresholds(tmp_path, {"dau": "day"}).anomaly.z_threshold == 3
 
 
 @pytest.mark.parametrize(
@@ -166,10 +166,15 @@ def test_no_thresholds_file_means_the_defaults(tmp_path: Path):
             "anomaly:\n  metrics: {daus: {z_threshold: 4}}\n",
             "checks/thresholds.yml: anomaly.metrics.daus: no KPI of that name in metrics/ (did you mean 'dau'?)",
         ),
+        (
+            "anomaly:\n  metrics: {dau: {min_history: 200}}\n",
+            "checks/thresholds.yml: anomaly settings: metrics.dau (day cadence): min_history 200 is longer than the "
+            "training_window 84",
+        ),
     ],
 )
 def test_a_broken_thresholds_file_is_one_line_naming_it(tmp_path: Path, text: str, message: str):
     with pytest.raises(InvalidInput) as caught:
-        load_thresholds(write_thresholds(tmp_path, text), {"dau", "wau", "mau"})
+        load_thresholds(write_thresholds(tmp_path, text), {"dau": "day", "wau": "day", "mau": "day"})
     assert str(caught.value).startswith(message), str(caught.value)
     assert "\n" not in str(caught.value)

@@ -336,3 +336,37 @@ def test_kpi_tables_follow_the_models_above_them_as_built_not_as_their_files_rea
 
     # the same rows and the same records: what the incremental runs decided is what a full build records
     _assert_equals_a_full_refresh(path, tmp_path, project)
+
+
+def test_kpi_status_takes_the_as_of_dates_calendar_period_even_when_it_has_no_row(built_sample, tmp_path):
+    """kpi_status at an earlier as-of date than the build's (what `scorecard check --as-of` rebuilds), with
+    one period's row gone: each KPI shows the latest period complete on that date by the calendar (it
+    showed the build's latest periods, and the period before a missing one)."""
+    path = tmp_path / "status.duckdb"
+    shutil.copy(built_sample["path"], path)
+    con = duckdb.connect(str(path))
+    con.execute(
+        "delete from kpis.kpi_values where metric_name = 'deals_won' and grain = 'quarter' "
+        "and period_start = '2026-07-01'"
+    )
+    # a constant series of zeros: no slope, so flat (its direction decided 'improving' or 'worsening')
+    con.execute("update kpis.kpi_values set value = 0 where metric_name = 'median_delivery_days'")
+    con.close()
+    result = dbt(["run", "--select", "kpi_status"], path, tmp_path, as_of="2026-11-08")
+    assert result.returncode == 0, result.stdout[-4000:]
+    status = {
+        row[0]: row[1:]
+        for row in query(
+            path, "select metric_name, period_start, period_end, target_status, prior_period_start from kpis.kpi_status"
+        )
+    }
+    # dau (day): 11-08 itself; wau (ISO week): 11-02..11-08, over on 11-08; d1_retention (week, cohorts
+    # mature after 1 day): the week to 11-01, since the week to 11-08 matures on 11-09; repurchase_rate_90d
+    # (month, 90 days): July, whose last cohorts matured on 10-29 (August's only on 11-29)
+    assert status["dau"][:2] == (date(2026, 11, 8), date(2026, 11, 8))
+    assert status["wau"][:2] == (date(2026, 11, 2), date(2026, 11, 8))
+    assert status["d1_retention"][:2] == (date(2026, 10, 26), date(2026, 11, 1))
+    assert status["repurchase_rate_90d"][:2] == (date(2026, 7, 1), date(2026, 7, 31))
+    # Q3 has no row: no data for Q3, with Q2 as its prior period (it showed Q2 as the latest)
+    assert status["deals_won"] == (date(2026, 7, 1), date(2026, 9, 30), "no_data", date(2026, 4, 1))
+    assert query(path, "select trend from kpis.kpi_status where metric_name = 'median_delivery_days'") == [("flat",)]

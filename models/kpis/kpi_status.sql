@@ -1,4 +1,5 @@
--- One row per KPI: its value for the latest complete period at its cadence grain, against
+-- One row per KPI: its value for the latest complete period at its cadence grain (by the calendar:
+-- a period without a value is no_data, never the period before it), against
 -- its target (direction-aware, with the tolerance or warn band), the prior period, and the
 -- trend over the last eight periods. A KPI without a target is listed as 'no_target'.
 -- data_status comes from `scorecard check` for the as-of date; `scorecard check` rebuilds this model
@@ -19,24 +20,62 @@ data_statuses as (
     {{ kpi_data_statuses() }}
 ),
 
+-- The latest period at the cadence that is complete on the as-of date (over, and its cohorts mature),
+-- by the calendar rather than by the rows there are: a period without a row is that period with no
+-- value (no_data), not the one before it, and a check for an earlier date judges that date's periods.
+periods as (
+    select
+        metric_name,
+        cadence,
+        case cadence
+            when 'day' then cast(complete_through as date)
+            when 'week' then {{ iso_week_start('complete_through + 1') }} - 7
+            when 'month' then cast(date_trunc('month', complete_through + 1) - interval 1 month as date)
+            when 'quarter' then cast(date_trunc('quarter', complete_through + 1) - interval 3 month as date)
+        end as latest_start
+    from (
+        select
+            metric_name,
+            cadence,
+            {{ as_of_date() }} - coalesce(maturity_days, 0) as complete_through
+        from definitions
+    )
+),
+
 values_at_cadence as (
     select
         kpi_values.metric_name,
         kpi_values.period_start,
         kpi_values.period_end,
         kpi_values.value,
-        row_number() over (partition by kpi_values.metric_name order by kpi_values.period_start desc) as periods_back
+        -- whole periods between this one and the latest complete one
+        case periods.cadence
+            when 'day' then date_diff('day', kpi_values.period_start, periods.latest_start)
+            when 'week' then date_diff('day', kpi_values.period_start, periods.latest_start) // 7
+            when 'month' then date_diff('month', kpi_values.period_start, periods.latest_start)
+            when 'quarter' then date_diff('quarter', kpi_values.period_start, periods.latest_start)
+        end + 1 as periods_back
     from kpi_values
-    inner join definitions
+    inner join periods
         on
-            kpi_values.metric_name = definitions.metric_name
-            and kpi_values.grain = definitions.cadence
-    where kpi_values.dimension_name = 'all' and kpi_values.is_complete
+            kpi_values.metric_name = periods.metric_name
+            and kpi_values.grain = periods.cadence
+    where
+        kpi_values.dimension_name = 'all'
+        and kpi_values.is_complete
+        and kpi_values.period_start <= periods.latest_start
 ),
 
 latest as (
-    select * from values_at_cadence
-    where periods_back = 1
+    select
+        periods.metric_name,
+        periods.latest_start as period_start,
+        {{ kpi_period_end('periods.cadence', 'periods.latest_start') }} as period_end,
+        values_at_cadence.value
+    from periods
+    left join values_at_cadence
+        on periods.metric_name = values_at_cadence.metric_name and values_at_cadence.periods_back = 1
+    where periods.latest_start is not null
 ),
 
 previous as (
@@ -120,7 +159,7 @@ final as (
         trend_slope,
         case
             when trend_periods is null or trend_periods < 3 or trend_slope is null then 'insufficient_history'
-            when abs(trend_slope) < 0.01 * abs(trend_mean) then 'flat'
+            when abs(trend_slope) <= 0.01 * abs(trend_mean) then 'flat'
             when (trend_slope > 0) = is_higher_better then 'improving'
             else 'worsening'
         end as trend,

@@ -56,7 +56,7 @@ def load_check_inputs(project_dir: Path) -> CheckInputs:
     """The KPI catalog, checks/thresholds.yml, the GX suites and the OKR specs; the first problem in any
     of them is one line (exit 2) before a check runs."""
     catalog = load_catalog(project_dir)
-    thresholds = load_thresholds(project_dir, catalog)
+    thresholds = load_thresholds(project_dir, {name: metric.cadence for name, metric in catalog.items()})
     load_suites(project_dir / SUITES_DIR, project_dir)
     specs = load_specs([project_dir / "okrs"], catalog, display_root=project_dir)
     if specs.errors:

@@ -10,6 +10,7 @@ import logging
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from scorecard.errors import InvalidInput
@@ -23,7 +24,7 @@ from scorecard.quality.gx_suite_files import (
     Lookup,
     Suite,
 )
-from scorecard.warehouse import sql_identifier
+from scorecard.warehouse import sql_identifier, sql_literal
 
 if TYPE_CHECKING:
     import duckdb
@@ -33,6 +34,7 @@ log = logging.getLogger(__name__)
 
 
 _WEIGHT = "__scorecard_rows__"
+LOADED_AT = "_loaded_at"  # when the loader wrote a source row (every raw table has it)
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -47,12 +49,16 @@ class Plan:
     chunks: int  # chunks the row frames are read in
 
 
-def plan_suite(con: duckdb.DuckDBPyConnection, suite: Suite, settings: GxSettings) -> Plan:
+def plan_suite(con: duckdb.DuckDBPyConnection, suite: Suite, settings: GxSettings, moment: datetime) -> Plan:
+    """``moment``: what the data is judged at; a source's rows loaded after it were not there yet (a check
+    re-run for an earlier date must not count a later load as fresh)."""
     shown, meta = suite.shown, suite.meta
     available = _table_columns(con, meta.table)
     if available is None:
         raise InvalidInput(f"{shown}: table {meta.table} not found in the warehouse")
     relation = _quote_table(meta.table)
+    if LOADED_AT in available:
+        relation = _as_loaded_at(con, relation, moment)
     for lookup in meta.lookups:
         relation, available = _join_lookup(con, relation, available, lookup, shown, meta.table)
     wanted = [(e, c) for e in suite.expectations for c in e.reads]
@@ -65,11 +71,20 @@ def plan_suite(con: duckdb.DuckDBPyConnection, suite: Suite, settings: GxSetting
             raise InvalidInput(
                 f"{shown}: {where}: column {column!r} is not in {meta.table}{_did_you_mean(column, available)}"
             )
-    rows = con.execute(f"select count(*) from {_quote_table(meta.table)}").fetchall()[0][0]
+    rows = con.execute(f"select count(*) from {relation}").fetchall()[0][0]
     chunks = max(1, math.ceil(rows / settings.chunk_rows))
     if chunks > 1:
         _check_mergeable(suite, rows, settings)
     return Plan(suite, relation, rows, chunks)
+
+
+def _as_loaded_at(con: duckdb.DuckDBPyConnection, table: str, moment: datetime) -> str:
+    """The source's rows as they stood at ``moment``: those loaded by then. A table whose every row came
+    later was re-synced whole since and keeps nothing older: it is judged as it is (as the freshness
+    macro counts it loaded at the moment)."""
+    cutoff = f"cast({sql_literal(moment)} as timestamp)"
+    ((earlier,),) = con.execute(f"select count(*) from {table} where {LOADED_AT} <= {cutoff}").fetchall()
+    return f"(select * from {table} where {LOADED_AT} <= {cutoff})" if earlier else table
 
 
 def _check_mergeable(suite: Suite, rows: int, settings: GxSettings) -> None:

@@ -67,7 +67,7 @@ def run_suites(
     InvalidInput naming it before anything runs."""
     moment = _naive_utc(as_of_moment)
     suites = load_suites(suites_dir, display_root)
-    plans = [plan_suite(con, suite, settings) for suite in suites]
+    plans = [plan_suite(con, suite, settings, moment) for suite in suites]
     results: list[CheckResult] = []
     with quiet():
         judge = Judge(gx_module(), settings, docs_dir)

@@ -4,7 +4,7 @@ Great Expectations runner). A missing file means the defaults; a broken one is o
 from __future__ import annotations
 
 import difflib
-from collections.abc import Collection
+from collections.abc import Mapping
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -24,9 +24,10 @@ class Thresholds(BaseModel):
     great_expectations: GxSettings = Field(default_factory=GxSettings)
 
 
-def load_thresholds(project_dir: Path, kpis: Collection[str]) -> Thresholds:
-    """The settings; ``kpis`` are the KPI names in metrics/, which a per-KPI override must name (read
-    before any check runs, so a typo stops the run before dbt's tests take their time)."""
+def load_thresholds(project_dir: Path, cadences: Mapping[str, str]) -> Thresholds:
+    """The settings; ``cadences``: each KPI of metrics/ and its cadence grain. A per-KPI override must
+    name one, and its windows must suit that cadence: read before any check runs, so a mistake stops the
+    run before dbt's tests take their time."""
     path = project_dir / THRESHOLDS_FILE
     if not path.exists():
         return Thresholds()
@@ -41,8 +42,12 @@ def load_thresholds(project_dir: Path, kpis: Collection[str]) -> Thresholds:
     except ValidationError as exc:
         raise InvalidInput(f"{shown}: {first_validation_error(exc)}") from exc
     for name in thresholds.anomaly.metrics:
-        if name not in kpis:
-            close = difflib.get_close_matches(name, list(kpis), n=1)
+        if name not in cadences:
+            close = difflib.get_close_matches(name, list(cadences), n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise InvalidInput(f"{shown}: anomaly.metrics.{name}: no KPI of that name in metrics/{hint}")
+        try:
+            thresholds.anomaly.rule_for(cadences[name], name)
+        except InvalidInput as exc:
+            raise InvalidInput(f"{shown}: {exc}") from None
     return thresholds
