@@ -102,6 +102,10 @@ def changed(tmp_path_factory) -> dict:
     )
     orders = project / "models" / "marts" / "fct_orders.sql"
     orders.write_text("-- one row per order\n" + orders.read_text())
+    literal = project / "macros" / "kpi" / "kpi_literal.sql"
+    opening = "{% macro kpi_literal(value) -%}\n"
+    assert opening in literal.read_text()
+    literal.write_text(literal.read_text().replace(opening, opening + "    {# a reviewer's note #}\n"))
     head = _commit(root, "change a measure")
     scratch = tmp_path_factory.mktemp("impact_scratch")
     parsed_base = parse_revision(project, base, scratch / "base")
@@ -116,6 +120,14 @@ def test_a_changed_measure_reaches_its_metrics_and_kpi_models(changed):
     assert (change.path, change.kind) == ("measures[retained_d7_users].expr", "expression")
     assert {"retained_d7_users", "d7_retention"} <= impact.metrics
     assert {"kpi_measures__signup_cohorts", "kpi_values", "kpi_status"} <= impact.models
+
+
+def test_a_comment_in_a_macro_is_a_cosmetic_change_that_reaches_no_model(changed):
+    impact = changed["impact"]
+    assert impact.changed["macro.scorecard.kpi_literal"] == "modified"
+    assert impact.cosmetic == {"macro.scorecard.kpi_literal"}
+    # every KPI model calls it: a change that counted would have reached them all
+    assert "kpi_measures__api_requests" not in impact.models
 
 
 def test_a_description_change_is_no_change_to_the_metric(changed):

@@ -239,7 +239,11 @@ def _definition_changes(
             details = [f"{c.describe()} ({c.kind})" for c in impact.field_changes.get(uid, [])]
             changes.append(DefinitionChange(kind=kind, name=name, change=how, semantic=True, details=details))
         elif kind == "macro":
-            changes.append(DefinitionChange(kind="macro", name=name, change=how, semantic=True, details=[]))
+            cosmetic = uid in impact.cosmetic
+            details = ["no semantic change (comments or whitespace only)"] if cosmetic else []
+            changes.append(
+                DefinitionChange(kind="macro", name=name, change=how, semantic=not cosmetic, details=details)
+            )
         elif kind == "model" and not builds:
             changes.append(DefinitionChange(kind="model", name=name, change=how, semantic=True, details=[]))
     if builds:

@@ -9,6 +9,7 @@ reaches `kpi_measures__<its semantic model>` and the shared KPI tables."""
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from dataclasses import dataclass, field
 
@@ -17,6 +18,7 @@ from scorecard.diff.sides import Parsed
 from scorecard.quality.lineage import KPI_MEASURES_PREFIX, SHARED_KPI_MODELS
 
 _FILE_NODES = ("model", "seed", "snapshot")
+_JINJA_COMMENT = re.compile(r"\{#.*?#\}", re.DOTALL)
 
 
 @dataclass
@@ -26,6 +28,7 @@ class Impact:
     models: set[str] = field(default_factory=set)  # model names downstream, the changed ones included
     semantic_models: set[str] = field(default_factory=set)
     metrics: set[str] = field(default_factory=set)
+    cosmetic: set[str] = field(default_factory=set)  # macros whose change is to Jinja comments or whitespace only
 
     @property
     def removed_metrics(self) -> set[str]:
@@ -70,6 +73,9 @@ def _models_using_changed_macros(base: dict, head: dict, impact: Impact) -> list
     for uid in sorted(before.keys() | after.keys()):
         if before.get(uid) != after.get(uid):
             impact.changed[uid] = "removed" if uid not in after else "added" if uid not in before else "modified"
+            if uid in before and uid in after and _without_comments(before[uid]) == _without_comments(after[uid]):
+                impact.cosmetic.add(uid)  # its callers compile to the same SQL, give or take whitespace
+                continue
             callers.add(uid)
     grew = bool(callers)
     while grew:
@@ -83,6 +89,10 @@ def _models_using_changed_macros(base: dict, head: dict, impact: Impact) -> list
         for uid, node in head["nodes"].items()
         if node["resource_type"] == "model" and callers & set(node["depends_on"].get("macros", []))
     ]
+
+
+def _without_comments(macro_sql: str) -> str:
+    return " ".join(_JINJA_COMMENT.sub(" ", macro_sql).split())
 
 
 def _semantic_nodes(base: Parsed, head: Parsed, kind: str, impact: Impact) -> None:
