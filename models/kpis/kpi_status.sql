@@ -87,8 +87,10 @@ trends as (
     select
         metric_name,
         count(*) as trend_periods,
-        regr_slope(value, -periods_back) as trend_slope,
-        avg(value) as trend_mean
+        -- summed in period order: the rows arrive from a join in any order, and float sums in another
+        -- order differ in the last bits from run to run
+        regr_slope(value, -periods_back order by periods_back) as trend_slope,
+        avg(value order by periods_back) as trend_mean
     from values_at_cadence
     where periods_back <= 8 and value is not null
     group by metric_name
