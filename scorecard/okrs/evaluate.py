@@ -49,6 +49,12 @@ class Series:
         return candidates[-1] if candidates else None
 
 
+# The periods a key result is scored on, for kpis.kpi_values as v joined to kpis.kpi_definitions as d, with
+# the as-of date as the one parameter: over (cohorts mature) at that date, and complete at the data's own
+# as-of. The report's charts read the same periods.
+COMPLETE_PERIOD = "v.period_end + coalesce(d.maturity_days, 0) <= ? and v.is_complete"
+
+
 def load_series(
     con: duckdb.DuckDBPyConnection, wanted: set[tuple[str, str, str, str]], as_of: date
 ) -> dict[tuple[str, str, str, str], Series]:
@@ -70,9 +76,9 @@ def load_series(
         from kpis.kpi_values as v
         inner join wanted using (metric_name, grain, dimension_name, dimension_value)
         inner join kpis.kpi_definitions as d on v.metric_name = d.metric_name
-        where v.period_end + coalesce(d.maturity_days, 0) <= ? and v.is_complete
+        where {complete}
         order by v.metric_name, v.grain, v.dimension_name, v.dimension_value, v.period_start
-        """.format(placeholders=", ".join(["(?, ?, ?, ?)"] * len(keys))),
+        """.format(placeholders=", ".join(["(?, ?, ?, ?)"] * len(keys)), complete=COMPLETE_PERIOD),
         [part for key in keys for part in key] + [as_of],
     ).fetchall()
     for metric, grain, dimension, segment, start, end, value, complete_on in rows:

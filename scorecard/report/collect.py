@@ -14,6 +14,7 @@ from datetime import date, datetime
 import duckdb
 
 from scorecard.errors import StepFailed
+from scorecard.okrs.evaluate import COMPLETE_PERIOD
 from scorecard.report import kpi_health
 from scorecard.report import model as m
 from scorecard.report.diagnosis import diagnose
@@ -209,13 +210,12 @@ def _key_result_values(con, rows: list[dict], as_of: date) -> dict[tuple, list[m
             from kpis.kpi_values as v
             inner join wanted using (metric_name, grain, dimension_name, dimension_value)
             inner join kpis.kpi_definitions as d on v.metric_name = d.metric_name
-            -- complete at the as-of date and at the data's own (as scoring reads them)
-            where v.period_end + coalesce(d.maturity_days, 0) <= ? and v.is_complete
+            where {complete}
         )
         select * from periods
         where period_end >= cycle_start or periods_back = 1
         order by metric_name, grain, dimension_name, dimension_value, cycle_start, period_start
-        """.format(placeholders=", ".join(["(?, ?, ?, ?, ?::date)"] * len(keys))),
+        """.format(placeholders=", ".join(["(?, ?, ?, ?, ?::date)"] * len(keys)), complete=COMPLETE_PERIOD),
         [part for key in keys for part in key] + [as_of],
     )
     series: dict[tuple, list[m.Point]] = defaultdict(list)
