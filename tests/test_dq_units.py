@@ -8,11 +8,14 @@ import json
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from scorecard.errors import InvalidInput
 from scorecard.okrs.data_gate import GoodScore, apply_gate
+from scorecard.quality.dbt_tests import read_test_results
 from scorecard.quality.freshness import as_of_moment, read_sources_json
+from scorecard.quality.hours import hours_text
 from scorecard.quality.lineage import Lineage
 from scorecard.quality.results import CheckResult
 from scorecard.quality.settings import load_thresholds
@@ -66,6 +69,87 @@ def test_dbt_freshness_results_become_check_results(tmp_path: Path):
         "(warn after 12 h, error after 24 h)"
     )
     assert empty.observed_value is None and "has no rows" in empty.message
+
+
+@pytest.mark.parametrize(
+    ("age", "text"),
+    [
+        (73.0, "73.0 h"),
+        (24.0, "24.0 h"),  # on the limit, and shown on it
+        (23.98, "23.98 h"),  # "24.0 h" would read as on the 24 h limit, which it is under
+        (24.04, "24.04 h"),  # and this one as on it, which it is over
+        (23.9996, "23.9996 h"),
+        (11.96, "11.96 h"),  # the warn limit counts too
+    ],
+)
+def test_an_age_is_written_on_the_same_side_of_its_limits_as_it_is(age, text):
+    assert hours_text(age, (12.0, 24.0, None)) == text
+
+
+def test_a_source_just_under_its_limit_does_not_read_as_on_it(tmp_path: Path):
+    entry = {
+        "unique_id": "source.scorecard.app.events",
+        "status": "warn",
+        "max_loaded_at": "2026-11-15T00:01:12+00:00",
+        "max_loaded_at_time_ago_in_s": 23.98 * 3600,
+        "criteria": {"warn_after": {"count": 12, "period": "hour"}, "error_after": {"count": 24, "period": "hour"}},
+    }
+    path = tmp_path / "sources.json"
+    path.write_text(json.dumps({"results": [entry]}))
+    (result,) = read_sources_json(path, datetime(2026, 11, 16))
+    assert "23.98 h before 2026-11-16 00:00 (warn after 12 h, error after 24 h)" in result.message
+
+
+def dbt_test(name: str, config: dict, kwargs: dict) -> dict:
+    return {
+        "unique_id": f"test.scorecard.{name}",
+        "name": name,
+        "resource_type": "test",
+        "package_name": "scorecard",
+        "attached_node": "model.scorecard.fct_api_requests",
+        "config": {"severity": "ERROR", "warn_if": "!= 0", "error_if": "!= 0", **config},
+        "test_metadata": {"name": name.split("_fct")[0], "kwargs": kwargs},
+    }
+
+
+def test_dbt_test_results_compare_failing_rows_with_the_failing_rows_allowed(tmp_path: Path):
+    nodes = [
+        dbt_test("null_rate_fct_api_requests_latency_ms__0_01", {}, {"max_null_rate": 0.01}),
+        dbt_test("recent_volume_fct_api_requests_requested_at", {"severity": "warn", "warn_if": "> 10"}, {}),
+        dbt_test("not_null_fct_api_requests_request_id", {"error_if": ">= 5"}, {}),
+        dbt_test("accepted_values_fct_api_requests_status", {"error_if": "!= 3"}, {}),
+    ]
+    runs = [("fail", 1), ("warn", 12), ("pass", 0), ("pass", 0)]
+    results = [
+        {"unique_id": node["unique_id"], "status": status, "failures": failures, "message": None}
+        for node, (status, failures) in zip(nodes, runs, strict=True)
+    ]
+    (tmp_path / "run_results.json").write_text(json.dumps({"results": results}))
+    manifest = {"nodes": {node["unique_id"]: node for node in nodes}}
+    null_rate, volume, not_null, odd = read_test_results(tmp_path, manifest, duckdb.connect())
+    # failing rows against rows allowed, one unit: not the 0.01 rate argument beside a count of rows
+    assert (null_rate.status, null_rate.observed_value, null_rate.threshold) == ("fail", 1.0, 0.0)
+    assert (volume.status, volume.observed_value, volume.threshold) == ("warn", 12.0, 10.0)
+    assert not_null.threshold == 4.0
+    assert odd.threshold is None  # "!= 3" passes with 0 failing rows too: no single most allowed
+
+
+def test_a_dbt_test_that_could_not_run_says_why(tmp_path: Path):
+    node = dbt_test("null_rate_fct_api_requests_latency_ms__0_01", {}, {"max_null_rate": 0.01})
+    message = (
+        "Runtime Error in test null_rate_fct_api_requests_latency_ms__0_01 (models/marts/_marts__models.yml)\n"
+        '  Binder Error: Referenced column "latency_ms" not found in FROM clause!\n'
+        '  Candidate bindings: "latency"\n\n  LINE 12: where latency_ms is null\n'
+    )
+    entry = {"unique_id": node["unique_id"], "status": "error", "failures": None, "message": message}
+    (tmp_path / "run_results.json").write_text(json.dumps({"results": [entry]}))
+    (result,) = read_test_results(tmp_path, {"nodes": {node["unique_id"]: node}}, duckdb.connect())
+    assert (result.status, result.observed_value) == ("error", None)
+    assert result.message == (
+        "dbt test null_rate_fct_api_requests_latency_ms__0_01 on fct_api_requests could not run: "
+        'Binder Error: Referenced column "latency_ms" not found in FROM clause! Candidate bindings: "latency" '
+        "LINE 12: where latency_ms is null"
+    )
 
 
 MANIFEST = {

@@ -7,6 +7,7 @@ column (the KPI parity checks) name the metrics they found broken."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -14,11 +15,13 @@ import duckdb
 
 from scorecard.dbt import run_dbt
 from scorecard.errors import StepFailed
-from scorecard.quality.results import CheckResult
+from scorecard.quality.results import CheckResult, one_line
 
 _STATUS = {"pass": "pass", "warn": "warn", "fail": "fail", "error": "error", "skipped": "error"}
-# Generic-test arguments that are the test's threshold, in the order they are looked for.
-_THRESHOLD_ARGS = ("max_null_rate", "min_ratio")
+# dbt's failure conditions that a count of failures can be compared with: `!= 0` (dbt's default), `> N`, `>= N`.
+_CONDITION = re.compile(r"\s*(!=|<>|>=|>)\s*(\d+)\s*")
+# The first line of dbt's message for a test that could not run only names the test and its file.
+_ERROR_HEADING = re.compile(r"\w+ Error in (test|unit_test) ")
 
 
 def run_tests(project_dir: Path, warehouse: Path, as_of: date, select: tuple[str, ...] = ()) -> None:
@@ -46,19 +49,41 @@ def _result(entry: dict, node: dict, con: duckdb.DuckDBPyConnection) -> CheckRes
     status = _STATUS.get(entry.get("status", ""), "error")
     target = _target(node)
     failures = entry.get("failures")
-    kwargs = (node.get("test_metadata") or {}).get("kwargs") or {}
-    threshold = next((float(kwargs[name]) for name in _THRESHOLD_ARGS if _is_number(kwargs.get(name))), None)
     on = target.split(".")[-1] if target else "the project"
     if status == "error":
-        detail = (entry.get("message") or "did not run").strip().splitlines()[0]
-        message = f"dbt test {node['name']} on {on} could not run: {detail}"
+        message = f"dbt test {node['name']} on {on} could not run: {_error_detail(entry.get('message'))}"
     elif status == "pass":
         message = f"dbt test {node['name']} on {on} passed"
     else:
         message = f"dbt test {node['name']} on {on}: {failures} failing row{'s' if failures != 1 else ''}"
     metrics = _failing_metrics(entry, con) if status in {"fail", "warn"} else ()
     observed = float(failures) if failures is not None else None
+    threshold = _allowed_failures(node.get("config") or {})
     return CheckResult(node["unique_id"], "dbt_test", target, status, observed, threshold, message, metrics)
+
+
+def _allowed_failures(config: dict) -> float | None:
+    """The most failures (dbt's `fail_calc`, by default the failing rows) the test passes with at its
+    severity, in the unit of the observed value: 0 under dbt's default `!= 0`, N under `> N`. None for a
+    condition of another form. A test's own arguments (a `max_null_rate`) are in its name."""
+    key = "warn_if" if str(config.get("severity", "error")).lower() == "warn" else "error_if"
+    match = _CONDITION.fullmatch(str(config.get(key) or "!= 0"))
+    if match is None:
+        return None
+    operator, count = match.group(1), int(match.group(2))
+    if operator in {"!=", "<>"}:
+        return 0.0 if count == 0 else None
+    if operator == ">=":
+        return float(count - 1) if count > 0 else None
+    return float(count)
+
+
+def _error_detail(message: str | None) -> str:
+    """dbt's reason a test could not run, as one line: the database's or Jinja's error under dbt's heading."""
+    lines = [line.strip() for line in (message or "").splitlines() if line.strip()]
+    if len(lines) > 1 and _ERROR_HEADING.match(lines[0]):
+        lines = lines[1:]
+    return one_line(" ".join(lines)) if lines else "did not run"
 
 
 def _target(node: dict) -> str:
@@ -84,7 +109,3 @@ def _failing_metrics(entry: dict, con: duckdb.DuckDBPyConnection) -> tuple[str, 
     except duckdb.Error:
         return ()  # the stored failures are gone; lineage from the test's target still applies
     return tuple(name for (name,) in rows if name)
-
-
-def _is_number(value) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)

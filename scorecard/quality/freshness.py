@@ -12,6 +12,7 @@ from pathlib import Path
 
 from scorecard.dbt import run_dbt
 from scorecard.errors import StepFailed
+from scorecard.quality.hours import hours_text
 from scorecard.quality.results import CheckResult
 
 _HOURS = {"minute": 1 / 60, "hour": 1.0, "day": 24.0}
@@ -57,7 +58,8 @@ def _result(entry: dict, moment: datetime) -> CheckResult:
     if loaded.year < 1900:  # dbt's stand-in for max() of an empty table
         age_hours, seen = None, "has no rows"
     else:
-        seen = f"last loaded {loaded:%Y-%m-%d %H:%M}, {age_hours:.1f} h before {moment:%Y-%m-%d %H:%M}"
+        age = hours_text(age_hours, (warn_hours, error_hours))
+        seen = f"last loaded {loaded:%Y-%m-%d %H:%M}, {age} before {moment:%Y-%m-%d %H:%M}"
     message = f"source {name} {seen} ({bands})"
     return CheckResult(f"freshness.{name}", "freshness", unique_id, status, age_hours, error_hours, message)
 

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from scorecard.errors import InvalidInput
-from scorecard.quality.gx_common import GxSettings, one_line
+from scorecard.quality.gx_common import GxSettings
 from scorecard.quality.gx_suite_files import (
     EXTREMES,
     FEW_VALUES,
@@ -24,6 +24,7 @@ from scorecard.quality.gx_suite_files import (
     Lookup,
     Suite,
 )
+from scorecard.quality.results import one_line
 from scorecard.warehouse import sql_identifier, sql_literal
 
 if TYPE_CHECKING:

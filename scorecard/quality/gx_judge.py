@@ -11,10 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from scorecard.errors import StepFailed
-from scorecard.quality.gx_common import GxSettings, one_line, plain
+from scorecard.quality.gx_common import GxSettings, plain
 from scorecard.quality.gx_frames import Frame, Plan
 from scorecard.quality.gx_results import Tally, combine, docs_result, most_frequent, record
 from scorecard.quality.gx_suite_files import NOT_NULL, ROW_COUNT, Expectation, Suite, checked_columns
+from scorecard.quality.results import one_line
 
 log = logging.getLogger(__name__)
 

@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from scorecard.quality.gx_common import one_line, plain
+from scorecard.quality.gx_common import plain
 from scorecard.quality.gx_frames import Plan
 from scorecard.quality.gx_suite_files import EXTREMES, NOT_NULL, ROW_COUNT, UNIQUENESS, Expectation, parameter_hours
-from scorecard.quality.results import CheckResult
+from scorecard.quality.hours import hours_text
+from scorecard.quality.results import CheckResult, one_line
 
 # ----------------------------------------------------------------------------------------------------
 # Merging results across frames
@@ -165,12 +166,12 @@ def _extreme_summary(e: Expectation, tally: Tally, where: str, condition: str, m
         if tally.observed is None:
             return None, limit, f"{where}: no values{scope}, so no {which} one to judge freshness by"
         newest = pd.Timestamp(tally.observed)
-        age = (pd.Timestamp(moment) - newest) / pd.Timedelta(hours=1)
+        age = float((pd.Timestamp(moment) - newest) / pd.Timedelta(hours=1))
         return (
-            float(age),
+            age,
             limit,
-            f"{where}: {which} value{scope} is {newest:%Y-%m-%d %H:%M}, {age:.1f} h before the as-of moment "
-            f"{moment:%Y-%m-%d %H:%M} (at most {limit:g} h allowed)",
+            f"{where}: {which} value{scope} is {newest:%Y-%m-%d %H:%M}, {hours_text(age, (limit,))} before the "
+            f"as-of moment {moment:%Y-%m-%d %H:%M} (at most {limit:g} h allowed)",
         )
     label = "maximum" if EXTREMES[e.type] == "max" else "minimum"
     threshold = _number(_resolve(e.kwargs.get("min_value"), parameters))

@@ -16,7 +16,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from scorecard.errors import InvalidInput, first_validation_error
-from scorecard.quality.gx_common import gx_module, one_line, quiet
+from scorecard.quality.gx_common import gx_module, quiet
+from scorecard.quality.results import one_line
 
 ROW_COUNT = frozenset({"expect_table_row_count_to_be_between", "expect_table_row_count_to_equal"})
 EXTREMES = {"expect_column_max_to_be_between": "max", "expect_column_min_to_be_between": "min"}

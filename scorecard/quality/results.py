@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 # pass, warn, fail: the check ran and judged. error: the check could not run.
 # skipped: it ran but could not judge (for example an anomaly check with too little history);
@@ -31,3 +32,10 @@ class CheckResult:
             raise ValueError(f"unknown check status {self.status!r}")
         if self.kind not in KINDS:
             raise ValueError(f"unknown check kind {self.kind!r}")
+
+
+def one_line(value: Any) -> str:
+    """A message from elsewhere (an exception, dbt's error) as one line of a check's message, cut at 300
+    characters: the line that `message` promises."""
+    text = " ".join(str(value).split())
+    return text if len(text) <= 300 else text[:297] + "..."
