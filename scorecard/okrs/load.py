@@ -5,7 +5,6 @@ with errors yields no spec.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +21,7 @@ from scorecard.okrs.model import (
     OkrFile,
 )
 from scorecard.okrs.parsing import ParsedSpec, SpecSyntaxError, parse_spec
+from scorecard.suggest import did_you_mean
 
 
 @dataclass
@@ -191,7 +191,7 @@ def _check_file(loaded: LoadedSpec, catalog: dict[str, CatalogMetric]):
     start, end = spec.cycle_bounds()
     if spec.north_star is not None and spec.north_star not in catalog:
         yield _error(
-            loaded, ("north_star",), f"unknown metric '{spec.north_star}'{_did_you_mean(spec.north_star, catalog)}"
+            loaded, ("north_star",), f"unknown metric '{spec.north_star}'{did_you_mean(spec.north_star, catalog)}"
         )
     objective_ids: set[str] = set()
     key_result_ids: set[str] = set()
@@ -213,7 +213,7 @@ def _check_file(loaded: LoadedSpec, catalog: dict[str, CatalogMetric]):
                 yield _error(
                     loaded,
                     (*at, "metric"),
-                    f"unknown metric '{key_result.metric}'{_did_you_mean(key_result.metric, catalog)}",
+                    f"unknown metric '{key_result.metric}'{did_you_mean(key_result.metric, catalog)}",
                 )
                 continue
             yield from _check_segment(loaded, at, key_result, metric)
@@ -325,7 +325,7 @@ def _check_across_files(specs: list[LoadedSpec]) -> list[Issue]:
                         loaded,
                         at,
                         f"aligns_to '{objective.aligns_to}' points to no objective"
-                        + _did_you_mean(objective.aligns_to, objectives),
+                        + did_you_mean(objective.aligns_to, objectives),
                     )
                 )
                 continue
@@ -342,8 +342,3 @@ def _check_across_files(specs: list[LoadedSpec]) -> list[Issue]:
 
 def _error(loaded: LoadedSpec, location: tuple, message: str) -> Issue:
     return Issue(loaded.file, loaded.line(*location), ".".join(str(p) for p in location), message)
-
-
-def _did_you_mean(name: str, known) -> str:
-    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""

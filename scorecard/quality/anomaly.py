@@ -13,7 +13,6 @@ Method, defaults and the anomalies the sample data plants: docs/data-quality.md.
 from __future__ import annotations
 
 import calendar
-import difflib
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from scipy import stats
 
 from scorecard.errors import InvalidInput
 from scorecard.quality.results import CheckResult
+from scorecard.suggest import did_you_mean
 
 Grain = Literal["day", "week", "month", "quarter"]
 Severity = Literal["warn", "fail"]
@@ -454,6 +454,5 @@ def detect_anomalies(con, as_of: date, settings: AnomalySettings) -> list[CheckR
 def _check_overrides_name_kpis(settings: AnomalySettings, kpis: dict) -> None:
     for name in settings.metrics:
         if name not in kpis:
-            close = difflib.get_close_matches(name, kpis, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            hint = did_you_mean(name, kpis)
             raise InvalidInput(f"anomaly settings: metrics.{name}: no KPI of that name in kpis.kpi_definitions{hint}")

@@ -5,7 +5,6 @@ themselves), none larger than `chunk_rows` rows unless one key alone is."""
 
 from __future__ import annotations
 
-import difflib
 import logging
 import math
 from collections.abc import Iterator
@@ -25,6 +24,7 @@ from scorecard.quality.gx_suite_files import (
     Suite,
 )
 from scorecard.quality.results import one_line
+from scorecard.suggest import did_you_mean
 from scorecard.warehouse import sql_identifier, sql_literal
 
 if TYPE_CHECKING:
@@ -70,7 +70,7 @@ def plan_suite(con: duckdb.DuckDBPyConnection, suite: Suite, settings: GxSetting
         if column not in available:
             where = f"expectations[{expectation.position}] ({expectation.type})" if expectation else "meta.scorecard"
             raise InvalidInput(
-                f"{shown}: {where}: column {column!r} is not in {meta.table}{_did_you_mean(column, available)}"
+                f"{shown}: {where}: column {column!r} is not in {meta.table}{did_you_mean(column, available)}"
             )
     rows = con.execute(f"select count(*) from {relation}").fetchall()[0][0]
     chunks = max(1, math.ceil(rows / settings.chunk_rows))
@@ -335,8 +335,3 @@ def _frame(arrays: dict) -> pd.DataFrame:
 
 def _quote_table(table: str) -> str:
     return ".".join(sql_identifier(part) for part in table.split("."))
-
-
-def _did_you_mean(name: str, choices: list[str]) -> str:
-    close = difflib.get_close_matches(name, choices, n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""

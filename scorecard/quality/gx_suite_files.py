@@ -4,7 +4,6 @@ parameters they use."""
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from collections.abc import Iterator
@@ -18,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from scorecard.errors import InvalidInput, first_validation_error
 from scorecard.quality.gx_common import gx_module, quiet
 from scorecard.quality.results import one_line
+from scorecard.suggest import did_you_mean
 
 ROW_COUNT = frozenset({"expect_table_row_count_to_be_between", "expect_table_row_count_to_equal"})
 EXTREMES = {"expect_column_max_to_be_between": "max", "expect_column_min_to_be_between": "min"}
@@ -170,9 +170,7 @@ def _expectation_config(item: Any, position: int, shown: str) -> dict:
         raise InvalidInput(f"{where} ({item['type']}): kwargs must be an object")
     known = list_registered_expectation_implementations()
     if item["type"] not in known:
-        close = difflib.get_close_matches(item["type"], known, n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
-        raise InvalidInput(f"{where}: unknown expectation type {item['type']!r}{hint}")
+        raise InvalidInput(f"{where}: unknown expectation type {item['type']!r}{did_you_mean(item['type'], known)}")
     meta = item.get("meta") or {}
     if not isinstance(meta, dict):
         raise InvalidInput(f"{where} ({item['type']}): meta must be an object")

@@ -3,7 +3,6 @@ Great Expectations runner). A missing file means the defaults; a broken one is o
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from scorecard.errors import InvalidInput, first_validation_error
 from scorecard.quality.anomaly import AnomalySettings
 from scorecard.quality.gx_suites import GxSettings
+from scorecard.suggest import did_you_mean
 from scorecard.yaml_file import read_yaml
 
 THRESHOLDS_FILE = Path("checks") / "thresholds.yml"
@@ -43,8 +43,7 @@ def load_thresholds(project_dir: Path, cadences: Mapping[str, str]) -> Threshold
         raise InvalidInput(f"{shown}: {first_validation_error(exc)}") from exc
     for name in thresholds.anomaly.metrics:
         if name not in cadences:
-            close = difflib.get_close_matches(name, list(cadences), n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            hint = did_you_mean(name, cadences)
             raise InvalidInput(f"{shown}: anomaly.metrics.{name}: no KPI of that name in metrics/{hint}")
         try:
             thresholds.anomaly.rule_for(cadences[name], name)

@@ -3,9 +3,8 @@ saying why: warn, naming the values kpi_values does hold for that metric and dim
 
 from __future__ import annotations
 
-import difflib
-
 from scorecard.okrs.rules._common import warning
+from scorecard.suggest import did_you_mean
 
 RULE = "unknown-segment-value"
 
@@ -23,8 +22,7 @@ def check(specs, catalog, segment_values: dict[tuple[str, str], set[str]]):
                 known = segment_values.get((key_result.metric, dimension))
                 if not known or str(value) in known:
                     continue
-                close = difflib.get_close_matches(str(value), sorted(known), n=1)
-                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                hint = did_you_mean(value, known)
                 issues.append(
                     warning(
                         loaded,
