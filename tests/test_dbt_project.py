@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
+import duckdb
 import pytest
 
+from scorecard.quality.dbt_tests import read_test_results
 from tests.conftest import dbt, query
 
 pytestmark = pytest.mark.dbt
@@ -29,6 +32,18 @@ def test_build_passes_without_warnings(built):
     _, stdout = built
     assert "ERROR=0" in stdout and "WARN=0" in stdout
     assert not WARNING.search(stdout), stdout[-3000:]
+
+
+def test_check_results_name_the_table_each_test_checks(built_sample):
+    """The KPI parity tests read kpi_definitions beside kpi_values; their check results must point at
+    kpi_values, the table they judge, or a parity test that cannot run concerns no KPI."""
+    manifest = json.loads((built_sample["target"] / "manifest.json").read_text())
+    with duckdb.connect(str(built_sample["path"]), read_only=True) as con:
+        results = {r.check_id.split(".")[2]: r for r in read_test_results(built_sample["target"], manifest, con)}
+    assert results["assert_additive_kpi_segments_sum_to_total"].target == "model.scorecard.kpi_values"
+    assert results["assert_ratio_kpi_segments_in_numerator_and_denominator"].target == "model.scorecard.kpi_values"
+    assert all(r.target.startswith(("model.", "source.")) for r in results.values())
+    assert {r.status for r in results.values()} == {"pass"}
 
 
 def test_marts_hold_rows_for_every_kpi_area(built):

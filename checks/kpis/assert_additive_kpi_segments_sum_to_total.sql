@@ -3,13 +3,15 @@
 -- Returns one row per period and dimension that does not add up.
 with
 
+kpi_values as (
+    -- referenced first: dbt lists this test's inputs in that order, and `scorecard check` takes the
+    -- first as what the test checks
+    select * from {{ ref('kpi_values') }}
+),
+
 definitions as (
     select * from {{ ref('kpi_definitions') }}
     where is_additive
-),
-
-kpi_values as (
-    select * from {{ ref('kpi_values') }}
 ),
 
 segments as (
