@@ -118,6 +118,15 @@ def _rewrite_without_moving(project: Path) -> None:
     _replace(project / "metrics" / "acquisition.yml", "owner: retention-pm", "owner: lifecycle-pm")
 
 
+def _raise_ltv_to_cac_target(project: Path) -> None:
+    """LTV to CAC is about 7 on the sample against its target of 3: a target of 100 turns its tile."""
+    _replace(
+        project / "metrics" / "subscription.yml",
+        "          cadence: month\n          target: 3\n",
+        "          cadence: month\n          target: 100\n",
+    )
+
+
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory) -> Repo:
     repo = Repo(tmp_path_factory.mktemp("diff_repo"))
@@ -130,6 +139,7 @@ def repo(tmp_path_factory) -> Repo:
         "no_parse": repo.change("delete cac", _delete_cac),
         "delete_kpis": repo.change("delete two KPIs", _delete_two_kpis),
         "rewrite": repo.change("same numbers, other words", _rewrite_without_moving),
+        "kpi_target": repo.change("raise the LTV to CAC target", _raise_ltv_to_cac_target),
     }
     return repo
 
@@ -229,6 +239,28 @@ def test_a_target_in_other_words_and_a_new_kpi_owner_move_no_goalpost(repo, buil
     assert code == 0 and report["values_changed"] is False
     assert report["goalposts"] == [] and report["breaking"] == []
     assert not [c for c in report["definition_changes"] if c["kind"] == "key_result"]
+
+
+def test_a_kpi_target_that_turns_its_tile_is_a_value_change_with_no_kpi_value_moving(repo, built_sample):
+    # a KPI target moves no value, so this was "no value change", exit 0, while the tile went red
+    code, report = _json(repo, built_sample["path"], "kpi_target")
+    assert code == 1 and report["values_changed"] is True
+    assert report["metric_values"] == [] and not any(kr["changed"] for kr in report["key_results"])
+    (status,) = report["kpi_statuses"]
+    (value, base_target) = query(
+        built_sample["path"], "select value, target_value from kpis.kpi_status where metric_name = 'ltv_to_cac'"
+    )[0]
+    assert (status["metric"], status["changed"], status["base_target"], status["head_target"]) == (
+        "ltv_to_cac",
+        True,
+        base_target,
+        100.0,
+    )
+    assert status["base_value"] == pytest.approx(value) and status["head_value"] == pytest.approx(value)
+    assert (status["base_status"], status["head_status"]) == ("on_target", "off_target")
+    comment = _diff(repo, built_sample["path"], repo.heads["kpi_target"]).stdout
+    assert "- This change turns KPI **ltv\\_to\\_cac** from on target to off target." in comment
+    assert "| 3 → 100 | on target → off target |" in comment
 
 
 def test_moving_a_key_result_target_mid_cycle_is_flagged_in_the_comment(repo, built_sample):

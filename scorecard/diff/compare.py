@@ -30,6 +30,7 @@ from scorecard.diff.model import (
     DiffReport,
     Finding,
     KeyResultImpact,
+    KpiStatusChange,
     Lineage,
     MetricValues,
     RowChange,
@@ -38,6 +39,7 @@ from scorecard.diff.revisions import checkout
 from scorecard.diff.scores import SideScores, recorded_baselines, score_side
 from scorecard.diff.sides import Build, Parsed, Side, build_sides, make_side, parse_sides, write_defer_state
 from scorecard.diff.sql_changes import compare_sql
+from scorecard.diff.statuses import compare_kpi_status
 from scorecard.diff.values import compare_kpi_values
 from scorecard.errors import InvalidInput
 from scorecard.forked import ChildFailed, run_forked
@@ -132,6 +134,9 @@ def _report(
 ) -> DiffReport:
     built_kpis = builds is not None and all("kpi_values" in build.built for build in builds)
     values = compare_kpi_values(sides[0].database, sides[1].database) if built_kpis else []
+    statuses = []
+    if built_kpis and all("kpi_status" in build.built for build in builds):
+        statuses = [_status(change) for change in compare_kpi_status(sides[0].database, sides[1].database)]
     frozen = recorded_baselines(warehouse)
     scored = [score_side(side.project_dir, side.database if built_kpis else warehouse, as_of, frozen) for side in sides]
     head_metrics = {m["name"] for m in parsed[1].semantic_manifest["metrics"]}
@@ -143,7 +148,9 @@ def _report(
     breaking += [Finding(kind="invalid_spec", key_result=None, message=e) for e in scored[1].errors]
     kpis = _kpis(parsed, impact)
     key_results = _key_results(scored, kpis | changed_metrics, spec_changes)
-    values_changed = bool(values) or any(kr.changed for kr in key_results) or bool(breaking)
+    values_changed = (
+        bool(values) or any(s.changed for s in statuses) or any(kr.changed for kr in key_results) or bool(breaking)
+    )
     return DiffReport(
         base=sides[0].label,
         head=sides[1].label,
@@ -153,6 +160,7 @@ def _report(
         goalposts=[f for f in found if f.kind != "metric_missing"],
         key_results=key_results,
         metric_values=[_metric_values(change) for change in values],
+        kpi_statuses=statuses,
         definition_changes=_definition_changes(impact, builds, spec_changes),
         lineage=Lineage(
             models=sorted(impact.models),
@@ -220,6 +228,10 @@ def _metric_values(change) -> MetricValues:
         largest_absolute=_row(change.largest_absolute),
         largest_relative=_row(change.largest_relative),
     )
+
+
+def _status(change) -> KpiStatusChange:
+    return KpiStatusChange(**vars(change), changed=change.base_status != change.head_status)
 
 
 def _row(change) -> RowChange | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from scorecard.diff.model import DiffReport, KeyResultImpact, MetricValues, RowChange
+from scorecard.diff.model import DiffReport, KeyResultImpact, KpiStatusChange, MetricValues, RowChange
 
 MAX_ROWS = 30  # a comment listing hundreds of rows is read by nobody; the JSON has them all
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|])")  # what could start emphasis, a link, HTML or a table cell
@@ -24,6 +24,8 @@ def render(report: DiffReport) -> str:
         lines += [f"- **{_esc(f.message)}**" for f in report.goalposts] + [""]
     if report.key_results:
         lines += _key_results(report.key_results)
+    if report.kpi_statuses:
+        lines += _kpi_statuses(report.kpi_statuses)
     if report.metric_values:
         lines += _metric_values(report.metric_values)
     if report.definition_changes:
@@ -41,8 +43,10 @@ def _verdict(report: DiffReport) -> str:
     if report.values_changed:
         metrics = len({m.metric for m in report.metric_values})
         moved = sum(kr.changed for kr in report.key_results)
+        turned = sum(status.changed for status in report.kpi_statuses)
+        statuses = f", {turned} KPI{'s' if turned != 1 else ''} against target" if turned else ""
         return (
-            f"**Values change**: {metrics} KPI{'s' if metrics != 1 else ''} and "
+            f"**Values change**: {metrics} KPI{'s' if metrics != 1 else ''}{statuses} and "
             f"{moved} key result{'s' if moved != 1 else ''} move. Review before merging."
         )
     if report.definition_changes:
@@ -71,6 +75,41 @@ def _score(kr: KeyResultImpact, side: str) -> str:
         return "absent" if side == "base" else "not scored"
     score = getattr(kr, f"{side}_score")
     return f"{'—' if score is None else f'{score:.2f}'} {status}"
+
+
+def _kpi_statuses(statuses: list[KpiStatusChange]) -> list[str]:
+    lines = ["### KPI targets", ""]
+    for status in statuses:
+        if status.changed:
+            lines.append(
+                f"- This change turns KPI **{_esc(status.metric)}** from {_status(status.base_status)} to "
+                f"{_status(status.head_status)}."
+            )
+    lines += ["", "| KPI | Period | Value | Target | Target status |", "|---|---|---|---|---|"]
+    for status in statuses[:MAX_ROWS]:
+        period = f"{status.cadence} of {status.period_start}" if status.period_start else status.cadence
+        lines.append(
+            f"| {_esc(status.metric)} | {period} | {_pair(status.base_value, status.head_value, _value)} "
+            f"| {_pair(status.base_target, status.head_target, _target)} "
+            f"| {_pair(status.base_status, status.head_status, _status)} |"
+        )
+    return [*lines, *_more(len(statuses)), ""]
+
+
+def _status(status: str | None) -> str:
+    return "no KPI" if status is None else status.replace("_", " ")
+
+
+def _value(value: float | None) -> str:
+    return "no value" if value is None else f"{value:.4g}"
+
+
+def _target(value: float | None) -> str:
+    return "no target" if value is None else f"{value:.4g}"
+
+
+def _pair(base, head, show) -> str:
+    return show(base) if base == head else f"{show(base)} → {show(head)}"
 
 
 def _metric_values(values: list[MetricValues]) -> list[str]:

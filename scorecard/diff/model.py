@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: kpi_statuses
 
 
 class _Model(BaseModel):
@@ -50,6 +50,19 @@ class MetricValues(_Model):
     largest_relative: RowChange | None
 
 
+class KpiStatusChange(_Model):
+    metric: str
+    cadence: str
+    period_start: date | None = Field(description="The latest complete period at the cadence (head's, else base's).")
+    base_value: float | None
+    head_value: float | None
+    base_target: float | None
+    head_target: float | None
+    base_status: str | None = Field(description="kpi_status.target_status at the base; None: no KPI there.")
+    head_status: str | None = Field(description="kpi_status.target_status at head; None: no KPI there.")
+    changed: bool = Field(description="The target status differs: the KPI's tile changes.")
+
+
 class KeyResultImpact(_Model):
     key_result: str = Field(description="team/cycle/objective/key result")
     metric: str | None
@@ -71,11 +84,17 @@ class DiffReport(_Model):
     base: str
     head: str
     as_of: date
-    values_changed: bool = Field(description="A KPI value or a key result's score or status changes: exit 1.")
+    values_changed: bool = Field(
+        description="A KPI value, a KPI's target status or a key result's score or status changes: exit 1."
+    )
     breaking: list[Finding] = Field(description="Key results whose metric is gone or whose spec no longer loads.")
     goalposts: list[Finding] = Field(description="Running key results whose goalposts or definitions moved.")
     key_results: list[KeyResultImpact]
     metric_values: list[MetricValues]
+    kpi_statuses: list[KpiStatusChange] = Field(
+        description="KPIs whose kpis.kpi_status row differs in target status, target, cadence or period, or "
+        "that are KPIs on one side only; empty when no KPI model was built."
+    )
     definition_changes: list[DefinitionChange]
     lineage: Lineage
     built_models: list[str] = Field(description="The models built for each side (the same names on both).")
