@@ -127,6 +127,26 @@ def _raise_ltv_to_cac_target(project: Path) -> None:
     )
 
 
+NEXT_CYCLE = """cycle: 2027-Q1
+team: growth-next
+owner: growth-lead
+objectives:
+  - id: keep-growing
+    title: Keep signups growing
+    owner: growth-lead
+    key_results:
+      - id: signups-up
+        title: Weekly signups to 450
+        metric: signups
+        baseline: 350
+        target: 450
+"""
+
+
+def _plan_next_cycle(project: Path) -> None:
+    (project / "okrs" / "growth-next.yml").write_text(NEXT_CYCLE)
+
+
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory) -> Repo:
     repo = Repo(tmp_path_factory.mktemp("diff_repo"))
@@ -140,6 +160,7 @@ def repo(tmp_path_factory) -> Repo:
         "delete_kpis": repo.change("delete two KPIs", _delete_two_kpis),
         "rewrite": repo.change("same numbers, other words", _rewrite_without_moving),
         "kpi_target": repo.change("raise the LTV to CAC target", _raise_ltv_to_cac_target),
+        "next_cycle": repo.change("plan next quarter", _plan_next_cycle),
     }
     return repo
 
@@ -261,6 +282,16 @@ def test_a_kpi_target_that_turns_its_tile_is_a_value_change_with_no_kpi_value_mo
     comment = _diff(repo, built_sample["path"], repo.heads["kpi_target"]).stdout
     assert "- This change turns KPI **ltv\\_to\\_cac** from on target to off target." in comment
     assert "| 3 → 100 | on target → off target |" in comment
+
+
+def test_a_spec_for_a_cycle_not_yet_running_is_in_the_lineage(repo, built_sample):
+    # only a running cycle's key results are scored, and the lineage listed only the scored ones
+    code, report = _json(repo, built_sample["path"], "next_cycle")
+    ident = "growth-next/2027-Q1/keep-growing/signups-up"
+    assert code == 0 and report["key_results"] == [] and report["goalposts"] == []
+    assert report["lineage"]["key_results"] == [ident]
+    changes = {(c["kind"], c["name"]): c["change"] for c in report["definition_changes"]}
+    assert changes == {("key_result", ident): "added"}
 
 
 def test_moving_a_key_result_target_mid_cycle_is_flagged_in_the_comment(repo, built_sample):

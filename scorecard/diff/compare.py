@@ -167,10 +167,24 @@ def _report(
             semantic_models=sorted(impact.semantic_models),
             metrics=sorted(impact.metrics),
             kpis=sorted(kpis),
-            key_results=[kr.key_result for kr in key_results],
+            key_results=sorted(
+                {kr.key_result for kr in key_results}
+                | set(spec_changes)
+                | _bound_key_results(scored, kpis | changed_metrics)
+            ),
         ),
         built_models=sorted(set(builds[0].built) | set(builds[1].built)) if builds else [],
     )
+
+
+def _bound_key_results(scored: list[SideScores], metrics: set[str]) -> set[str]:
+    """Key results of either side bound to one of `metrics`, in any cycle: only a running cycle's are scored."""
+    return {
+        ident
+        for side in scored
+        for ident, kr in goalposts.key_results(side.specs).items()
+        if kr.fields.get("metric") in metrics
+    }
 
 
 def _kpis(parsed: list[Parsed], impact: Impact) -> set[str]:

@@ -30,7 +30,9 @@ class Lineage(_Model):
     semantic_models: list[str]
     metrics: list[str]
     kpis: list[str] = Field(description="The affected metrics that are KPIs (in kpi_values).")
-    key_results: list[str] = Field(description="Key results bound to an affected KPI, or whose spec changed.")
+    key_results: list[str] = Field(
+        description="Key results, in any cycle, bound to an affected metric or whose spec changed."
+    )
 
 
 class RowChange(_Model):
