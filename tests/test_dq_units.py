@@ -134,6 +134,18 @@ def test_dbt_test_results_compare_failing_rows_with_the_failing_rows_allowed(tmp
     assert odd.threshold is None  # "!= 3" passes with 0 failing rows too: no single most allowed
 
 
+def test_a_dbt_test_skipped_after_an_upstream_failure_says_so(tmp_path: Path):
+    node = dbt_test("unique_fct_api_requests_request_id", {}, {})
+    entry = {"unique_id": node["unique_id"], "status": "skipped", "failures": None, "message": None}
+    (tmp_path / "run_results.json").write_text(json.dumps({"results": [entry]}))
+    (result,) = read_test_results(tmp_path, {"nodes": {node["unique_id"]: node}}, duckdb.connect())
+    assert (result.status, result.observed_value) == ("error", None)  # unknown, never a pass
+    assert result.message == (
+        "dbt test unique_fct_api_requests_request_id on fct_api_requests did not run: dbt skipped it after a "
+        "failure upstream, so fct_api_requests was not rebuilt for this run"
+    )
+
+
 def test_a_dbt_test_that_could_not_run_says_why(tmp_path: Path):
     node = dbt_test("null_rate_fct_api_requests_latency_ms__0_01", {}, {"max_null_rate": 0.01})
     message = (

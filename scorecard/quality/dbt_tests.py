@@ -50,7 +50,13 @@ def _result(entry: dict, node: dict, con: duckdb.DuckDBPyConnection) -> CheckRes
     target = _target(node)
     failures = entry.get("failures")
     on = target.split(".")[-1] if target else "the project"
-    if status == "error":
+    if entry.get("status") == "skipped":
+        # `dbt build` skips what is downstream of a failed model or test: the table was not rebuilt either
+        message = (
+            f"dbt test {node['name']} on {on} did not run: dbt skipped it after a failure upstream, "
+            f"so {on} was not rebuilt for this run"
+        )
+    elif status == "error":
         message = f"dbt test {node['name']} on {on} could not run: {_error_detail(entry.get('message'))}"
     elif status == "pass":
         message = f"dbt test {node['name']} on {on} passed"
