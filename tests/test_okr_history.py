@@ -4,7 +4,7 @@ freezes auto baselines, leaves the tables as they were when a run fails or a spe
 from __future__ import annotations
 
 import shutil
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -12,6 +12,7 @@ import pytest
 
 from scorecard.okrs import history
 from scorecard.okrs.score import score
+from scorecard.report.collect import collect
 from tests.conftest import PROJECT_DIR, copy_project, inject, query, scorecard
 
 pytestmark = pytest.mark.dbt
@@ -265,3 +266,62 @@ def test_an_as_of_date_past_the_data_never_scores_the_partly_observed_period(war
     )
     assert {grain for grain, _ in ends} >= {"month", "week"}
     assert all(end <= date(2026, 11, 15) for _, end in ends), ends
+
+
+LAST_QUARTER = """cycle: 2026-Q3
+team: growth-q3
+owner: growth-lead
+objectives:
+  - id: summer
+    title: A busy summer
+    owner: growth-lead
+    key_results:
+      - id: wau-up
+        title: Weekly active users to 4000
+        metric: wau
+        baseline: 2000
+        target: 4000
+      - id: push-guard
+        title: Push-driven returns at most 30%
+        type: guardrail
+        metric: push_return_share
+        threshold: 30%
+        direction: at_most
+"""
+
+
+def test_an_ended_cycle_is_scored_on_its_own_periods(warehouse, tmp_path: Path):
+    # Q3 ended on 09-30: scored on 11-15 it took the week ending 11-15 for its current value and counted
+    # the guardrail over every week since 07-01, so last quarter's final score changed every day
+    project = copy_project(tmp_path / "project")
+    (project / "okrs" / "growth-q3.yml").write_text(LAST_QUARTER)
+    result = scorecard("--project-dir", str(project), "score", "--as-of", "2026-11-15", warehouse=warehouse)
+    assert result.returncode == 0, result.stderr
+    rows = dict(
+        (kr, (end, value, note))
+        for kr, end, value, note in query(
+            warehouse,
+            "select key_result_id, current_period_end, current_value, projection_note from okrs.okr_checkins "
+            "where team = 'growth-q3'",
+        )
+    )
+    weekly = "from kpis.kpi_values where grain = 'week' and dimension_name = 'all' and metric_name = "
+    ((last_q3_week,),) = query(warehouse, f"select value {weekly} 'wau' and period_end = date '2026-09-27'")
+    assert rows["wau-up"][:2] == (date(2026, 9, 27), last_q3_week)  # the last week ending inside Q3
+    q3_weeks = [
+        value
+        for (value,) in query(
+            warehouse, f"select value {weekly} 'push_return_share' and period_end between '2026-07-01' and '2026-09-30'"
+        )
+    ]
+    assert len(q3_weeks) == 13  # the Sundays from 07-05 to 09-27
+    assert rows["push-guard"][0] == date(2026, 9, 27)
+    assert rows["push-guard"][2] == f"inside the band in {sum(v <= 0.30 for v in q3_weeks)} of 13 periods"
+    # and the report charts the periods it was scored on: the baseline week, then Q3's 13
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        report = collect(con, date(2026, 11, 15), datetime(2026, 11, 16))
+    (summer,) = [objective for objective in report.objectives if objective.team == "growth-q3"]
+    for key_result in summer.key_results:
+        assert [point.period_end for point in key_result.values] == [
+            date(2026, 6, 28) + timedelta(weeks=i) for i in range(14)
+        ], key_result.id

@@ -245,7 +245,9 @@ def _evaluate_key_result(loaded, objective, key_result, catalog, series, as_of, 
 
     key = series_key(key_result, catalog)
     metric_series = series.get(key, Series())
-    current = metric_series.latest_ending_between(start, as_of)
+    # an ended cycle is scored on its own periods: a later run must not judge last quarter by this one
+    through = min(as_of, end)
+    current = metric_series.latest_ending_between(start, through)
     segment = None if key[2] == "all" else f"{key[2]}={key[3]}"
     spec_row.update(metric=key[0], segment=segment, grain=key[1])
     measured = {
@@ -258,7 +260,7 @@ def _evaluate_key_result(loaded, objective, key_result, catalog, series, as_of, 
     }
     if isinstance(key_result, GuardrailKeyResult):
         threshold = key_result.threshold_amount().value
-        in_cycle = [p.value for p in metric_series.within(start, as_of) if p.value is not None]
+        in_cycle = [p.value for p in metric_series.within(start, through) if p.value is not None]
         score = scoring.guardrail_score(measured["current_value"], threshold, key_result.direction)
         close = scoring.guardrail_close_score(in_cycle, threshold, key_result.direction)
         inside = sum(scoring.inside_band(v, threshold, key_result.direction) for v in in_cycle)
@@ -320,7 +322,7 @@ def _evaluate_key_result(loaded, objective, key_result, catalog, series, as_of, 
         and target != baseline
     ):
         progress_raw = scoring.progress(baseline, target, current.value)
-    points = [(p.end, p.value) for p in metric_series.within(start, as_of) if p.value is not None]
+    points = [(p.end, p.value) for p in metric_series.within(start, through) if p.value is not None]
     if len(points) < 3:
         earlier = [(p.end, p.value) for p in metric_series.before(start) if p.value is not None]
         points = earlier[-(3 - len(points)) :] + points if earlier else points

@@ -107,8 +107,9 @@ def _key_results(con, as_of: date, previous: date | None) -> list[dict]:
     rows = _rows(
         con,
         """
-        select c.*, k.title, k.owner, k.direction, k.baseline_source, k.cycle_start, k.deadline, k.initiatives,
-            d.label as metric_label, d.unit, d.display, p.score as previous_score, p.status as previous_status
+        select c.*, k.title, k.owner, k.direction, k.baseline_source, k.cycle_start, k.cycle_end, k.deadline,
+            k.initiatives, d.label as metric_label, d.unit, d.display,
+            p.score as previous_score, p.status as previous_status
         from okrs.okr_checkins as c
         inner join okrs.okr_key_results as k using (team, cycle, objective_id, key_result_id)
         left join kpis.kpi_definitions as d on c.metric = d.metric_name
@@ -182,13 +183,14 @@ def _key_results(con, as_of: date, previous: date | None) -> list[dict]:
     return result
 
 
-def _series_key(row: dict) -> tuple[str, str, str, str, date]:
+def _series_key(row: dict) -> tuple[str, str, str, str, date, date]:
     dimension, segment = (row["segment"] or "all=all").split("=", 1)
-    return (row["metric"], row["grain"], dimension, segment, row["cycle_start"])
+    return (row["metric"], row["grain"], dimension, segment, row["cycle_start"], row["cycle_end"])
 
 
 def _key_result_values(con, rows: list[dict], as_of: date) -> dict[tuple, list[m.Point]]:
-    """Each key result's complete periods from the one before its cycle (the baseline) to the as-of date."""
+    """Each key result's complete periods from the one before its cycle (the baseline) to the as-of date or
+    the cycle's end, whichever is first: what it was scored on."""
     keys = sorted({_series_key(row) for row in rows if row["metric"] is not None})
     if not keys:
         return {}
@@ -197,7 +199,7 @@ def _key_result_values(con, rows: list[dict], as_of: date) -> dict[tuple, list[m
         """
         with wanted as (
             select * from (values {placeholders})
-                as w (metric_name, grain, dimension_name, dimension_value, cycle_start)
+                as w (metric_name, grain, dimension_name, dimension_value, cycle_start, cycle_end)
         ),
         periods as (
             select wanted.*, v.period_start, v.period_end, v.value,
@@ -213,14 +215,21 @@ def _key_result_values(con, rows: list[dict], as_of: date) -> dict[tuple, list[m
             where {complete}
         )
         select * from periods
-        where period_end >= cycle_start or periods_back = 1
+        where period_end between cycle_start and cycle_end or (period_end < cycle_start and periods_back = 1)
         order by metric_name, grain, dimension_name, dimension_value, cycle_start, period_start
-        """.format(placeholders=", ".join(["(?, ?, ?, ?, ?::date)"] * len(keys)), complete=COMPLETE_PERIOD),
+        """.format(placeholders=", ".join(["(?, ?, ?, ?, ?::date, ?::date)"] * len(keys)), complete=COMPLETE_PERIOD),
         [part for key in keys for part in key] + [as_of],
     )
     series: dict[tuple, list[m.Point]] = defaultdict(list)
     for row in values:
-        key = (row["metric_name"], row["grain"], row["dimension_name"], row["dimension_value"], row["cycle_start"])
+        key = (
+            row["metric_name"],
+            row["grain"],
+            row["dimension_name"],
+            row["dimension_value"],
+            row["cycle_start"],
+            row["cycle_end"],
+        )
         series[key].append(m.Point(period_start=row["period_start"], period_end=row["period_end"], value=row["value"]))
     return series
 
