@@ -6,12 +6,16 @@ from __future__ import annotations
 import json
 import re
 import time
+from datetime import date
 from pathlib import Path
 
 import jsonschema
 import pytest
 import yaml
 
+from scorecard.okrs.catalog import load_catalog
+from scorecard.okrs.evaluate import evaluate
+from scorecard.okrs.load import load_specs
 from scorecard.okrs.schema import render
 from tests.conftest import PROJECT_DIR, copy_project, scorecard
 
@@ -154,6 +158,84 @@ def test_linting_one_file_of_okrs_judges_it_with_the_others_as_context(tmp_path:
     # named from another directory, the file's issues are still its own (not filtered away)
     elsewhere = scorecard("--project-dir", str(project), "lint", "project/okrs/growth.yml", cwd=tmp_path)
     assert elsewhere.returncode == 2 and "project/okrs/growth.yml:9: objectives.0.aligns_to" in elsewhere.stdout
+
+
+def _growth(cycle: str, objective: str = "obvious-onboarding", aligns_to: str = "company/essential-every-week") -> str:
+    return f"""cycle: {cycle}
+team: growth
+owner: growth-lead
+objectives:
+  - id: {objective}
+    title: Onboarding that explains itself
+    aligns_to: {aligns_to}
+    key_results:
+      - id: d1-retention
+        title: Day 1 retention to 50%
+        metric: d1_retention
+        baseline: 45%
+        target: 50%
+      - id: time-to-first-value
+        title: Median time to first value down to 2 minutes
+        metric: time_to_first_value_minutes
+        baseline: 2.5
+        target: 2
+"""
+
+
+def test_next_quarters_file_may_reuse_the_objective_ids_of_this_one(tmp_path: Path):
+    # growth.yml (2026-Q4) has the objective obvious-onboarding; next quarter's file reuses it, and its
+    # aligns_to names a company objective that exists for 2026-Q4 only: that stopped lint and every score
+    project = copy_project(tmp_path / "project")
+    (project / "okrs" / "growth-2027q1.yml").write_text(_growth("2027-Q1"))
+    result = scorecard("--project-dir", str(project), "lint", "--strict", cwd=project)
+    assert result.returncode == 1, result.stdout
+    assert result.stdout.strip().splitlines() == [
+        "okrs/growth-2027q1.yml:7: objectives.0.aligns_to: warning: aligns_to 'company/essential-every-week' is an "
+        "objective of 2026-Q4, no cycle overlapping 2027-Q1: this objective's score rolls up into nothing"
+    ]
+    # the same id twice in overlapping cycles is still an error: which one would aligns_to mean?
+    (project / "okrs" / "growth-2027q1.yml").write_text(_growth("{start: 2026-12-01, end: 2027-02-28}"))
+    result = scorecard("--project-dir", str(project), "lint", cwd=project)
+    assert result.returncode == 2
+    assert "objective 'growth/obvious-onboarding' is also defined in okrs/growth" in result.stdout
+    assert "(cycle 2026-Q4, overlapping 2026-12-01..2027-02-28)" in result.stdout or (
+        "(cycle 2026-12-01..2027-02-28, overlapping 2026-Q4)" in result.stdout
+    )
+
+
+def test_an_objective_rolls_up_into_its_own_cycles_parent(tmp_path: Path):
+    project = copy_project(tmp_path / "project")
+    okrs = project / "okrs"
+    for path in okrs.glob("*.yml"):
+        path.unlink()
+    company = """cycle: {cycle}
+team: company
+owner: ceo
+objectives:
+  - id: grow
+    title: Grow
+    key_results:
+      - id: launch
+        title: Launch
+        type: milestone
+        status: {status}
+"""
+    (okrs / "company-q3.yml").write_text(company.format(cycle="2026-Q3", status="done"))
+    (okrs / "company-q4.yml").write_text(company.format(cycle="2026-Q4", status="in_progress"))
+    (okrs / "team-q3.yml").write_text(_growth("2026-Q3", aligns_to="company/grow"))
+    (okrs / "team-q4.yml").write_text(_growth("2026-Q4", aligns_to="company/grow"))
+    catalog = load_catalog(project)
+    loaded = load_specs([okrs], catalog)
+    assert loaded.errors == []
+    _, _, objectives = evaluate(loaded.specs, catalog, {}, date(2026, 11, 15), {})
+    counts = {(o["team"], o["cycle"]): o["aligned_objective_count"] for o in objectives}
+    # each company objective counts the team objective of its own quarter, not both
+    assert counts == {
+        ("company", "2026-Q3"): 1,
+        ("company", "2026-Q4"): 1,
+        ("growth", "2026-Q3"): 0,
+        ("growth", "2026-Q4"): 0,
+    }
 
 
 def test_published_schema_matches_the_loader():

@@ -148,7 +148,7 @@ def test_sample_plants_every_status_a_breached_guardrail_and_a_kpi_below_target(
     statuses = {kr.status for objective in report.objectives for kr in objective.key_results}
     assert {"on_track", "at_risk", "off_track"} <= statuses
     assert report.summary.guardrails_breached, "the sample plants a guardrail breach (push-driven returns)"
-    assert "kr-retention-weekly-habit-push-guardrail" in report.summary.guardrails_breached
+    assert "kr-retention-2026-Q4-weekly-habit-push-guardrail" in report.summary.guardrails_breached
     assert any(kpi.target_status == "off_target" for kpi in report.kpis)
     assert report.data_quality is not None and report.data_quality.by_status == {"pass": report.data_quality.checks}
 

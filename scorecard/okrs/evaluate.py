@@ -13,7 +13,7 @@ import duckdb
 from scorecard.okrs import scoring
 from scorecard.okrs.catalog import CatalogMetric
 from scorecard.okrs.data_gate import GoodScore, apply_gate, not_checked
-from scorecard.okrs.load import LoadedSpec
+from scorecard.okrs.load import LoadedSpec, aligned_parent, objective_index
 from scorecard.okrs.model import GuardrailKeyResult, MetricKeyResult, MilestoneKeyResult
 from scorecard.okrs.projection import project
 from scorecard.quality.status import DataStatus
@@ -123,6 +123,8 @@ def evaluate(
     ``data_statuses`` are the KPIs' data statuses from `scorecard check` for the date (None: no check
     has run); a key result on stale or failed data shows ``last_good``'s score instead of a fresh one."""
     key_results, checkins, objectives = [], [], []
+    index = objective_index(specs)
+    parents: list[tuple | None] = []  # per objective row: the (team, cycle, id) its aligns_to resolves to
     for loaded in specs:
         spec = loaded.spec
         start, _ = spec.cycle_bounds()
@@ -161,7 +163,9 @@ def evaluate(
                     "spec_file": loaded.file,
                 }
             )
-    _roll_up(objectives)
+            parent = aligned_parent(loaded, objective.aligns_to, index)
+            parents.append(None if parent is None else _objective_key(parent))
+    _roll_up(objectives, parents)
     _north_star(specs, catalog, series, as_of, objectives)
     return key_results, checkins, objectives
 
@@ -368,17 +372,23 @@ def _empty_measure() -> dict:
     }
 
 
-def _roll_up(objectives: list[dict]) -> None:
-    """A parent objective shows the mean score of the team objectives aligned to it (its own score is untouched)."""
-    children: dict[str, list[float]] = defaultdict(list)
-    counts: dict[str, int] = defaultdict(int)
-    for row in objectives:
-        if row["aligns_to"]:
-            counts[row["aligns_to"]] += 1
+def _objective_key(found: tuple[LoadedSpec, int]) -> tuple[str, str, str]:
+    loaded, index = found
+    return (loaded.spec.team, loaded.spec.cycle_name, loaded.spec.objectives[index].id)
+
+
+def _roll_up(objectives: list[dict], parents: list[tuple | None]) -> None:
+    """A parent objective shows the mean score of the team objectives aligned to it (its own score is untouched):
+    those of its own cycle, or of one overlapping it, as aligns_to resolves (load.aligned_parent)."""
+    children: dict[tuple, list[float]] = defaultdict(list)
+    counts: dict[tuple, int] = defaultdict(int)
+    for row, parent in zip(objectives, parents, strict=True):
+        if parent is not None:
+            counts[parent] += 1
             if row["score"] is not None:
-                children[row["aligns_to"]].append(row["score"])
+                children[parent].append(row["score"])
     for row in objectives:
-        key = f"{row['team']}/{row['objective_id']}"
+        key = (row["team"], row["cycle"], row["objective_id"])
         row["aligned_objective_count"] = counts.get(key, 0)
         scores = children.get(key)
         row["aligned_score"] = sum(scores) / len(scores) if scores else None

@@ -6,13 +6,13 @@ with errors yields no spec.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from scorecard.okrs.catalog import CatalogMetric
-from scorecard.okrs.issues import Issue
+from scorecard.okrs.issues import WARNING, Issue
 from scorecard.okrs.model import (
     KEY_RESULT_TAGS,
     GuardrailKeyResult,
@@ -299,42 +299,82 @@ def _outside(value: float, value_range: tuple) -> bool:
     return (low is not None and value < low) or (high is not None and value > high)
 
 
-def _check_across_files(specs: list[LoadedSpec]) -> list[Issue]:
-    issues: list[Issue] = []
-    objectives: dict[str, tuple[LoadedSpec, int]] = {}
+def objective_index(specs: list[LoadedSpec]) -> dict[str, list[tuple[LoadedSpec, int]]]:
+    """team/objective id -> every objective of that name, one per cycle: next quarter's file may reuse an id."""
+    index: dict[str, list[tuple[LoadedSpec, int]]] = {}
     for loaded in specs:
         for o, objective in enumerate(loaded.spec.objectives):
-            key = f"{loaded.spec.team}/{objective.id}"
-            if key in objectives and objectives[key][0] is not loaded:
+            index.setdefault(f"{loaded.spec.team}/{objective.id}", []).append((loaded, o))
+    return index
+
+
+def _overlap(a: LoadedSpec, b: LoadedSpec) -> bool:
+    (a_start, a_end), (b_start, b_end) = a.spec.cycle_bounds(), b.spec.cycle_bounds()
+    return a_start <= b_end and b_start <= a_end
+
+
+def aligned_parent(
+    loaded: LoadedSpec, name: str | None, index: dict[str, list[tuple[LoadedSpec, int]]]
+) -> tuple[LoadedSpec, int] | None:
+    """The objective `name` (an aligns_to, team/objective id) means for a spec: the one of that name in the
+    same cycle, else in a cycle overlapping this one (a team's custom range under the company's quarter)."""
+    candidates = [(other, o) for other, o in index.get(name or "", []) if _overlap(loaded, other)]
+    same = [(other, o) for other, o in candidates if other.spec.cycle_name == loaded.spec.cycle_name]
+    return (same or candidates or [None])[0]
+
+
+def _check_across_files(specs: list[LoadedSpec]) -> list[Issue]:
+    issues: list[Issue] = []
+    index = objective_index(specs)
+    for key, defined in index.items():
+        for i, (loaded, o) in enumerate(defined):
+            # twice in one file is _check_file's to say
+            earlier = next((other for other, _ in defined[:i] if other is not loaded and _overlap(loaded, other)), None)
+            if earlier is not None:
                 issues.append(
                     _error(
                         loaded,
                         ("objectives", o, "id"),
-                        f"objective '{key}' is also defined in {objectives[key][0].file}",
+                        f"objective '{key}' is also defined in {earlier.file} (cycle {earlier.spec.cycle_name}, "
+                        f"overlapping {loaded.spec.cycle_name})",
                     )
                 )
-            objectives.setdefault(key, (loaded, o))
     for loaded in specs:
         for o, objective in enumerate(loaded.spec.objectives):
             if objective.aligns_to is None:
                 continue
             at = ("objectives", o, "aligns_to")
-            if objective.aligns_to not in objectives:
+            if objective.aligns_to not in index:
                 issues.append(
                     _error(
                         loaded,
                         at,
                         f"aligns_to '{objective.aligns_to}' points to no objective"
-                        + did_you_mean(objective.aligns_to, objectives),
+                        + did_you_mean(objective.aligns_to, index),
+                    )
+                )
+                continue
+            if aligned_parent(loaded, objective.aligns_to, index) is None:
+                # next quarter's team file may come before the company's: not a reason to stop all scoring
+                cycles = ", ".join(sorted({other.spec.cycle_name for other, _ in index[objective.aligns_to]}))
+                issues.append(
+                    replace(
+                        _error(
+                            loaded,
+                            at,
+                            f"aligns_to '{objective.aligns_to}' is an objective of {cycles}, no cycle overlapping "
+                            f"{loaded.spec.cycle_name}: this objective's score rolls up into nothing",
+                        ),
+                        severity=WARNING,
                     )
                 )
                 continue
             trail = [f"{loaded.spec.team}/{objective.id}"]
-            current = objective.aligns_to
-            while current in objectives and current not in trail:
+            current, at_spec = objective.aligns_to, loaded
+            while (parent := aligned_parent(at_spec, current, index)) is not None and current not in trail:
                 trail.append(current)
-                target_spec, index = objectives[current]
-                current = target_spec.spec.objectives[index].aligns_to
+                at_spec, index_in_spec = parent
+                current = at_spec.spec.objectives[index_in_spec].aligns_to
             if current is not None and current == trail[0]:
                 issues.append(_error(loaded, at, "alignment cycle: " + " -> ".join([*trail, current])))
     return issues

@@ -8,6 +8,7 @@ Everything here is a read: kpi_status, kpi_values and kpi_definitions (kpis), th
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from datetime import date, datetime
 
@@ -21,6 +22,7 @@ from scorecard.report.diagnosis import diagnose
 from scorecard.report.queries import rows as _rows
 from scorecard.warehouse import table_exists
 
+_NOT_IN_ID = re.compile(r"[^A-Za-z0-9_-]+")
 PROBLEM_ORDER = {"fail": 0, "error": 1, "warn": 2, "skipped": 3}
 
 
@@ -82,7 +84,7 @@ def _objectives(con, as_of: date, previous: date | None) -> list[m.Objective]:
                 team=row["team"],
                 cycle=row["cycle"],
                 id=row["objective_id"],
-                html_id=f"objective-{row['team']}-{row['objective_id']}",
+                html_id=_html_id("objective", row["team"], row["cycle"], row["objective_id"]),
                 title=row["title"] or row["objective_id"],
                 owner=row["owner"],
                 aligns_to=row["aligns_to"],
@@ -145,7 +147,7 @@ def _key_results(con, as_of: date, previous: date | None) -> list[dict]:
             {
                 "_objective": (row["team"], row["cycle"], row["objective_id"]),
                 "id": row["key_result_id"],
-                "html_id": f"kr-{row['team']}-{row['objective_id']}-{row['key_result_id']}",
+                "html_id": _html_id("kr", row["team"], row["cycle"], row["objective_id"], row["key_result_id"]),
                 "title": row["title"] or row["key_result_id"],  # a spec may leave the title out
                 "type": row["key_result_type"],
                 "owner": row["owner"],
@@ -181,6 +183,12 @@ def _key_results(con, as_of: date, previous: date | None) -> list[dict]:
             }
         )
     return result
+
+
+def _html_id(*parts: str) -> str:
+    """An element id unique in the report: with the cycle, since an ended cycle's file may reuse the ids of
+    the running one's, and without the dots of a custom cycle's range."""
+    return "-".join(_NOT_IN_ID.sub("-", part) for part in parts)
 
 
 def _series_key(row: dict) -> tuple[str, str, str, str, date, date]:
