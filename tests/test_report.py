@@ -17,7 +17,7 @@ import jsonschema
 import pytest
 
 from scorecard.report import formatting as fmt
-from scorecard.report import html, markdown
+from scorecard.report import html, markdown, write_reports
 from scorecard.report.collect import collect
 from scorecard.report.model import Report, schema_text
 from tests.conftest import BIN, PROJECT_DIR, SAMPLE_AS_OF
@@ -304,3 +304,30 @@ def test_a_key_result_without_a_title_is_shown_by_its_id(runs, tmp_path):
         con.close()
     (kr,) = [kr for o in untitled.objectives for kr in o.key_results if kr.id == "d7-retention"]
     assert kr.title == "d7-retention"
+
+
+def test_a_held_back_score_says_in_markdown_which_date_it_comes_from(report):
+    objective = report.objectives[0]
+    held = objective.key_results[0].model_copy(update={"data_status": "failed", "score_as_of": date(2026, 11, 8)})
+    changed = report.model_copy(
+        update={"objectives": [objective.model_copy(update={"key_results": [held]}), *report.objectives[1:]]}
+    )
+    (row,) = [line for line in markdown.render(changed).splitlines() if line.startswith(f"| `{held.id}`")]
+    assert "✖ failed checks (score from 2026-11-08) |" in row
+
+
+def test_a_date_before_any_cycle_still_gets_its_reports(runs, tmp_path, monkeypatch):
+    # `scorecard run --as-of 2026-09-27` built, checked and scored nothing (Q4 starts 10-01), then failed
+    # to write the reports, exit 3, advising to score the date first, which changed nothing
+    warehouse = tmp_path / "sample.duckdb"
+    shutil.copy(runs["warehouse"], warehouse)
+    monkeypatch.setenv("SCORECARD_DUCKDB", str(warehouse))
+    monkeypatch.setenv("SCORECARD_REPORTS_DIR", str(tmp_path / "reports"))
+    written = write_reports(PROJECT_DIR, date(2026, 9, 27), generated_at=FIXED_TIME)
+    payload = json.loads((written.directory / "scorecard.json").read_text())
+    assert payload["objectives"] == [] and len(payload["kpis"]) == 48
+    assert "No OKR cycle has started by 2026-09-27." in (written.directory / "scorecard.md").read_text()
+    page = (written.directory / "scorecard.html").read_text()
+    assert "No OKR cycle has started by 2026-09-27." in page
+    for section in ("north-star", "objectives", "diagnosis", "kpis", "score-changes", "data-quality"):
+        assert f'id="{section}"' in page, section

@@ -71,7 +71,7 @@ def _objectives(con, as_of: date, previous: date | None) -> list[m.Objective]:
         [previous, as_of],
     )
     if not objectives:
-        raise StepFailed(f"no OKR check-ins for {as_of} in the warehouse; run `scorecard score --as-of {as_of}` first")
+        return []  # no cycle has started by the date: the report still has the KPIs and the checks
     key_results = _key_results(con, as_of, previous)
     by_objective = defaultdict(list)
     for kr in key_results:

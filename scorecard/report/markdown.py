@@ -6,6 +6,7 @@ or a table cell."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from scorecard.report import formatting as fmt
 from scorecard.report import model as m
@@ -29,8 +30,10 @@ def render(report: m.Report) -> str:
     if report.north_star:
         lines += _north_star(report.north_star)
     lines += ["## Objectives", ""]
+    if not report.objectives:
+        lines += [f"No OKR cycle has started by {report.as_of}.", ""]
     for objective in report.objectives:
-        lines += _objective(objective)
+        lines += _objective(objective, report.as_of)
     if report.diagnoses:
         lines += ["## Diagnosis", ""]
         lines += [f"- {code(d.objective)}: {escape(d.message)}" for d in report.diagnoses] + [""]
@@ -86,7 +89,7 @@ def _north_star(star: m.NorthStar) -> list[str]:
     ]
 
 
-def _objective(objective: m.Objective) -> list[str]:
+def _objective(objective: m.Objective, report_as_of: date) -> list[str]:
     change = (
         f" ({fmt.score_change(objective.score_change)} since the last check-in)"
         if objective.score_change is not None
@@ -113,13 +116,19 @@ def _objective(objective: m.Objective) -> list[str]:
                     fmt.score(kr.score),
                     fmt.score_change(kr.score_change),
                     fmt.status_label(kr.status),
-                    fmt.data_label(kr.data_status),
+                    _data(kr, report_as_of),
                     escape(fmt.projection(kr) or "–"),
                 ]
             )
             + " |"
         )
     return [*lines, ""]
+
+
+def _data(kr: m.KeyResult, report_as_of: date) -> str:
+    """The data badge, with the date the score comes from when bad data held it back (as the HTML shows)."""
+    held = f" (score from {kr.score_as_of})" if kr.score_as_of and kr.score_as_of != report_as_of else ""
+    return fmt.data_label(kr.data_status) + held
 
 
 def _metric(kr: m.KeyResult) -> str:
