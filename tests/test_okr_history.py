@@ -202,6 +202,27 @@ def test_a_segment_value_the_warehouse_never_saw_is_named_by_lint_and_score(ware
     )
 
 
+def test_a_grain_the_metric_is_not_computed_at_is_named_by_lint_and_score(warehouse, tmp_path: Path):
+    # quotas are quarterly, so quota_attainment exists at quarter grain only: a weekly key result on it
+    # scored no_data all cycle, and lint passed it clean
+    project = copy_project(tmp_path / "project")
+    sales = project / "okrs" / "sales.yml"
+    text = sales.read_text()
+    assert "        metric: quota_attainment\n" in text
+    sales.write_text(
+        text.replace("        metric: quota_attainment\n", "        metric: quota_attainment\n        grain: week\n")
+    )
+    linted = scorecard("--project-dir", str(project), "lint", "--strict", warehouse=warehouse, cwd=project)
+    assert linted.returncode == 1
+    (line,) = linted.stdout.strip().splitlines()
+    assert line.startswith("okrs/sales.yml:") and line.endswith(
+        ".grain: warning: kpis.kpi_values has 'quota_attainment' at quarter only, not at week: this key result "
+        "scores no_data"
+    ), line
+    scored = scorecard("--project-dir", str(project), "score", warehouse=warehouse, cwd=project)
+    assert scored.returncode == 0 and scored.stderr.strip() == line
+
+
 def test_moving_the_goalposts_is_flagged_against_the_recorded_history(warehouse, tmp_path: Path):
     assert scorecard("score", "--as-of", "2026-11-15", warehouse=warehouse).returncode == 0
     project = copy_project(tmp_path / "project")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import jsonschema
@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from scorecard.okrs.catalog import load_catalog
-from scorecard.okrs.evaluate import evaluate
+from scorecard.okrs.evaluate import Period, Series, evaluate
 from scorecard.okrs.load import load_specs
 from scorecard.okrs.schema import render
 from tests.conftest import PROJECT_DIR, copy_project, scorecard
@@ -236,6 +236,33 @@ objectives:
         ("growth", "2026-Q3"): 0,
         ("growth", "2026-Q4"): 0,
     }
+
+
+def test_a_relative_target_on_an_auto_baseline_of_zero_says_why_it_cannot_score(tmp_path: Path):
+    project = copy_project(tmp_path / "project")
+    okrs = project / "okrs"
+    for path in okrs.glob("*.yml"):
+        path.unlink()
+    (okrs / "growth.yml").write_text(
+        _growth("2026-Q4", aligns_to="company/grow")
+        .replace("baseline: 45%\n        target: 50%", "baseline: auto\n        target: +25%")
+        .replace("    aligns_to: company/grow\n", "")
+    )
+    catalog = load_catalog(project)
+    loaded = load_specs([okrs], catalog)
+    assert loaded.errors == []
+    weeks = [date(2026, 9, 27) + timedelta(weeks=i) for i in range(8)]
+    series = {
+        ("d1_retention", "week", "all", "all"): Series(
+            [Period(end - timedelta(days=6), end, 0.0 if end < date(2026, 10, 1) else 0.2) for end in weeks]
+        )
+    }
+    _, checkins, _ = evaluate(loaded.specs, catalog, series, date(2026, 11, 15), {})
+    (d1,) = [c for c in checkins if c["key_result_id"] == "d1-retention"]
+    assert (d1["baseline"], d1["target"], d1["current_value"], d1["status"]) == (0.0, 0.0, 0.2, "no_data")
+    assert d1["projection_note"] == (
+        "the target equals the baseline (0), so there is no progress to measure: write a number"
+    )
 
 
 def test_published_schema_matches_the_loader():

@@ -153,6 +153,9 @@ def test_objective_takes_the_worst_status():
         ("45%", 0.30, 0.45),
         ("+20%", 0.30, 0.36),  # relative to the baseline
         ("-10%", 40.0, 36.0),
+        # of the baseline's size: +25% from a growth rate of -10% is up, to -7.5% (x 1.25 made it -12.5%)
+        ("+25%", -0.10, -0.075),
+        ("-20%", -0.10, -0.12),
         ("+3pp", 0.30, 0.33),  # percentage points
         (1.8, 1.3, 1.8),
     ],

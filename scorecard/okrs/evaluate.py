@@ -350,7 +350,12 @@ def _evaluate_key_result(loaded, objective, key_result, catalog, series, as_of, 
         "projection_low": projection.low,
         "projection_high": projection.high,
         "hit_probability": projection.hit_probability,
-        "projection_note": projection.note,
+        "projection_note": (
+            # an auto baseline of 0 with a relative target: lint cannot see it coming
+            f"the target equals the baseline ({target:g}), so there is no progress to measure: write a number"
+            if target is not None and target == baseline
+            else projection.note
+        ),
     }
 
 

@@ -15,7 +15,7 @@ from scorecard.okrs.history import recorded_key_results
 from scorecard.okrs.issues import ERROR, WARNING
 from scorecard.okrs.load import load_specs, spec_files
 from scorecard.okrs.rules import run_rules
-from scorecard.okrs.segments import segment_values
+from scorecard.okrs.segments import metric_grains, segment_values
 from scorecard.warehouse import table_exists
 
 log = logging.getLogger(__name__)
@@ -52,21 +52,23 @@ def _inside(path: Path, folder: Path) -> bool:
     return path.resolve().is_relative_to(folder.resolve())
 
 
-def _from_warehouse(project_dir: Path) -> tuple[dict, dict]:
-    """The scored history and the segment values, when the warehouse has them; lint works without a
-    warehouse too."""
+def _from_warehouse(project_dir: Path) -> tuple[dict, dict, dict]:
+    """The scored history, the segment values and the metrics' grains, when the warehouse has them; lint
+    works without a warehouse too."""
     path = warehouse_path(project_dir)
     if not path.exists():
-        return {}, {}
+        return {}, {}, {}
     try:
         con = duckdb.connect(str(path), read_only=True)
     except duckdb.Error as exc:
         # busy or unreadable: the spec checks still run, and the user hears that the warehouse's rules did not
         reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        log.warning("%s: %s; the moved-goalposts and segment-value rules were skipped", path, reason)
-        return {}, {}
+        log.warning("%s: %s; the moved-goalposts, segment-value and grain rules were skipped", path, reason)
+        return {}, {}, {}
     try:
         built = table_exists(con, "kpis", "kpi_values")
-        return recorded_key_results(con), segment_values(con) if built else {}
+        if not built:
+            return recorded_key_results(con), {}, {}
+        return recorded_key_results(con), segment_values(con), metric_grains(con)
     finally:
         con.close()

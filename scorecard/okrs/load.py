@@ -266,6 +266,12 @@ def _check_amounts(loaded, at, key_result: MetricKeyResult, metric: CatalogMetri
             )
     if target.kind in ("relative", "points") and target.value == 0:
         yield _error(loaded, (*at, "target"), "target equals the baseline")
+    elif target.kind == "relative" and baseline is not None and baseline.kind == "absolute" and baseline.value == 0:
+        yield _error(
+            loaded,
+            (*at, "target"),
+            f"{target.text} of a baseline of {baseline.value:g} is that baseline: write a number",
+        )
     elif (
         baseline is not None
         and baseline.kind == "absolute"
@@ -278,7 +284,14 @@ def _check_amounts(loaded, at, key_result: MetricKeyResult, metric: CatalogMetri
 def _check_amount(loaded, location, amount, metric: CatalogMetric):
     if amount.kind in ("auto",) or amount.value is None:
         return
-    if amount.is_percent and amount.kind == "absolute" and not metric.is_ratio:
+    if amount.kind == "points" and not metric.is_ratio:
+        yield _error(
+            loaded,
+            location,
+            f"'{amount.text}' is in percentage points but '{metric.name}' is measured in {metric.unit}: write a "
+            "relative target (+3%) or a number",
+        )
+    elif amount.is_percent and amount.kind == "absolute" and not metric.is_ratio:
         yield _error(
             loaded, location, f"'{amount.text}' is a percentage but '{metric.name}' is measured in {metric.unit}"
         )

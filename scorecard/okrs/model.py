@@ -63,7 +63,7 @@ class _KeyResultBase(_Spec):
     id: Identifier
     title: str | None = Field(None, max_length=300)
     owner: str | None = None
-    weight: float = Field(1.0, ge=0, description="Weight in the objective's score (default 1).")
+    weight: float = Field(1.0, ge=0, allow_inf_nan=False, description="Weight in the objective's score (default 1).")
     deadline: date | None = Field(None, description="Default: the end of the cycle.")
     initiatives: list[str] = Field(default_factory=list, description="The planned work that should move it.")
     check_ins: list[CheckIn] = Field(default_factory=list)

@@ -27,7 +27,8 @@ class Amount:
         if baseline is None or self.value is None:
             return None
         if self.kind == "relative":
-            return baseline * (1 + self.value)
+            # of the baseline's size, so +25% raises a negative baseline too (-10% -> -7.5%, not -12.5%)
+            return baseline + abs(baseline) * self.value
         if self.kind == "points":
             return baseline + self.value
         return None

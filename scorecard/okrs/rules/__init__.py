@@ -11,6 +11,7 @@ from scorecard.okrs.rules import (
     okr_sprawl,
     output_as_key_result,
     unaligned_objective,
+    unknown_grain,
     unknown_segment_value,
 )
 
@@ -25,9 +26,9 @@ DEFAULT_RULES = [
 ]
 
 
-def run_rules(specs, catalog, recorded=None, segment_values=None, rules=DEFAULT_RULES):
-    """All warnings. What the warehouse holds, when there is one, feeds two more rules: ``recorded`` (the
-    scored history) the goalposts rule, ``segment_values`` the segment-value rule."""
+def run_rules(specs, catalog, recorded=None, segment_values=None, grains=None, rules=DEFAULT_RULES):
+    """All warnings. What the warehouse holds, when there is one, feeds three more rules: ``recorded`` (the
+    scored history) the goalposts rule, ``segment_values`` the segment-value rule, ``grains`` the grain rule."""
     issues = []
     for rule in rules:
         issues += rule.check(specs, catalog)
@@ -35,4 +36,6 @@ def run_rules(specs, catalog, recorded=None, segment_values=None, rules=DEFAULT_
         issues += moved_goalposts.check(specs, catalog, recorded)
     if segment_values:
         issues += unknown_segment_value.check(specs, catalog, segment_values)
+    if grains:
+        issues += unknown_grain.check(specs, catalog, grains)
     return issues
