@@ -138,6 +138,44 @@ def test_auto_baseline_is_frozen_and_restated_data_is_flagged(warehouse):
     ) == [(frozen, False), (frozen, True)]
 
 
+def test_an_auto_baseline_written_as_a_number_and_back_is_frozen_anew(warehouse, tmp_path: Path):
+    # auto, then 4000 written in the spec, then auto again: the written 4000 came back as the "frozen auto
+    # baseline" (flagged as drift), and baseline_frozen_on stayed set while the baseline was written
+    project = copy_project(tmp_path / "project")
+    company = project / "okrs" / "company.yml"
+    auto = company.read_text()
+    written = auto.replace(
+        "        metric: mrr\n        baseline: auto\n", "        metric: mrr\n        baseline: 4000\n"
+    )
+    assert written != auto
+
+    def score_on(day: str) -> None:
+        result = scorecard("--project-dir", str(project), "score", "--as-of", day, warehouse=warehouse, cwd=project)
+        assert result.returncode == 0, result.stderr
+
+    def recorded() -> tuple:
+        return query(
+            warehouse,
+            "select baseline_value, baseline_source, baseline_frozen_on from okrs.okr_key_results "
+            "where key_result_id = 'mrr-growth'",
+        )[0]
+
+    score_on("2026-11-01")
+    frozen, _, frozen_on = recorded()
+    assert frozen_on == date(2026, 11, 1)
+    company.write_text(written)
+    score_on("2026-11-08")
+    assert recorded() == (4000.0, "spec", None)  # a written baseline is frozen on no day
+    company.write_text(auto)
+    score_on("2026-11-15")
+    score_on("2026-11-15")  # the second run reads what the first one froze
+    assert recorded() == (frozen, "auto", date(2026, 11, 15))
+    assert query(
+        warehouse,
+        "select as_of, baseline, baseline_drift from okrs.okr_checkins where key_result_id = 'mrr-growth' order by 1",
+    ) == [(date(2026, 11, 1), frozen, False), (date(2026, 11, 8), 4000.0, None), (date(2026, 11, 15), frozen, False)]
+
+
 def test_a_failed_write_leaves_the_tables_as_they_were(warehouse):
     assert scorecard("score", "--as-of", "2026-11-15", warehouse=warehouse).returncode == 0
     before = checkins(warehouse)
@@ -274,6 +312,26 @@ def test_a_cohort_maturing_after_the_baseline_froze_is_not_restated_data(warehou
         "select as_of, baseline, baseline_drift from okrs.okr_checkins where key_result_id = 'repurchase-90d' "
         "order by as_of",
     ) == [(date(2026, 10, 4), june, False), (date(2026, 11, 15), june, False)]
+
+
+def test_a_backfill_before_the_freeze_does_not_take_an_unripe_period_for_restated_data(warehouse):
+    # frozen on 11-15 at July's 90-day repurchase rate (mature since 10-29); on 10-04 July was not mature
+    # yet, so the recomputed value was June's and every backfilled week before the 29th flagged drift
+    assert scorecard("score", "--as-of", "2026-11-15", warehouse=warehouse).returncode == 0
+    assert scorecard("score", "--backfill", "2026-10-04", "2026-10-25", warehouse=warehouse).returncode == 0
+    rows = query(
+        warehouse,
+        "select as_of, baseline, baseline_drift from okrs.okr_checkins where key_result_id = 'repurchase-90d' "
+        "order by as_of",
+    )
+    (frozen,) = {baseline for _, baseline, _ in rows}
+    assert [(day, drift) for day, _, drift in rows] == [
+        (date(2026, 10, 4), None),
+        (date(2026, 10, 11), None),
+        (date(2026, 10, 18), None),
+        (date(2026, 10, 25), None),
+        (date(2026, 11, 15), False),
+    ], frozen
 
 
 def test_an_as_of_date_past_the_data_never_scores_the_partly_observed_period(warehouse):

@@ -307,7 +307,10 @@ def _evaluate_key_result(loaded, objective, key_result, catalog, series, as_of, 
         baseline = baseline_amount.value
         source = "spec"
     drift = None
-    if source == "auto" and baseline is not None and recomputed is not None:
+    # a backfilled date before the freeze knows fewer complete periods than the freeze did (a cohort not yet
+    # mature): its recomputed baseline may be another period's, so drift is not judged there
+    before_freeze = frozen is not None and as_of < frozen[1]
+    if source == "auto" and baseline is not None and recomputed is not None and not before_freeze:
         # the same answer whether this run froze the baseline or an earlier one did
         drift = abs(recomputed - baseline) > BASELINE_DRIFT_TOLERANCE * max(abs(baseline), 1e-12)
     target = key_result.target_amount().resolve(baseline)

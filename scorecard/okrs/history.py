@@ -127,15 +127,18 @@ def write(
     con.execute("begin transaction")
     try:
         ensure_tables(con)
+        # a baseline frozen while it was auto; one written in the spec since has ended that freeze, so going
+        # back to auto freezes anew instead of taking the written number for the frozen auto baseline
         existing = {
             tuple(row[:4]): row[4]
             for row in con.execute(
-                f"select team, cycle, objective_id, key_result_id, baseline_frozen_on from {SCHEMA}.okr_key_results"
+                f"select team, cycle, objective_id, key_result_id, baseline_frozen_on from {SCHEMA}.okr_key_results "
+                "where baseline_source = 'auto'"
             ).fetchall()
         }
         for row in key_results:
             ident = tuple(row[k] for k in KEY)
-            frozen_on = existing.get(ident)
+            frozen_on = existing.get(ident) if row["baseline_source"] == "auto" else None
             row = {
                 **row,
                 "last_scored_as_of": as_of,
