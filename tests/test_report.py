@@ -314,6 +314,11 @@ def test_a_held_back_score_says_in_markdown_which_date_it_comes_from(report):
     )
     (row,) = [line for line in markdown.render(changed).splitlines() if line.startswith(f"| `{held.id}`")]
     assert "✖ failed checks (score from 2026-11-08) |" in row
+    # the value measured on failed data is not presented as the current one
+    current = fmt.values((held.current,), fmt.unit_of(held))[0]
+    assert f"{current} (not verified)" in row
+    page = html.render(changed, PROJECT_DIR)
+    assert page.count("measured, not verified") == 1
 
 
 def test_a_date_before_any_cycle_still_gets_its_reports(runs, tmp_path, monkeypatch):

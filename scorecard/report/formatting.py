@@ -44,6 +44,10 @@ def target_label(target_status: str | None) -> str:
     return f"{symbol} {word}"
 
 
+# Data statuses under which a number must not be shown as current (docs/outputs.md, "Data status").
+UNTRUSTED = ("stale", "failed")
+
+
 def data_label(data_status: str | None) -> str:
     symbol, word = DATA_WORDS.get(data_status or "unknown", ("", data_status or ""))
     return f"{symbol} {word}"

@@ -141,13 +141,16 @@ def _metric(kr: m.KeyResult) -> str:
 def _path(kr: m.KeyResult) -> str:
     if kr.type == "milestone":
         return "–"
+    # a stale or failed number is not shown as current (docs/outputs.md): it is marked as not verified
+    unverified = " (not verified)" if kr.data_status in fmt.UNTRUSTED else ""
     if kr.type == "guardrail":
         bound = "≤" if kr.direction == "at_most" else "≥"
         unit = fmt.unit_of(kr)
         breached = ", ⚠ breached" if kr.is_breached else ""
         current, threshold = fmt.values((kr.current, kr.target), unit)
-        return f"{current} (keep {bound} {threshold}){breached}"
-    return " → ".join(fmt.values((kr.baseline, kr.current, kr.target), fmt.unit_of(kr)))
+        return f"{current}{unverified} (keep {bound} {threshold}){breached}"
+    baseline, current, target = fmt.values((kr.baseline, kr.current, kr.target), fmt.unit_of(kr))
+    return f"{baseline} → {current}{unverified} → {target}"
 
 
 def _progress(kr: m.KeyResult) -> str:
