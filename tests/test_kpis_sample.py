@@ -85,6 +85,25 @@ def test_incremental_run_equals_full_refresh(incremental_then_full):
     assert "kpi_values" in tables and "kpi_model_state" in tables and len(tables) > 10
 
 
+def test_a_run_for_an_earlier_date_then_days_later_equals_a_full_refresh(tmp_path):
+    # the lookback counted back from the as-of date only: a run days after the last one (a failed day in a
+    # schedule) left the days between unbuilt, and one for an earlier date deleted the days after it for
+    # good. Built on 11-10; run for 11-08 with data to 11-15; then for 11-15.
+    path = tmp_path / "w.duckdb"
+    generate(path, SampleSpec(users=3000, as_of=date(2026, 11, 10)))
+    assert dbt(["build"], path, tmp_path, as_of="2026-11-10").returncode == 0
+    generate(path, SampleSpec(users=3000, as_of=date(2026, 11, 15)))
+    for as_of in ("2026-11-08", "2026-11-15"):
+        result = dbt(["run"], path, tmp_path, as_of=as_of)
+        assert result.returncode == 0, result.stdout[-3000:]
+        assert "rebuilding in full" not in result.stdout  # both runs were incremental
+    full = tmp_path / "full.duckdb"
+    shutil.copy(path, full)
+    refreshed = dbt(["run", "--select", "kpis", "--full-refresh"], full, tmp_path / "full", as_of="2026-11-15")
+    assert refreshed.returncode == 0, refreshed.stdout[-3000:]
+    _assert_same_kpi_tables(path, full)
+
+
 def _assert_same_kpi_tables(built, full) -> list[str]:
     """Every table of the kpis schema holds the same rows in ``built`` as in ``full``; returns their names."""
     con = duckdb.connect()

@@ -37,7 +37,7 @@
     {%- for dimension in dimensions if dimension.qualified not in per_member -%}
         {%- do segments.append({'name': "'" ~ dimension.short ~ "'", 'value': dimension.split}) -%}
     {%- endfor -%}
-{%- if reads_back and window and lookback_days < window -%}
+{%- if reads_back and window and lookback_days + kpi_catch_up_days() < window -%}
 {{ kpi_cumulative_spans(name, leaf, segments, time_column, start, window, keep, kpi_member_rows(leaf, dimensions, per_member)) }},
 {%- else -%}
 {{ name }}__members as (

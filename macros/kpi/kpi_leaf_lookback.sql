@@ -28,9 +28,28 @@
     {{ return(known[name]) }}
 {%- endmacro %}
 
-{# The first day an incremental run recomputes, lookback_days before as_of, as SQL. #}
+{# The first day an incremental run recomputes, as SQL: lookback_days before as_of, and as
+   many days earlier again as the table's last build is behind (kpi_catch_up_days). #}
 {% macro kpi_start_day(lookback_days) -%}
-    {{ return("cast(" ~ dbt.dateadd('day', -lookback_days, as_of_date()) ~ " as date)") }}
+    {{ return("cast(" ~ dbt.dateadd('day', -(lookback_days + kpi_catch_up_days()), as_of_date()) ~ " as date)") }}
+{%- endmacro %}
+
+{# Days between the as-of date this table was last built for (kpi_record_as_of keeps it
+   beside the table's fingerprint) and the day before this run's: a run that comes days
+   after the last one (a failed day in a schedule), or after a run for an earlier date,
+   recomputes every day since. 0 on a full build, a daily run or a run for an earlier
+   date (which recomputes from its own lookback on and deletes the rest). #}
+{% macro kpi_catch_up_days() -%}
+    {%- if not execute or not kpi_is_incremental() -%}
+        {{ return(0) }}
+    {%- endif -%}
+    {%- set built_for = kpi_recorded_fingerprints().get(model.name ~ ' as_of') -%}
+    {%- if built_for is none -%}
+        {{ return(0) }}
+    {%- endif -%}
+    {%- set dates = modules.datetime.date -%}
+    {%- set behind = (dates.fromisoformat((var('as_of') | string)[:10]) - dates.fromisoformat(built_for)).days - 1 -%}
+    {{ return([behind, 0] | max) }}
 {%- endmacro %}
 
 {# The leaf metrics a metric is built from (itself for a leaf). #}

@@ -130,3 +130,19 @@
         insert into {{ state }} (model_name, fingerprint) values ('{{ model.name }}', '{{ stamp }}')
     {%- endif -%}
 {%- endmacro %}
+
+{# Every build of a KPI table that keeps rows, full or incremental: record the as-of date
+   it was built for, in the model's transaction, so the next incremental run recomputes
+   from the day after it at the latest (kpi_resume_day), whenever that run comes. #}
+{% macro kpi_record_as_of() -%}
+    {%- if kpi_current_fingerprint() is not none and not flags.EMPTY -%}
+        {%- set state = kpi_state() -%}
+        {%- set key = model.name ~ ' as_of' -%}
+        {%- set built_for = (var("as_of") | string)[:10] -%}
+        {%- call statement('kpi_record_as_of') -%}
+            delete from {{ state }} where model_name = '{{ key }}';
+            insert into {{ state }} (model_name, fingerprint) values ('{{ key }}', '{{ built_for }}')
+        {%- endcall -%}
+        {%- do kpi_recorded_fingerprints().update({key: built_for}) -%}
+    {%- endif -%}
+{%- endmacro %}

@@ -190,7 +190,7 @@ final as (
             {%- endfor %}
         end
         {%- if lookbacks %}
-        and {{ kpi_recomputed_periods("cast(" ~ dbt.dateadd('day', '-kpis.lookback_days', as_of_date()) ~ " as date)", 'assembled.grain', 'assembled.period_start') }}
+        and {{ kpi_recomputed_periods("cast(" ~ dbt.dateadd('day', '-(kpis.lookback_days + ' ~ kpi_catch_up_days() ~ ')', as_of_date()) ~ " as date)", 'assembled.grain', 'assembled.period_start') }}
         {%- endif %}
 )
 

@@ -38,6 +38,7 @@
         {%- do kpi_record_fingerprint() -%}
     {%- endif -%}
     {%- do kpi_persist_docs(target, incremental) -%}
+    {%- do kpi_record_as_of() -%}
 
     {{ run_hooks(post_hooks, inside_transaction=True) }}
     {%- do adapter.commit() -%}
