@@ -6,13 +6,13 @@ with errors yields no spec.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from scorecard.okrs.catalog import CatalogMetric
-from scorecard.okrs.issues import WARNING, Issue
+from scorecard.okrs.issues import Issue
 from scorecard.okrs.model import (
     KEY_RESULT_TAGS,
     GuardrailKeyResult,
@@ -21,6 +21,7 @@ from scorecard.okrs.model import (
     OkrFile,
 )
 from scorecard.okrs.parsing import ParsedSpec, SpecSyntaxError, parse_spec
+from scorecard.okrs.rules._common import warning
 from scorecard.suggest import did_you_mean
 
 
@@ -371,14 +372,12 @@ def _check_across_files(specs: list[LoadedSpec]) -> list[Issue]:
                 # next quarter's team file may come before the company's: not a reason to stop all scoring
                 cycles = ", ".join(sorted({other.spec.cycle_name for other, _ in index[objective.aligns_to]}))
                 issues.append(
-                    replace(
-                        _error(
-                            loaded,
-                            at,
-                            f"aligns_to '{objective.aligns_to}' is an objective of {cycles}, no cycle overlapping "
-                            f"{loaded.spec.cycle_name}: this objective's score rolls up into nothing",
-                        ),
-                        severity=WARNING,
+                    warning(
+                        loaded,
+                        at,
+                        "spec",
+                        f"aligns_to '{objective.aligns_to}' is an objective of {cycles}, no cycle overlapping "
+                        f"{loaded.spec.cycle_name}: this objective's score rolls up into nothing",
                     )
                 )
                 continue
