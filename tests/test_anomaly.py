@@ -14,11 +14,11 @@ import yaml
 from pydantic import ValidationError
 
 from scorecard.errors import InvalidInput
+from scorecard.periods import latest_complete_period
 from scorecard.quality.anomaly import (
     AnomalySettings,
     detect_anomalies,
     judge_series,
-    latest_complete_period,
     to_check_result,
 )
 from tests.conftest import SAMPLE_AS_OF

@@ -15,12 +15,11 @@ from pathlib import Path
 
 import duckdb
 
+from scorecard.periods import GRAINS
 from scorecard.warehouse import sql_literal
 
 # Relative: values closer than this are equal, so float noise (a sum added up in another order) is no change.
 TOLERANCE = 1e-9
-
-GRAIN_ORDER = ("day", "week", "month", "quarter")
 
 
 @dataclass(frozen=True)
@@ -138,7 +137,7 @@ def compare_kpi_values(base_db: Path, head_db: Path) -> list[MetricGrainChange]:
     try:
         con.execute(f"attach {sql_literal(base_db)} as base (read_only)")
         con.execute(f"attach {sql_literal(head_db)} as head (read_only)")
-        rows = con.execute(_SQL, [TOLERANCE, list(GRAIN_ORDER)]).fetchall()
+        rows = con.execute(_SQL, [TOLERANCE, list(GRAINS)]).fetchall()
     finally:
         con.close()
     return [

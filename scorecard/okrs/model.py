@@ -12,12 +12,12 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
 
 from scorecard.okrs.values import Amount, parse_amount
+from scorecard.periods import Grain
 
 Identifier = Annotated[
     str,
     Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64, description="Lowercase letters, digits, - and _."),
 ]
-Grain = Literal["day", "week", "month", "quarter"]
 
 
 def _not_a_boolean(value: Any) -> Any:

@@ -12,11 +12,10 @@ Method, defaults and the anomalies the sample data plants: docs/data-quality.md.
 
 from __future__ import annotations
 
-import calendar
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Literal
 
 import numpy as np
@@ -24,16 +23,14 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from scipy import stats
 
 from scorecard.errors import InvalidInput
+from scorecard.periods import DAYS_PER_WEEK, GRAINS, Grain, latest_complete_period, period_index, period_label
 from scorecard.quality.results import CheckResult
 from scorecard.suggest import did_you_mean
 
-Grain = Literal["day", "week", "month", "quarter"]
 Severity = Literal["warn", "fail"]
 Outcome = Literal["normal", "anomaly", "insufficient_history", "no_value", "disabled"]
 
-GRAINS: tuple[Grain, ...] = ("day", "week", "month", "quarter")
 PERIOD_NOUNS = {"day": "days", "week": "weeks", "month": "months", "quarter": "quarters"}
-DAYS_PER_WEEK = 7
 # The spread needs a few prediction errors at the least; fewer and the check says "insufficient history".
 MIN_ERRORS = 3
 # The mean absolute deviation of a normal sample is sigma * sqrt(2 / pi); this turns it back into sigma.
@@ -247,9 +244,9 @@ def judge_series(
 def _training_values(values: dict[date, float | None], period: date, grain: Grain, rule: Rule) -> dict[int, list]:
     """The usable values of the training window in time order, by phase: the weekday relative to the judged
     day (0: the same weekday) for a seasonal daily series, else everything in phase 0."""
-    judged = _period_index(period, grain)
+    judged = period_index(period, grain)
     window = sorted(
-        (_period_index(start, grain) - judged, value)
+        (period_index(start, grain) - judged, value)
         for start, value in values.items()
         if value is not None and math.isfinite(value)
     )
@@ -318,54 +315,6 @@ def _robust_z(deviation: float, scale: float) -> float:
     # A history whose predictions never missed (a constant series): any deviation is infinitely unusual, and the
     # minimum relative change alone decides whether it is worth a flag.
     return math.copysign(math.inf, deviation) if deviation else 0.0
-
-
-def _period_index(start: date, grain: Grain) -> int:
-    """Consecutive integers for consecutive periods of ``grain``."""
-    if grain == "day":
-        return start.toordinal()
-    if grain == "week":
-        return start.toordinal() // DAYS_PER_WEEK
-    months = start.year * 12 + start.month - 1
-    return months if grain == "month" else months // 3
-
-
-def latest_complete_period(as_of: date, grain: Grain, maturity_days: int = 0) -> date:
-    """Start of the latest period of ``grain`` whose end plus ``maturity_days`` is on or before ``as_of``: the
-    rule kpi_values uses for ``is_complete``."""
-    last_day = as_of - timedelta(days=maturity_days)
-    start = period_start(last_day, grain)
-    if period_end(start, grain) <= last_day:
-        return start
-    return period_start(start - timedelta(days=1), grain)
-
-
-def period_start(day: date, grain: Grain) -> date:
-    if grain == "day":
-        return day
-    if grain == "week":
-        return day - timedelta(days=day.weekday())  # ISO weeks start on Monday
-    first_month = day.month if grain == "month" else 3 * ((day.month - 1) // 3) + 1
-    return date(day.year, first_month, 1)
-
-
-def period_end(start: date, grain: Grain) -> date:
-    if grain == "day":
-        return start
-    if grain == "week":
-        return start + timedelta(days=DAYS_PER_WEEK - 1)
-    last_month = start.month if grain == "month" else start.month + 2
-    return date(start.year, last_month, calendar.monthrange(start.year, last_month)[1])
-
-
-def period_label(start: date, grain: Grain) -> str:
-    if grain == "day":
-        return start.isoformat()
-    if grain == "week":
-        return f"week of {start.isoformat()}"
-    if grain == "month":
-        return f"{start:%Y-%m}"
-    return f"{start.year}-Q{(start.month - 1) // 3 + 1}"
 
 
 def to_check_result(metric: str, grain: Grain, judgement: Judgement, rule: Rule) -> CheckResult:

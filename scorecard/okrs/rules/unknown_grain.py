@@ -3,10 +3,8 @@ no_data all cycle without saying why: warn, naming the grains kpi_values does ho
 
 from __future__ import annotations
 
-from typing import get_args
-
-from scorecard.okrs.model import Grain
 from scorecard.okrs.rules._common import warning
+from scorecard.periods import GRAINS
 
 RULE = "unknown-grain"
 
@@ -38,5 +36,4 @@ def check(specs, catalog, grains: dict[str, set[str]]):
 
 
 def _ordered(grains: set[str]) -> list[str]:
-    order = get_args(Grain)
-    return sorted(grains, key=lambda g: (order.index(g) if g in order else len(order), g))
+    return sorted(grains, key=lambda g: (GRAINS.index(g) if g in GRAINS else len(GRAINS), g))
