@@ -290,11 +290,37 @@ def test_the_week_straddling_the_cycle_start_counts_for_the_guardrail(warehouse)
     assert note == f"inside the band in {int(value <= 0.30)} of 1 periods"
 
 
-def test_a_cohort_maturing_after_the_baseline_froze_is_not_restated_data(warehouse):
+def _with_repurchase_key_result(tmp_path: Path):
+    """The sample project with a 90-day repurchase key result with an auto baseline (the sample leaves it
+    out, since no month of it is complete inside the quarter), and a `scorecard score` on it."""
+    project = copy_project(tmp_path / "project")
+    company = project / "okrs" / "company.yml"
+    text = company.read_text()
+    anchor = "        initiatives: [Loyalty drive at checkout, Member-only delivery slots]\n"
+    assert anchor in text
+    company.write_text(
+        text.replace(
+            anchor,
+            anchor + "      - id: repurchase-90d\n        metric: repurchase_rate_90d\n        baseline: auto\n"
+            "        target: +10pp\n",
+        )
+    )
+
+    def score(warehouse: Path, *args: str):
+        result = scorecard("--project-dir", str(project), "score", *args, warehouse=warehouse, cwd=project)
+        assert result.returncode == 0, result.stderr
+        assert "repurchase_rate_90d' has no month to score before 2027-01-29" in result.stderr
+        return result
+
+    return score
+
+
+def test_a_cohort_maturing_after_the_baseline_froze_is_not_restated_data(warehouse, tmp_path: Path):
     # repurchase_rate_90d matures 90 days after a month ends: on 10-04 the last complete month before
     # the cycle is June; July matures on 10-29 (07-31 + 90 days). Nothing is restated in between.
-    assert scorecard("score", "--as-of", "2026-10-04", warehouse=warehouse).returncode == 0
-    assert scorecard("score", "--as-of", "2026-11-15", warehouse=warehouse).returncode == 0
+    score = _with_repurchase_key_result(tmp_path)
+    score(warehouse, "--as-of", "2026-10-04")
+    score(warehouse, "--as-of", "2026-11-15")
     months = dict(
         query(
             warehouse,
@@ -314,11 +340,12 @@ def test_a_cohort_maturing_after_the_baseline_froze_is_not_restated_data(warehou
     ) == [(date(2026, 10, 4), june, False), (date(2026, 11, 15), june, False)]
 
 
-def test_a_backfill_before_the_freeze_does_not_take_an_unripe_period_for_restated_data(warehouse):
+def test_a_backfill_before_the_freeze_does_not_take_an_unripe_period_for_restated_data(warehouse, tmp_path: Path):
     # frozen on 11-15 at July's 90-day repurchase rate (mature since 10-29); on 10-04 July was not mature
     # yet, so the recomputed value was June's and every backfilled week before the 29th flagged drift
-    assert scorecard("score", "--as-of", "2026-11-15", warehouse=warehouse).returncode == 0
-    assert scorecard("score", "--backfill", "2026-10-04", "2026-10-25", warehouse=warehouse).returncode == 0
+    score = _with_repurchase_key_result(tmp_path)
+    score(warehouse, "--as-of", "2026-11-15")
+    score(warehouse, "--backfill", "2026-10-04", "2026-10-25")
     rows = query(
         warehouse,
         "select as_of, baseline, baseline_drift from okrs.okr_checkins where key_result_id = 'repurchase-90d' "

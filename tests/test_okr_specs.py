@@ -124,6 +124,69 @@ def test_strict_turns_warnings_into_exit_1_and_json_lists_them(pitfalls: Path):
     }
 
 
+def _late_values(cycle: str, grain_line: str = "", deadline_line: str = "") -> str:
+    return f"""cycle: {cycle}
+team: company
+owner: ceo
+objectives:
+  - id: repeat-purchase
+    title: Make repeat purchase the default behavior
+    key_results:
+      - id: repurchase-90d
+        metric: repurchase_rate_90d
+        baseline: 20%
+        target: 30%
+      - id: new-customer-revenue
+        metric: new_customer_revenue
+        baseline: 100000
+        target: 120000{grain_line}
+      - id: d1-retention
+        metric: d1_retention
+        baseline: 30%
+        target: 45%{deadline_line}
+"""
+
+
+def test_a_key_result_with_no_complete_period_before_its_deadline_is_named(tmp_path: Path):
+    # By hand: repurchase_rate_90d is monthly and matures 90 days after a month ends, so in 2026-Q4 the
+    # first month, October, is complete on 10-31 + 90 days = 2027-01-29 (30 days of November, 31 of
+    # December, 29 of January), after the cycle ends on 12-31; the quarterly new_customer_revenue is fine
+    spec = tmp_path / "late.yml"
+    spec.write_text(_late_values("2026-Q4"))
+
+    def lint() -> list[str]:
+        result = scorecard("--project-dir", str(PROJECT_DIR), "lint", str(spec), cwd=tmp_path)
+        assert result.returncode == 0, result.stdout + result.stderr
+        return [line for line in result.stdout.splitlines() if "complete-after-deadline" in line or "has no" in line]
+
+    assert lint() == [
+        "late.yml:8: objectives.0.key_results.0: warning: 'repurchase_rate_90d' has no month to score before "
+        "2027-01-29: the first in the cycle, 2026-10, is complete 90 days after it ends, past the deadline "
+        "2026-12-31; this key result scores no_data until then"
+    ]
+    # a six-week cycle: the quarter it starts in ends on 12-31, after the cycle; d1_retention (weekly, mature
+    # one day after the week) with a deadline on the first Sunday, 10-04: that week is complete on 10-05
+    spec.write_text(
+        _late_values(
+            "{start: 2026-10-01, end: 2026-11-15}", "\n        grain: quarter", "\n        deadline: 2026-10-04"
+        )
+    )
+    assert lint() == [
+        "late.yml:8: objectives.0.key_results.0: warning: 'repurchase_rate_90d' has no month to score before "
+        "2027-01-29: the first in the cycle, 2026-10, is complete 90 days after it ends, past the deadline "
+        "2026-11-15; this key result scores no_data until then",
+        "late.yml:16: objectives.0.key_results.1.grain: warning: 'new_customer_revenue' has no quarter to score "
+        "before 2026-12-31: the first in the cycle, 2026-Q4, ends on 2026-12-31, past the deadline 2026-11-15; "
+        "this key result scores no_data until then",
+        "late.yml:17: objectives.0.key_results.2: warning: 'd1_retention' has no week to score before 2026-10-05: "
+        "the first in the cycle, week of 2026-09-28, is complete 1 day after it ends, past the deadline "
+        "2026-10-04; this key result scores no_data until then",
+    ]
+    # a day later the week is complete: no warning
+    spec.write_text(_late_values("2026-Q4", deadline_line="\n        deadline: 2026-10-05"))
+    assert len(lint()) == 1
+
+
 def test_a_missing_file_is_an_error(tmp_path: Path):
     result = scorecard("lint", str(tmp_path / "nope.yml"))
     assert result.returncode == 2 and result.stdout.strip().endswith("nope.yml:1: file not found")

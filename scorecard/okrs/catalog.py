@@ -22,6 +22,7 @@ class CatalogMetric:
     cadence: str
     dimensions: dict[str, str]  # short name -> entity__name
     value_range: tuple[float | None, float | None] = (None, None)
+    maturity_days: float = 0  # a cohort KPI's period is complete this many days after it ends
 
     @property
     def is_ratio(self) -> bool:
@@ -50,6 +51,9 @@ def load_catalog(project_dir: Path) -> dict[str, CatalogMetric]:
             value_range = kpi.get("range") or DEFAULT_RANGES.get(kpi.get("unit"), (None, None))
             if not isinstance(value_range, list | tuple) or len(value_range) != 2:
                 raise InvalidInput(f"{path}: metric '{name}': kpi.range must be [low, high]")
+            maturity_days = kpi.get("maturity_days") or 0
+            if not isinstance(maturity_days, int | float) or isinstance(maturity_days, bool):
+                raise InvalidInput(f"{path}: metric '{name}': kpi.maturity_days must be a number of days")
             catalog[name] = CatalogMetric(
                 name=name,
                 unit=kpi.get("unit", ""),
@@ -57,6 +61,7 @@ def load_catalog(project_dir: Path) -> dict[str, CatalogMetric]:
                 cadence=kpi.get("cadence", "week"),
                 dimensions={qualified.split("__")[-1]: qualified for qualified in dimensions},
                 value_range=tuple(value_range),
+                maturity_days=maturity_days,
             )
     return catalog
 

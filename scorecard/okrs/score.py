@@ -16,7 +16,7 @@ from scorecard.okrs.catalog import load_catalog
 from scorecard.okrs.evaluate import evaluate, load_series, wanted_series
 from scorecard.okrs.history import SCHEMA, frozen_baselines, last_good_scores, write
 from scorecard.okrs.load import load_specs
-from scorecard.okrs.rules import unknown_grain, unknown_segment_value
+from scorecard.okrs.rules import complete_after_deadline, unknown_grain, unknown_segment_value
 from scorecard.okrs.segments import metric_grains, segment_values
 from scorecard.quality.store import read_kpi_statuses
 from scorecard.warehouse import connect, require_history_at, require_kpi_tables, require_warehouse, table_exists
@@ -49,7 +49,7 @@ def _score_dates(con, warehouse: Path, specs, catalog, as_of_dates: list[date], 
     if as_of_dates:
         require_history_at(warehouse, min(as_of_dates), con)
     require_kpi_tables(con, warehouse)
-    unscorable = unknown_grain.check(specs, catalog, metric_grains(con))
+    unscorable = complete_after_deadline.check(specs, catalog) + unknown_grain.check(specs, catalog, metric_grains(con))
     for issue in unscorable + unknown_segment_value.check(specs, catalog, segment_values(con)):
         echo(str(issue), err=True)
     wanted = wanted_series(specs, catalog)

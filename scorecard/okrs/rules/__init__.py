@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from scorecard.okrs.rules import (
+    complete_after_deadline,
     direction_against_metric,
     kpi_dressed_as_okr,
     moved_goalposts,
@@ -23,6 +24,7 @@ DEFAULT_RULES = [
     no_baseline,
     direction_against_metric,
     unaligned_objective,
+    complete_after_deadline,
 ]
 
 
