@@ -321,6 +321,25 @@ def test_a_held_back_score_says_in_markdown_which_date_it_comes_from(report):
     assert page.count("measured, not verified") == 1
 
 
+def test_a_kpi_measured_on_failed_data_is_not_shown_as_verified(report):
+    # docs/outputs.md: a stale or failed number must not be shown as current, in the KPI table as well
+    kpi = next(k for k in report.kpis if k.value is not None and k.data_status == "ok")
+    failed = kpi.model_copy(update={"data_status": "failed"})
+    changed = report.model_copy(update={"kpis": [failed if k is kpi else k for k in report.kpis]})
+    value = fmt.value(kpi.value, fmt.unit_of(kpi))
+
+    def row(text: str) -> str:
+        head = f"| {markdown.escape(kpi.label)} `{kpi.metric}`"
+        (line,) = [line for line in text.splitlines() if line.startswith(head)]
+        return line
+
+    assert f"| {value} |" in row(markdown.render(report))
+    assert f"| {value} (not verified) |" in row(markdown.render(changed))
+    assert "not verified" not in html.render(report, PROJECT_DIR).split('id="kpis"')[1].split("</section>")[0]
+    kpi_section = html.render(changed, PROJECT_DIR).split('id="kpis"')[1].split("</section>")[0]
+    assert kpi_section.count("not verified") == 1
+
+
 def test_a_date_before_any_cycle_still_gets_its_reports(runs, tmp_path, monkeypatch):
     # `scorecard run --as-of 2026-09-27` built, checked and scored nothing (Q4 starts 10-01), then failed
     # to write the reports, exit 3, advising to score the date first, which changed nothing
