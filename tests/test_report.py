@@ -321,6 +321,18 @@ def test_a_held_back_score_says_in_markdown_which_date_it_comes_from(report):
     assert page.count("measured, not verified") == 1
 
 
+def test_a_breached_guardrail_stays_listed_while_its_data_is_stale(report):
+    # the sample's push guardrail is outside its band; on stale data the check-in is unverified with the
+    # last verified score (0), and summary.guardrails_breached went empty, an alert turning green
+    breached = next(kr for o in report.objectives for kr in o.key_results if kr.id == "push-guardrail")
+    assert breached.status == "off_track" and breached.score == 0 and breached.is_breached
+    stale = {"status": "unverified", "data_status": "stale", "score_as_of": date(2026, 11, 8)}
+    assert breached.model_copy(update=stale).is_breached
+    # held inside the band, or nothing verified to hold: not breached
+    assert not breached.model_copy(update={**stale, "score": 1.0}).is_breached
+    assert not breached.model_copy(update={**stale, "score": None, "score_as_of": None}).is_breached
+
+
 def test_a_kpi_measured_on_failed_data_is_not_shown_as_verified(report):
     # docs/outputs.md: a stale or failed number must not be shown as current, in the KPI table as well
     kpi = next(k for k in report.kpis if k.value is not None and k.data_status == "ok")

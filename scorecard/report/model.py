@@ -78,8 +78,13 @@ class KeyResult(_Model):
 
     @property
     def is_breached(self) -> bool:
-        """A guardrail outside its band now (or, past the deadline, missed)."""
-        return self.type == "guardrail" and self.status in {"off_track", "missed"}
+        """A guardrail outside its band now (or, past the deadline, missed); on stale or failed data, outside
+        it at its last verified check-in (its held score is below 1), so an alert reading the list does not
+        clear the moment the data stops being trustworthy."""
+        if self.type != "guardrail":
+            return False
+        held_outside = self.status == "unverified" and self.score is not None and self.score < 1
+        return self.status in {"off_track", "missed"} or held_outside
 
 
 class Objective(_Model):
@@ -193,7 +198,10 @@ class Summary(_Model):
     key_results_by_status: dict[str, int]
     kpis: int
     kpis_by_target_status: dict[str, int]
-    guardrails_breached: list[str] = Field(description="html ids of guardrail key results outside their band.")
+    guardrails_breached: list[str] = Field(
+        description="html ids of guardrail key results outside their band (on stale or failed data: at their "
+        "last verified check-in)."
+    )
     problems: bool = Field(description="True when a check failed or data is stale (the run exits 1).")
 
 
