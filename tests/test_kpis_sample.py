@@ -357,6 +357,54 @@ def test_kpi_tables_follow_the_models_above_them_as_built_not_as_their_files_rea
     _assert_equals_a_full_refresh(path, tmp_path, project)
 
 
+def test_a_build_for_an_earlier_date_counts_no_row_dated_after_it(built_sample, tmp_path):
+    # data to 11-15 built for 11-08: November's running month took every order to 11-15 (730 orders
+    # against the 377 of its own day rows), figures the as-of date could not have known
+    path = tmp_path / "earlier.duckdb"
+    shutil.copy(built_sample["path"], path)
+    result = dbt(["run", "--select", "kpis", "--full-refresh"], path, tmp_path, as_of="2026-11-08")
+    assert result.returncode == 0, result.stdout[-3000:]
+    ((orders, revenue, buyers, later),) = query(
+        path,
+        """
+        select
+            count(*) filter (where order_date <= date '2026-11-08'),
+            sum(revenue_amount) filter (where order_date <= date '2026-11-08'),
+            count(distinct user_id) filter (where order_date <= date '2026-11-08'),
+            count(*) filter (where order_date > date '2026-11-08')
+        from marts.fct_orders
+        where not is_cancelled and order_date >= date '2026-11-01'
+        """,
+    )
+    assert later > 0, "the test needs orders after the as-of date"
+
+    def november(metric: str, grain: str = "month") -> tuple:
+        period = "2026-11-01" if grain == "month" else "2026-10-01"
+        return query(
+            path,
+            "select value, numerator, denominator from kpis.kpi_values where metric_name = ? and grain = ? "
+            "and period_start = ? and dimension_name = 'all'",
+            [metric, grain, period],
+        )[0]
+
+    assert november("orders")[0] == orders
+    assert november("order_revenue")[0] == pytest.approx(float(revenue), rel=1e-12)
+    assert november("orders_per_buyer")[1:] == (orders, buyers)
+    ((days,),) = query(
+        path,
+        "select sum(value) from kpis.kpi_values where metric_name = 'orders' and grain = 'day' "
+        "and dimension_name = 'all' and period_start >= date '2026-11-01'",
+    )
+    assert days == orders
+    # the quarter so far too, from October's first order
+    ((quarter,),) = query(
+        path,
+        "select count(*) from marts.fct_orders where not is_cancelled "
+        "and order_date between date '2026-10-01' and date '2026-11-08'",
+    )
+    assert november("orders", "quarter")[0] == quarter
+
+
 def test_kpi_status_takes_the_as_of_dates_calendar_period_even_when_it_has_no_row(built_sample, tmp_path):
     """kpi_status at an earlier as-of date than the build's (what `scorecard check --as-of` rebuilds), with
     one period's row gone: each KPI shows the latest period complete on that date by the calendar (it

@@ -66,12 +66,16 @@
         {%- set floors = floors | unique | list -%}
         {%- set base_start = none if (not starts or none in floors) else ('least(' ~ floors | join(', ') ~ ')' if floors | length > 1 else floors[0]) -%}
 
+{#- a date after the as-of date has not happened yet at the as-of date: its row counts for no period
+    (a run for an earlier date on later data would put later rows in the running week, month and quarter),
+    while the row's other time dimensions still count it #}
 with
 
 base as (
     select
         {%- for time_dimension in time_dimensions.values() %}
-        cast({{ time_dimension.expr or time_dimension.name }} as date) as time__{{ time_dimension.name }},
+        {%- set day = 'cast(' ~ (time_dimension.expr or time_dimension.name) ~ ' as date)' %}
+        case when {{ day }} <= {{ as_of_date() }} then {{ day }} end as time__{{ time_dimension.name }},
         {%- endfor %}
         {%- for join in joins.values() %}
         {{ join.foreign_key }} as key__{{ join.alias }},
