@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -145,6 +146,14 @@ def describe_dbt_error(text: str, project_dir: Path | None = None) -> str:
     skipped = ("dbt ", "Runtime Error", "Compilation Error", "Parsing Error", "Encountered an error", ">")
     meaningful = [line for line in lines if not line.startswith(skipped)]
     return (meaningful or lines or ["dbt could not compile the KPI models"])[0]
+
+
+def release_duckdb_if_open() -> None:
+    """release_duckdb() when this process has run dbt: dbt-duckdb keeps the database open until the process
+    exits, so a command releasing the warehouse lock must close it first, or the command waiting for the
+    lock finds the file still locked by this one."""
+    if "dbt.adapters.duckdb.connections" in sys.modules:
+        release_duckdb()
 
 
 def release_duckdb() -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
+from scorecard.dbt import release_duckdb_if_open
 from scorecard.errors import InvalidInput, StepFailed
 from scorecard.warehouse import ensure_writable_dir
 
@@ -74,4 +75,5 @@ def warehouse_lock(warehouse: Path, timeout: float | None = None, *, option: str
     try:
         yield path
     finally:
+        release_duckdb_if_open()
         lock.release()

@@ -10,6 +10,7 @@ import subprocess
 import time
 from pathlib import Path
 
+import duckdb
 import pytest
 from filelock import FileLock
 
@@ -98,3 +99,39 @@ def test_a_bad_lock_timeout_setting_is_one_line_and_exit_2(tmp_path):
     assert not (tmp_path / "w.duckdb").exists()
     option_result = scorecard("run", "--lock-timeout", "-1", warehouse=tmp_path / "w.duckdb")
     assert option_result.returncode == 2 and "--lock-timeout" in option_result.stderr
+
+
+HOLD_AFTER_DBT = """
+import sys, time
+from datetime import date
+from pathlib import Path
+from scorecard.dbt import run_dbt
+from scorecard.runlock import warehouse_lock
+
+warehouse, project = Path(sys.argv[1]), Path(sys.argv[2])
+with warehouse_lock(warehouse):
+    run_dbt(project, warehouse, ["run", "--select", "kpi_status"], as_of=date.fromisoformat(sys.argv[3]), silent=True)
+print("released", flush=True)
+time.sleep(120)
+"""
+
+
+@pytest.mark.dbt
+def test_the_lock_is_released_only_after_dbt_has_closed_the_warehouse(warehouse):
+    # dbt-duckdb keeps the database open until its process exits: a `scorecard check` released the lock with
+    # the file still open, and the `score` waiting for the lock failed at once, "locked by another process"
+    holder = subprocess.Popen(
+        [str(BIN / "python"), "-c", HOLD_AFTER_DBT, str(warehouse), str(PROJECT_DIR), SAMPLE_AS_OF],
+        cwd=PROJECT_DIR,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        line = holder.stdout.readline()  # blocks until the lock is released (or the script ends)
+        assert line.strip() == "released", holder.stderr.read()[-2000:]
+        assert holder.poll() is None  # still alive, as a command is between its lock and its exit
+        duckdb.connect(str(warehouse)).close()  # the next command's open: the file is free
+    finally:
+        holder.kill()
+        holder.wait()
