@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import math
 import os
+import signal
 import sys
 from datetime import date
 from pathlib import Path
@@ -342,7 +343,13 @@ def diff_command(
 
 
 def main() -> None:
+    # a scheduler stops a job with SIGTERM: end it as Ctrl-C does, through the steps' cleanup and one line
+    signal.signal(signal.SIGTERM, _interrupt)
     cli(prog_name="scorecard")
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":

@@ -66,10 +66,12 @@ def run_dbt(
             full_args += ["--log-level-file", "debug"]
     log.debug("dbt %s", " ".join(full_args))
     result = dbtRunner(callbacks=list(callbacks)).invoke(full_args)
+    if isinstance(result.exception, KeyboardInterrupt):
+        # dbtRunner hands Ctrl-C back as its result: it is the user's interrupt, not dbt failing
+        raise KeyboardInterrupt from result.exception
     if result.exception is not None:
-        raise StepFailed(
-            f"dbt {args[0]} could not run: {str(result.exception).strip().splitlines()[0]}"
-        ) from result.exception
+        reason = (str(result.exception).strip().splitlines() or [type(result.exception).__name__])[0]
+        raise StepFailed(f"dbt {args[0]} could not run: {reason}") from result.exception
     if not result.success and not allow_failures:
         failed = _failed_nodes(result.result)
         detail = f": {', '.join(failed[:5])}{' and more' if len(failed) > 5 else ''}" if failed else ""

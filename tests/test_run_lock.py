@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import signal
 import subprocess
 import time
 from pathlib import Path
@@ -135,3 +136,37 @@ def test_the_lock_is_released_only_after_dbt_has_closed_the_warehouse(warehouse)
     finally:
         holder.kill()
         holder.wait()
+
+
+@pytest.mark.dbt
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_run_stopped_during_dbt_ends_with_one_line_and_keeps_the_history(warehouse, tmp_path, signum):
+    # Ctrl-C in dbt came back as dbtRunner's result with an empty message: "internal error: IndexError";
+    # a scheduler's SIGTERM ended the run with no line at all, exit 143
+    scorecard("score", "--as-of", SAMPLE_AS_OF, warehouse=warehouse)
+    checkins = "select * from okrs.okr_checkins order by all"
+    con = duckdb.connect(str(warehouse), read_only=True)
+    history = con.execute(checkins).fetchall()
+    con.close()
+    env = {**os.environ, "SCORECARD_DUCKDB": str(warehouse), "SCORECARD_REPORTS_DIR": str(tmp_path / "reports")}
+    run = subprocess.Popen(
+        [str(BIN / "scorecard"), "run", "--no-sample", "--as-of", SAMPLE_AS_OF],
+        cwd=PROJECT_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    seen = ""
+    while "dbt build: " not in seen:  # a node count: dbt is running
+        line = run.stderr.readline()
+        assert line, seen
+        seen += line
+    run.send_signal(signum)
+    rest = run.communicate(timeout=300)[1]
+    assert run.returncode == 3, seen + rest
+    assert rest.strip().splitlines()[-1] == "scorecard: interrupted", rest
+    assert "Traceback" not in rest and "internal error" not in rest
+    con = duckdb.connect(str(warehouse), read_only=True)
+    assert con.execute(checkins).fetchall() == history
+    con.close()
