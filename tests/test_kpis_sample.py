@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from scorecard.sample import SampleSpec, generate
-from tests.conftest import PROJECT_DIR, copy_project, dbt, query
+from tests.conftest import PROJECT_DIR, SAMPLE_AS_OF, copy_project, dbt, query
 
 pytestmark = pytest.mark.dbt
 
@@ -355,6 +355,27 @@ def test_kpi_tables_follow_the_models_above_them_as_built_not_as_their_files_rea
 
     # the same rows and the same records: what the incremental runs decided is what a full build records
     _assert_equals_a_full_refresh(path, tmp_path, project)
+
+
+def test_a_run_after_a_full_build_for_the_same_date_changes_no_value_in_its_last_bit(built_sample, tmp_path):
+    # the full build summed a month's orders revenue from its rows, an incremental run from its day rows:
+    # 15292.76 became 15292.759999999998, and 124 rows, the report and the OKR tables changed on a re-run
+    path = tmp_path / "again.duckdb"
+    shutil.copy(built_sample["path"], path)
+    result = dbt(["run", "--select", "kpis"], path, tmp_path, as_of=SAMPLE_AS_OF)
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "rebuilding in full" not in result.stdout  # incremental
+    con = duckdb.connect()
+    con.execute(f"attach '{built_sample['path']}' as built (read_only)")
+    con.execute(f"attach '{path}' as again (read_only)")
+    for table in ("kpi_values", "kpi_status"):
+        changed = con.execute(
+            f"select count(*) from (select * from built.kpis.{table} except all select * from again.kpis.{table})"
+        ).fetchall()
+        assert changed == [(0,)], table
+    ((rows,),) = con.execute("select count(*) from again.kpis.kpi_values where grain = 'month'").fetchall()
+    assert rows > 100
+    con.close()
 
 
 def test_a_build_for_an_earlier_date_counts_no_row_dated_after_it(built_sample, tmp_path):

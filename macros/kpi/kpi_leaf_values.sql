@@ -132,11 +132,11 @@ source as (
 {{ kpi_distinct_counts(leaf, kpi_split_dimensions([leaf], dimensions), grains, 'time__' ~ time_dimension.name, starts.get(leaf.name), kpi_member_dimensions(leaf, dimensions, join_aliases)) }},
     {%- endfor -%}
     {#- leaves aggregated together, one pass per first day recomputed (a cohort leaf looks further
-        back), each split by every dimension of the group, as a full build's single pass is; an
-        incremental run rolls the coarser grains of the leaves that add up from their day rows -#}
+        back), each split by every dimension of the group, as a full build's single pass is; the
+        coarser grains of the leaves that add up are rolled up from their day rows -#}
     {%- set plain = group | selectattr('kind', 'equalto', 'plain') | rejectattr('measure.agg', 'equalto', 'count_distinct') | list -%}
     {%- set rolled = [] -%}
-    {%- for leaf in plain if starts and kpi_rolls_up(leaf) -%}
+    {%- for leaf in plain if kpi_rolls_up(leaf) -%}
         {%- do rolled.append(leaf) -%}
     {%- endfor -%}
     {%- for start, batch in kpi_leaves_by_start(rolled, starts) -%}

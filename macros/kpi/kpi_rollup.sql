@@ -1,5 +1,8 @@
-{# Whether an incremental run takes a leaf's week, month and quarter values from its day
-   rows rather than from the semantic model's rows: a plain leaf whose aggregate adds up
+{# Whether a leaf's week, month and quarter values are taken from its day rows rather than
+   from the semantic model's rows, in a full build as in an incremental run (where the
+   model's rows are read from a recent start only), so that both add the same day values
+   in the same order and a run after a full build for the same date changes no value in
+   its last bit: a plain leaf whose aggregate adds up
    (a sum of sums, the least of minimums, an average from its numerator and denominator)
    on a time dimension with day rows. A quarter's distinct count, median or percentile
    needs the quarter's rows and is recomputed from them. #}
@@ -9,23 +12,29 @@
         and grains[0] == 'day' and grains | length > 1) }}
 {%- endmacro %}
 
-{# The day rows the rollup of leaves (kpi_rolls_up) adds up, long like the table: those
-   before start as the table holds them (kpi_stored_days), with those from start as this
-   run computes them (day_cte, one column set per leaf). #}
+{# The day rows the rollup of leaves (kpi_rolls_up) adds up, long like the table: in an
+   incremental run those before start as the table holds them (kpi_stored_days), with
+   those from start as this run computes them (day_cte, one column set per leaf), as the
+   doubles the table stores. #}
 {% macro kpi_rollup_days(leaves, day_cte, start) -%}
+    {%- if start is not none %}
     {{ kpi_stored_days(leaves | map(attribute='name') | list, start) }}
-    {%- for leaf in leaves %}
     union all
+    {%- endif %}
+    {%- for leaf in leaves %}
     select
-        '{{ leaf.name }}',
-        period_start,
+        '{{ leaf.name }}' as metric_name,
+        period_start as day,
         dimension_name,
         dimension_value,
-        value__{{ leaf.name }},
-        {{ 'numerator__' ~ leaf.name if leaf.measure.agg == 'average' else 'null' }},
-        {{ 'denominator__' ~ leaf.name if leaf.measure.agg == 'average' else 'null' }}
+        cast(value__{{ leaf.name }} as {{ type_double() }}) as value,
+        cast({{ 'numerator__' ~ leaf.name if leaf.measure.agg == 'average' else 'null' }} as {{ type_double() }}) as numerator,
+        cast({{ 'denominator__' ~ leaf.name if leaf.measure.agg == 'average' else 'null' }} as {{ type_double() }}) as denominator
     from {{ day_cte }}
     where rows__{{ leaf.name }} > 0
+        {%- if not loop.last %}
+    union all
+        {%- endif %}
     {%- endfor %}
 {%- endmacro %}
 
@@ -67,7 +76,9 @@
             numerator,
             denominator
         from {{ days_cte }}
+            {%- if start is not none %}
         where day >= {{ kpi_period_start(grain, start) }}
+            {%- endif %}
         {%- if not loop.last %}
         union all
         {%- endif %}
