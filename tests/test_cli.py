@@ -282,8 +282,17 @@ def test_a_date_the_calendar_does_not_have_names_the_file_and_line(tmp_path):
         ("metrics:\n  - name: [broken\n", "zz_broken.yml:3: not valid YAML"),
         ("- a list\n- not a mapping\n", "expected a mapping with semantic_models and metrics"),
         ("metrics:\n  - name: x\n    config: {meta: {kpi: {dimensions: 3}}}\n", "metric 'x': kpi.dimensions must be"),
+        # these two were internal errors (a list as a dict key; a text compared with a number)
+        ("metrics:\n  - name: x\n    config: {meta: {kpi: {unit: [count]}}}\n", "metric 'x': kpi.unit must be a word"),
+        ("metrics:\n  - name: x\n    config: {meta: {kpi: {range: [a, b]}}}\n", "metric 'x': kpi.range must be [low"),
+        # YAML keeps the last of two values without a word
+        (
+            "metrics:\n  - name: x\n    config:\n      meta:\n        kpi:\n"
+            "          target: 100\n          target: 5\n",
+            "zz_broken.yml:7: not valid YAML: duplicate key 'target'",
+        ),
     ],
-    ids=["bad-yaml", "not-a-mapping", "bad-dimensions"],
+    ids=["bad-yaml", "not-a-mapping", "bad-dimensions", "unit-not-a-word", "range-not-numbers", "duplicate-key"],
 )
 def test_a_malformed_metrics_file_stops_lint_with_its_name(tmp_path, content, fragment):
     project = copy_project(tmp_path / "project")
@@ -300,6 +309,10 @@ def test_no_okr_specs_or_no_metrics_folder_is_exit_2_before_the_warehouse_is_ope
     result = scorecard("--project-dir", str(project), "score", warehouse=warehouse, cwd=project)
     assert result.returncode == 2 and "okrs:1: no OKR specs (*.yml, *.yaml) here" in result.stderr
     assert not warehouse.exists()
+    # lint said nothing and exited 0, the folder-level error filtered out with the files' issues
+    for args in ([], ["okrs"]):
+        linted = scorecard("--project-dir", str(project), "lint", *args, cwd=project)
+        assert linted.returncode == 2 and "okrs:1: no OKR specs" in linted.stdout, (args, linted.stdout)
     shutil.rmtree(project / "metrics")
     assert_one_line_error(_lint(project), 2, "metrics: folder not found")
 

@@ -43,14 +43,18 @@ def load_catalog(project_dir: Path) -> dict[str, CatalogMetric]:
             if not isinstance(kpi, dict):
                 continue
             name = metric["name"]
+            for key in ("unit", "direction", "cadence"):
+                if key in kpi and not isinstance(kpi[key], str):
+                    raise InvalidInput(f"{path}: metric '{name}': kpi.{key} must be a word, got {kpi[key]!r}")
             dimensions = kpi.get("dimensions") or []
             if not isinstance(dimensions, list) or not all(isinstance(d, str) for d in dimensions):
                 raise InvalidInput(f"{path}: metric '{name}': kpi.dimensions must be a list of dimension names")
             # a ratio is a share (0..1), a count, duration or amount is not negative, unless the KPI metadata
             # gives another range (NRR, growth rates)
             value_range = kpi.get("range") or DEFAULT_RANGES.get(kpi.get("unit"), (None, None))
-            if not isinstance(value_range, list | tuple) or len(value_range) != 2:
-                raise InvalidInput(f"{path}: metric '{name}': kpi.range must be [low, high]")
+            bounds = isinstance(value_range, list | tuple) and len(value_range) == 2
+            if not bounds or not all(_number_or_open(bound) for bound in value_range):
+                raise InvalidInput(f"{path}: metric '{name}': kpi.range must be [low, high], numbers or null (open)")
             maturity_days = kpi.get("maturity_days") or 0
             if not isinstance(maturity_days, int | float) or isinstance(maturity_days, bool):
                 raise InvalidInput(f"{path}: metric '{name}': kpi.maturity_days must be a number of days")
@@ -64,6 +68,10 @@ def load_catalog(project_dir: Path) -> dict[str, CatalogMetric]:
                 maturity_days=maturity_days,
             )
     return catalog
+
+
+def _number_or_open(bound: object) -> bool:
+    return bound is None or (isinstance(bound, int | float) and not isinstance(bound, bool))
 
 
 def _metrics(path: Path) -> list[dict]:

@@ -28,7 +28,8 @@ def lint(project_dir: Path, paths: list[Path], *, strict: bool, output_format: s
     if folder.is_dir() and paths and all(_inside(path, folder) for path in paths):
         # files of the project's okrs/ (a pre-commit hook names the changed ones): checked with the other
         # files as their context, so an aligns_to or a duplicate across files is judged as `score` judges it
-        reported = {path.resolve() for path in spec_files(paths)}
+        # (and the named folders and files themselves: "no OKR specs here" is about the folder)
+        reported = {path.resolve() for path in [*spec_files(paths), *paths]}
         paths = [folder, *paths]
     result = load_specs(paths, catalog, display_root=Path.cwd())
     issues = result.issues + run_rules(result.specs, catalog, *_from_warehouse(project_dir))
