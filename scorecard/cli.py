@@ -325,12 +325,18 @@ def diff_command(
     3 a step failed."""
     from scorecard.diff.compare import run_diff
     from scorecard.diff.markdown import render
-    from scorecard.errors import EXIT_PROBLEMS
+    from scorecard.errors import EXIT_PROBLEMS, StepFailed
     from scorecard.runlock import warehouse_lock
+    from scorecard.textfile import check_replaceable, replace_text
 
-    if out_file is not None and not out_file.parent.is_dir():
+    if out_file is not None:
         # checked before the builds: a diff takes a while, and its report must have somewhere to go
-        raise InvalidInput(f"--out {out_file}: the folder {out_file.parent} does not exist")
+        if not out_file.parent.is_dir():
+            raise InvalidInput(f"--out {out_file}: the folder {out_file.parent} does not exist")
+        try:
+            check_replaceable(out_file)
+        except OSError as exc:
+            raise InvalidInput(f"--out {out_file}: cannot write there ({exc.strerror or exc})") from None
     warehouse = warehouse_path(obj["project_dir"])
     with warehouse_lock(warehouse, lock_timeout, option="--lock-timeout"):
         report = run_diff(obj["project_dir"], base_ref, head_ref, as_of.date(), warehouse)
@@ -338,7 +344,10 @@ def diff_command(
     if out_file is None:
         click.echo(text, nl=False)
     else:
-        out_file.write_text(text, encoding="utf-8")
+        try:
+            replace_text(out_file, text)
+        except OSError as exc:
+            raise StepFailed(f"--out {out_file}: cannot write the report ({exc.strerror or exc})") from None
     return EXIT_PROBLEMS if report.values_changed else EXIT_OK
 
 

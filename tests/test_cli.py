@@ -40,6 +40,8 @@ def assert_one_line_error(result, code: int, *fragments: str) -> None:
         (["diff", "--base", "HEAD", "--lock-timeout", "inf"], ["--lock-timeout", "'inf' is not a finite number"]),
         (["export", "--out", ""], ["--out", "an empty path"]),
         (["diff", "--base", "HEAD", "--out", "no/such/folder/diff.md"], ["--out", "no/such/folder", "does not exist"]),
+        # an internal error (OSError) once the whole diff had run
+        (["diff", "--base", "HEAD", "--out", "/tmp/" + "d" * 300 + ".md"], ["--out", "cannot write there", "too long"]),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(tmp_path, args, fragments):

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import tempfile
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -18,6 +17,7 @@ from scorecard.config import reports_dir, warehouse_path
 from scorecard.errors import StepFailed
 from scorecard.report import html, markdown
 from scorecard.report.collect import collect
+from scorecard.textfile import replace_text
 from scorecard.warehouse import connect
 
 FILES = ("scorecard.html", "scorecard.md", "scorecard.json")
@@ -48,24 +48,11 @@ def write_reports(project_dir: Path, as_of: date, *, generated_at: datetime | No
             "scorecard.md": markdown.render(report),
             "scorecard.html": html.render(report, project_dir),
         }
-        files = tuple(_replace(directory / name, contents[name]) for name in FILES)
+        files = tuple(replace_text(directory / name, contents[name]) for name in FILES)
         latest = _point_latest(root)
     except OSError as exc:
         raise StepFailed(f"{directory}: cannot write the reports: {exc.strerror or exc}") from exc
     return Written(directory, files, latest)
-
-
-def _replace(path: Path, text: str) -> Path:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path
 
 
 def _point_latest(root: Path) -> Path:
