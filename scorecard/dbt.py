@@ -32,6 +32,26 @@ def dbt_environment(project_dir: Path, warehouse: Path) -> None:
     os.environ["DO_NOT_TRACK"] = "1"
 
 
+def check_dbt_profile(project_dir: Path) -> None:
+    """Stop with one line naming the file when dbt would find no profile for the project: dbt's own error
+    ("Path ... does not exist", "Could not find profile named ...") names neither profiles.yml nor
+    DBT_PROFILES_DIR, which a dbt user may have pointed at ~/.dbt for other projects."""
+    from scorecard.errors import InvalidInput
+    from scorecard.yaml_file import read_yaml
+
+    directory = Path(os.environ.get("DBT_PROFILES_DIR") or project_dir)
+    path = directory / "profiles.yml"
+    own = directory.resolve() == project_dir.resolve()
+    hint = "the project's own" if own else f"DBT_PROFILES_DIR is {directory}; unset it to use the project's own"
+    if not path.is_file():
+        raise InvalidInput(f"{path}: no dbt profiles file there ({hint})")
+    project = read_yaml(project_dir / "dbt_project.yml", str(project_dir / "dbt_project.yml"))
+    name = project.get("profile") if isinstance(project, dict) else None
+    profiles = read_yaml(path, str(path))
+    if name and (not isinstance(profiles, dict) or name not in profiles):
+        raise InvalidInput(f"{path}: no profile named '{name}', the one dbt_project.yml names ({hint})")
+
+
 def run_dbt(
     project_dir: Path,
     warehouse: Path,
@@ -54,6 +74,7 @@ def run_dbt(
     from dbt.cli.main import dbtRunner
 
     dbt_environment(project_dir, warehouse)
+    check_dbt_profile(project_dir)
     full_args = [*args, "--project-dir", str(project_dir)]
     if as_of is not None:
         full_args += ["--vars", json.dumps({"as_of": as_of.isoformat()})]

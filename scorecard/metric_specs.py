@@ -15,13 +15,15 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from scorecard.dbt import IN_MEMORY, describe_dbt_error, run_dbt
+from scorecard.dbt import IN_MEMORY, check_dbt_profile, describe_dbt_error, run_dbt
 from scorecard.errors import InvalidInput, StepFailed
 from scorecard.forked import ChildFailed, run_forked
 
 
 def check_metric_specs(project_dir: Path, as_of: date) -> None:
     import dbt.cli.main  # noqa: F401  (imported once, before the fork: the build needs it anyway)
+
+    check_dbt_profile(project_dir)  # a profile problem is not the metrics' (and the child would only return text)
 
     (problem,) = run_forked([lambda: _compile(project_dir, as_of)])
     if isinstance(problem, ChildFailed):

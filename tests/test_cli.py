@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from scorecard.cli import cli
-from tests.conftest import PROJECT_DIR, copy_project, query, scorecard
+from tests.conftest import PROJECT_DIR, SAMPLE_AS_OF, copy_project, query, scorecard
 
 
 def assert_one_line_error(result, code: int, *fragments: str) -> None:
@@ -337,3 +337,37 @@ def test_an_as_of_date_before_the_history_or_a_select_matching_nothing_changes_n
     assert result.returncode == 2, result.stderr[-2000:]
     assert "--select no_such_model: matches no model, test or seed" in result.stderr.strip().splitlines()[-1]
     assert query(warehouse, tables) == before  # nothing built: the raw tables only
+
+
+def _last_line_error(result, code: int, *fragments: str) -> None:
+    """`run` logs its steps on stderr first: its error is the last line, the only one saying scorecard."""
+    assert result.returncode == code, (result.returncode, result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr + result.stdout
+    errors = [line for line in result.stderr.strip().splitlines() if line.startswith("scorecard:")]
+    assert errors == [result.stderr.strip().splitlines()[-1]], result.stderr
+    for fragment in fragments:
+        assert fragment in errors[0], errors[0]
+
+
+@pytest.mark.parametrize("command", [["run", "--no-sample"], ["check"]])
+def test_a_dbt_profile_dbt_cannot_find_is_named_as_such(tmp_path, monkeypatch, built_sample, command):
+    # it read "metric specs are invalid: Path '/nonexistent' does not exist" (run) or "dbt test could not
+    # run" with exit 3 (check), naming neither profiles.yml nor DBT_PROFILES_DIR
+    warehouse = tmp_path / "w.duckdb"
+    shutil.copy(built_sample["path"], warehouse)
+    monkeypatch.setenv("DBT_PROFILES_DIR", str(tmp_path / "nowhere"))
+    _last_line_error(
+        scorecard(*command, "--as-of", SAMPLE_AS_OF, warehouse=warehouse),
+        2,
+        f"{tmp_path / 'nowhere' / 'profiles.yml'}: no dbt profiles file there",
+        f"DBT_PROFILES_DIR is {tmp_path / 'nowhere'}",
+    )
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "profiles.yml").write_text("analytics:\n  target: dev\n")
+    monkeypatch.setenv("DBT_PROFILES_DIR", str(elsewhere))
+    _last_line_error(
+        scorecard(*command, "--as-of", SAMPLE_AS_OF, warehouse=warehouse),
+        2,
+        "no profile named 'scorecard', the one dbt_project.yml names",
+    )
