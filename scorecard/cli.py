@@ -289,10 +289,13 @@ def export_command(obj: dict, output_format: str, out_dir: Path) -> int:
 
     from scorecard.export import export_parquet
     from scorecard.runlock import warehouse_lock
+    from scorecard.warehouse import can_write_beside
 
     warehouse = warehouse_path(obj["project_dir"])
-    # wait for a running job rather than read half its work; a missing warehouse is export's own error
-    with warehouse_lock(warehouse) if warehouse.exists() else nullcontext():
+    # wait for a running job rather than read half its work; a missing warehouse is export's own error, and
+    # where no lock file can be made (a read-only copy) no job can write either, so there is none to wait for
+    locked = warehouse.exists() and can_write_beside(warehouse)
+    with warehouse_lock(warehouse) if locked else nullcontext():
         for written in export_parquet(obj["project_dir"], out_dir):
             click.echo(f"wrote {written.path} ({written.rows:,} rows)")
     return EXIT_OK

@@ -26,6 +26,15 @@ def ensure_writable_dir(path: Path) -> None:
         raise InvalidInput(f"{directory}: cannot write the warehouse there ({reason})") from None
 
 
+def can_write_beside(path: Path) -> bool:
+    """Whether files can be made in the file's directory (tried, since root ignores mode bits)."""
+    try:
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".scorecard-write-check-"):
+            return True
+    except OSError:
+        return False
+
+
 def require_warehouse(path: Path) -> None:
     """Stop with exit 2 when the warehouse file is missing: a command that reads it would otherwise leave
     an empty database (and its lock file) behind."""

@@ -160,3 +160,37 @@ def test_unknown_format_is_exit_2(tmp_path):
     result = scorecard("export", "--format", "csv", "--out", str(tmp_path / "out"), warehouse=tmp_path / "w.duckdb")
     assert_one_line_error(result, 2, "--format", "csv")
     assert not (tmp_path / "out").exists()
+
+
+@pytest.fixture
+def read_only_folder(tmp_path: Path):
+    """A folder on a file system mounted read-only (a tmpfs, remounted ro once filled): where mode bits cannot
+    stop root, as a read-only share or snapshot would. Yields a function that fills it first."""
+    import subprocess
+
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    mount = ["mount", "-t", "tmpfs", "-o", "size=256m", "tmpfs", str(folder)]
+    if shutil.which("mount") is None or subprocess.run(mount, capture_output=True).returncode:
+        pytest.skip("mounting a tmpfs needs root here")
+
+    def fill(*files: Path) -> Path:
+        for file in files:
+            shutil.copy(file, folder / file.name)
+        subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
+        return folder
+
+    try:
+        yield fill
+    finally:
+        subprocess.run(["umount", str(folder)], check=True)
+
+
+@pytest.mark.dbt
+def test_export_reads_a_warehouse_on_a_read_only_file_system(warehouse, read_only_folder, tmp_path):
+    # it took the warehouse lock, whose file cannot be made there: "cannot write the warehouse there", exit 2,
+    # though export only reads (and no job can write there either)
+    folder = read_only_folder(warehouse)
+    result = scorecard("export", "--out", str(tmp_path / "out"), warehouse=folder / warehouse.name)
+    assert result.returncode == 0, result.stderr
+    assert len(list((tmp_path / "out").glob("*.parquet"))) == len(TABLES)
