@@ -289,12 +289,12 @@ def export_command(obj: dict, output_format: str, out_dir: Path) -> int:
 
     from scorecard.export import export_parquet
     from scorecard.runlock import warehouse_lock
-    from scorecard.warehouse import can_write_beside
+    from scorecard.warehouse import on_read_only_file_system
 
     warehouse = warehouse_path(obj["project_dir"])
     # wait for a running job rather than read half its work; a missing warehouse is export's own error, and
-    # where no lock file can be made (a read-only copy) no job can write either, so there is none to wait for
-    locked = warehouse.exists() and can_write_beside(warehouse)
+    # on a read-only file system (a snapshot, a read-only share) no job can write, so there is none to wait for
+    locked = warehouse.exists() and not on_read_only_file_system(warehouse)
     with warehouse_lock(warehouse) if locked else nullcontext():
         for written in export_parquet(obj["project_dir"], out_dir):
             click.echo(f"wrote {written.path} ({written.rows:,} rows)")
@@ -330,14 +330,14 @@ def diff_command(
     from scorecard.diff.markdown import render
     from scorecard.errors import EXIT_PROBLEMS, StepFailed
     from scorecard.runlock import warehouse_lock
-    from scorecard.textfile import check_replaceable, replace_text
+    from scorecard.textfile import check_writable, write_text
 
     if out_file is not None:
         # checked before the builds: a diff takes a while, and its report must have somewhere to go
         if not out_file.parent.is_dir():
             raise InvalidInput(f"--out {out_file}: the folder {out_file.parent} does not exist")
         try:
-            check_replaceable(out_file)
+            check_writable(out_file)
         except OSError as exc:
             raise InvalidInput(f"--out {out_file}: cannot write there ({exc.strerror or exc})") from None
     warehouse = warehouse_path(obj["project_dir"])
@@ -348,7 +348,7 @@ def diff_command(
         click.echo(text, nl=False)
     else:
         try:
-            replace_text(out_file, text)
+            write_text(out_file, text)
         except OSError as exc:
             raise StepFailed(f"--out {out_file}: cannot write the report ({exc.strerror or exc})") from None
     return EXIT_PROBLEMS if report.values_changed else EXIT_OK

@@ -21,8 +21,30 @@ def replace_text(path: Path, text: str) -> Path:
     return path
 
 
-def check_replaceable(path: Path) -> None:
-    """Raise OSError now if replace_text(path) could not create its temporary file: for a command that works
-    a while before it writes (an unwritable folder, a name too long for the file system)."""
+def _in_place(path: Path) -> bool:
+    """A target to write through rather than replace: a symlink (its target gets the text) or a device or
+    pipe (/dev/stdout, a shell's process substitution)."""
+    return path.is_symlink() or (path.exists() and not path.is_file())
+
+
+def check_writable(path: Path) -> None:
+    """Raise OSError now if write_text(path) could not write: for a command that works a while before it
+    writes (an unwritable folder, a name too long for the file system, a folder in the file's place)."""
+    if path.is_dir():
+        raise IsADirectoryError(21, "a folder, not a file")
+    if _in_place(path) or (path.is_file() and not os.access(path.parent, os.W_OK)):
+        if not os.access(path, os.W_OK):
+            raise PermissionError(13, "not writable")
+        return
     with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"):
         pass
+
+
+def write_text(path: Path, text: str) -> Path:
+    """replace_text, or straight into a symlink's target, a device, a pipe, or a writable file in a folder
+    this user cannot add files to."""
+    if _in_place(path) or (path.is_file() and not os.access(path.parent, os.W_OK)):
+        with open(path, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+        return path
+    return replace_text(path, text)

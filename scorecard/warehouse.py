@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import tempfile
 from datetime import date
@@ -26,11 +27,11 @@ def ensure_writable_dir(path: Path) -> None:
         raise InvalidInput(f"{directory}: cannot write the warehouse there ({reason})") from None
 
 
-def can_write_beside(path: Path) -> bool:
-    """Whether files can be made in the file's directory (tried, since root ignores mode bits)."""
+def on_read_only_file_system(path: Path) -> bool:
+    """Whether the file lies on a file system mounted read-only: there no process can write it (unlike a
+    folder this user may not write to, which another user's job may)."""
     try:
-        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".scorecard-write-check-"):
-            return True
+        return bool(os.statvfs(path).f_flag & os.ST_RDONLY)
     except OSError:
         return False
 

@@ -27,8 +27,10 @@ class _UniqueKeyLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep)
 
 
-def read_yaml(path: Path, shown: str) -> object:
-    """The file's document; ``shown`` is how the file is named in the error (`file:line:` where known)."""
+def read_yaml(path: Path, shown: str, *, unique_keys: bool = True) -> object:
+    """The file's document; ``shown`` is how the file is named in the error (`file:line:` where known).
+    ``unique_keys=False`` keeps YAML's last-value-wins, for a file another tool reads that way (dbt's
+    profiles.yml)."""
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
@@ -36,7 +38,7 @@ def read_yaml(path: Path, shown: str) -> object:
     except OSError as exc:
         raise InvalidInput(f"{shown}: cannot read: {exc.strerror or exc}") from None
     try:
-        return yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader: no arbitrary objects
+        return yaml.load(text, Loader=_UniqueKeyLoader if unique_keys else yaml.SafeLoader)  # safe loaders only
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}" if mark else ""

@@ -184,7 +184,12 @@ def test_the_published_diff_schema_is_current():
     )
 
 
-def test_a_whitespace_only_sql_change_is_no_semantic_and_no_value_change(repo, built_sample):
+def test_a_whitespace_only_sql_change_is_no_semantic_and_no_value_change(repo, built_sample, tmp_path, monkeypatch):
+    # a dbt user's own profiles elsewhere, with no 'scorecard' profile: diff builds with profiles of its own
+    foreign = tmp_path / "dbt-home"
+    foreign.mkdir()
+    (foreign / "profiles.yml").write_text("analytics:\n  target: dev\n")
+    monkeypatch.setenv("DBT_PROFILES_DIR", str(foreign))
     code, report = _json(repo, built_sample["path"], "whitespace")
     assert code == 0 and report["values_changed"] is False
     (orders,) = [c for c in report["definition_changes"] if c["name"] == "fct_orders"]
