@@ -39,6 +39,8 @@ def check_dbt_profile(project_dir: Path) -> None:
     from scorecard.errors import InvalidInput
     from scorecard.yaml_file import read_yaml
 
+    if not (project_dir / "dbt_project.yml").is_file():
+        return  # not a dbt project: dbt's own error says so
     directory = Path(os.environ.get("DBT_PROFILES_DIR") or project_dir)
     path = directory / "profiles.yml"
     own = directory.resolve() == project_dir.resolve()
