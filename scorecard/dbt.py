@@ -44,10 +44,14 @@ def check_dbt_profile(project_dir: Path) -> None:
     directory = Path(os.environ.get("DBT_PROFILES_DIR") or project_dir)
     path = directory / "profiles.yml"
     own = directory.resolve() == project_dir.resolve()
-    hint = "the project's own" if own else f"DBT_PROFILES_DIR is {directory}; unset it to use the project's own"
+    hint = (
+        "restore the project's committed profiles.yml"
+        if own
+        else f"DBT_PROFILES_DIR is {directory}; unset it to use the project's own"
+    )
     if not path.is_file():
         raise InvalidInput(f"{path}: no dbt profiles file there ({hint})")
-    project = read_yaml(project_dir / "dbt_project.yml", str(project_dir / "dbt_project.yml"))
+    project = read_yaml(project_dir / "dbt_project.yml", str(project_dir / "dbt_project.yml"), unique_keys=False)
     name = os.environ.get("DBT_PROFILE") or (project.get("profile") if isinstance(project, dict) else None)
     if not isinstance(name, str) or "{{" in name:
         return  # a profile name dbt renders with Jinja: dbt's own error will have to do
