@@ -22,9 +22,11 @@ def replace_text(path: Path, text: str) -> Path:
 
 
 def _in_place(path: Path) -> bool:
-    """A target to write through rather than replace: a symlink (its target gets the text) or a device or
-    pipe (/dev/stdout, a shell's process substitution)."""
-    return path.is_symlink() or (path.exists() and not path.is_file())
+    """A target to write through rather than replace: a symlink (its target gets the text), a device or
+    pipe (/dev/stdout, a shell's process substitution), or a file in a folder this user cannot add the
+    temporary file to."""
+    special = path.is_symlink() or (path.exists() and not path.is_file())
+    return special or (path.is_file() and not os.access(path.parent, os.W_OK))
 
 
 def check_writable(path: Path) -> None:
@@ -32,7 +34,7 @@ def check_writable(path: Path) -> None:
     writes (an unwritable folder, a name too long for the file system, a folder in the file's place)."""
     if path.is_dir():
         raise IsADirectoryError(21, "a folder, not a file")
-    if _in_place(path) or (path.is_file() and not os.access(path.parent, os.W_OK)):
+    if _in_place(path):
         if not os.access(path, os.W_OK):
             raise PermissionError(13, "not writable")
         return
@@ -43,7 +45,7 @@ def check_writable(path: Path) -> None:
 def write_text(path: Path, text: str) -> Path:
     """replace_text, or straight into a symlink's target, a device, a pipe, or a writable file in a folder
     this user cannot add files to."""
-    if _in_place(path) or (path.is_file() and not os.access(path.parent, os.W_OK)):
+    if _in_place(path):
         with open(path, "w", encoding="utf-8", newline="\n") as out:
             out.write(text)
         return path

@@ -7,3 +7,17 @@ from scorecard.okrs.issues import WARNING, Issue
 
 def warning(loaded, location: tuple, rule: str, message: str) -> Issue:
     return Issue(loaded.file, loaded.line(*location), ".".join(str(p) for p in location), message, WARNING, rule)
+
+
+def key_results_at_grain(specs, catalog):
+    """Each key result on a catalog metric (not a milestone) as (loaded, key result, metric, grain, where):
+    the grain it is scored at (its own, else the metric's cadence), and where that grain is set (its
+    `grain:` line when written, else the key result), for rules about what the grain can measure."""
+    for loaded in specs:
+        for o, objective in enumerate(loaded.spec.objectives):
+            for k, key_result in enumerate(objective.key_results):
+                if key_result.type == "milestone" or key_result.metric not in catalog:
+                    continue
+                metric = catalog[key_result.metric]
+                where = ("objectives", o, "key_results", k) + (("grain",) if key_result.grain else ())
+                yield loaded, key_result, metric, key_result.grain or metric.cadence, where

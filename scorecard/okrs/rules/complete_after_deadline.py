@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from scorecard.okrs.rules._common import warning
+from scorecard.okrs.rules._common import key_results_at_grain, warning
 from scorecard.periods import GRAINS, period_end, period_label, period_start
 
 RULE = "complete-after-deadline"
@@ -16,38 +16,28 @@ RULE = "complete-after-deadline"
 
 def check(specs, catalog):
     issues = []
-    for loaded in specs:
+    for loaded, key_result, metric, grain, where in key_results_at_grain(specs, catalog):
+        if grain not in GRAINS:
+            continue  # unknown-grain's finding
         cycle_start, cycle_end = loaded.spec.cycle_bounds()
-        for o, objective in enumerate(loaded.spec.objectives):
-            for k, key_result in enumerate(objective.key_results):
-                if key_result.type == "milestone" or key_result.metric not in catalog:
-                    continue
-                metric = catalog[key_result.metric]
-                grain = key_result.grain or metric.cadence
-                if grain not in GRAINS:
-                    continue  # unknown-grain's finding
-                # the first period scored is the one the cycle starts in (a straddling week counts)
-                first = period_start(cycle_start, grain)
-                ends = period_end(first, grain)
-                maturity = max(metric.maturity_days, 0)
-                complete_on = ends + timedelta(days=maturity)
-                deadline = key_result.deadline or cycle_end
-                if complete_on <= deadline:
-                    continue
-                why = (
-                    f"is complete {maturity:g} day{'' if maturity == 1 else 's'} after it ends"
-                    if maturity
-                    else f"ends on {ends}"
-                )
-                where = ("objectives", o, "key_results", k) + (("grain",) if key_result.grain else ())
-                issues.append(
-                    warning(
-                        loaded,
-                        where,
-                        RULE,
-                        f"'{metric.name}' has no {grain} to score before {complete_on}: the first in the cycle, "
-                        f"{period_label(first, grain)}, {why}, past the deadline {deadline}; this key result "
-                        "scores no_data until then",
-                    )
-                )
+        # the first period scored is the one the cycle starts in (a straddling week counts)
+        first = period_start(cycle_start, grain)
+        ends = period_end(first, grain)
+        maturity = max(metric.maturity_days, 0)
+        complete_on = ends + timedelta(days=maturity)
+        deadline = key_result.deadline or cycle_end
+        if complete_on <= deadline:
+            continue
+        days = f"{maturity:g} day{'' if maturity == 1 else 's'}"
+        why = f"is complete {days} after it ends" if maturity else f"ends on {ends}"
+        issues.append(
+            warning(
+                loaded,
+                where,
+                RULE,
+                f"'{metric.name}' has no {grain} to score before {complete_on}: the first in the cycle, "
+                f"{period_label(first, grain)}, {why}, past the deadline {deadline}; this key result "
+                "scores no_data until then",
+            )
+        )
     return issues

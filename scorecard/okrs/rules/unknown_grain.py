@@ -3,7 +3,7 @@ no_data all cycle without saying why: warn, naming the grains kpi_values does ho
 
 from __future__ import annotations
 
-from scorecard.okrs.rules._common import warning
+from scorecard.okrs.rules._common import key_results_at_grain, warning
 from scorecard.periods import GRAINS
 
 RULE = "unknown-grain"
@@ -13,25 +13,19 @@ def check(specs, catalog, grains: dict[str, set[str]]):
     """``grains``: metric -> the grains kpis.kpi_values holds it at. A metric it lacks (not built yet) is
     not judged."""
     issues = []
-    for loaded in specs:
-        for o, objective in enumerate(loaded.spec.objectives):
-            for k, key_result in enumerate(objective.key_results):
-                if key_result.type == "milestone" or key_result.metric not in catalog:
-                    continue
-                grain = key_result.grain or catalog[key_result.metric].cadence
-                known = grains.get(key_result.metric)
-                if not known or grain in known:
-                    continue
-                where = ("objectives", o, "key_results", k) + (("grain",) if key_result.grain else ())
-                issues.append(
-                    warning(
-                        loaded,
-                        where,
-                        RULE,
-                        f"kpis.kpi_values has '{key_result.metric}' at {', '.join(_ordered(known))} only, not at "
-                        f"{grain}: this key result scores no_data",
-                    )
-                )
+    for loaded, key_result, _, grain, where in key_results_at_grain(specs, catalog):
+        known = grains.get(key_result.metric)
+        if not known or grain in known:
+            continue
+        issues.append(
+            warning(
+                loaded,
+                where,
+                RULE,
+                f"kpis.kpi_values has '{key_result.metric}' at {', '.join(_ordered(known))} only, not at "
+                f"{grain}: this key result scores no_data",
+            )
+        )
     return issues
 
 
