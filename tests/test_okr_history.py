@@ -431,3 +431,29 @@ def test_an_ended_cycle_is_scored_on_its_own_periods(warehouse, tmp_path: Path):
         assert [point.period_end for point in key_result.values] == [
             date(2026, 6, 28) + timedelta(weeks=i) for i in range(14)
         ], key_result.id
+
+
+def test_a_relative_target_on_an_auto_baseline_of_zero_is_a_warning_naming_the_line(warehouse, tmp_path: Path):
+    # smart lists launched on 2026-10-05, so the last week before the cycle adopted 0%: +20% of 0 is 0,
+    # which only the data shows (lint passes), and the report must not show a projection to a target of 0
+    project = copy_project(tmp_path / "project")
+    product = project / "okrs" / "product.yml"
+    text = product.read_text()
+    changed = text.replace(
+        "        baseline: 25%\n        target: 60%\n", "        baseline: auto\n        target: +20%\n"
+    )
+    assert changed != text and changed.splitlines()[14] == "        target: +20%"
+    product.write_text(changed)
+    result = scorecard(
+        "--project-dir", str(project), "score", "--as-of", "2026-11-15", warehouse=warehouse, cwd=project
+    )
+    assert result.returncode == 0, result.stderr
+    (line,) = [line for line in result.stderr.splitlines() if "smart-lists-adoption" in line]
+    assert line.startswith("okrs/product.yml:15: objectives.0.key_results.0.target: warning:")
+    assert "the auto baseline is 0 and the target +20% resolves to it, so there is no progress" in line
+    assert query(
+        warehouse,
+        "select c.status, c.current_value > 0, c.projection, c.hit_probability, k.direction "
+        "from okrs.okr_checkins as c join okrs.okr_key_results as k using (team, cycle, objective_id, key_result_id) "
+        "where key_result_id = 'smart-lists-adoption'",
+    ) == [("no_data", True, None, None, "increase")]

@@ -320,12 +320,19 @@ def test_a_relative_target_on_an_auto_baseline_of_zero_says_why_it_cannot_score(
             [Period(end - timedelta(days=6), end, 0.0 if end < date(2026, 10, 1) else 0.2) for end in weeks]
         )
     }
-    _, checkins, _ = evaluate(loaded.specs, catalog, series, date(2026, 11, 15), {})
+    key_results, checkins, _ = evaluate(loaded.specs, catalog, series, date(2026, 11, 15), {})
     (d1,) = [c for c in checkins if c["key_result_id"] == "d1-retention"]
     assert (d1["baseline"], d1["target"], d1["current_value"], d1["status"]) == (0.0, 0.0, 0.2, "no_data")
     assert d1["projection_note"] == (
-        "the target equals the baseline (0), so there is no progress to measure: write a number"
+        "the target equals the baseline (0), so there is no progress to measure: "
+        "write the baseline or the target as a number"
     )
+    # no line to the target: neither a projection nor a chance of reaching it (a line through rising values
+    # would "reach" a target of 0 for certain, or never, by the way it was inferred)
+    assert (d1["projection"], d1["projection_low"], d1["projection_high"], d1["hit_probability"]) == (None,) * 4
+    # +25% says which way, though the target resolved to the baseline
+    (spec_row,) = [row for row in key_results if row["key_result_id"] == "d1-retention"]
+    assert spec_row["direction"] == "increase"
 
 
 def test_published_schema_matches_the_loader():

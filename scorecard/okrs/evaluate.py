@@ -15,9 +15,11 @@ from scorecard.okrs.catalog import CatalogMetric
 from scorecard.okrs.data_gate import GoodScore, apply_gate, not_checked
 from scorecard.okrs.load import LoadedSpec, aligned_parent, objective_index
 from scorecard.okrs.model import GuardrailKeyResult, MetricKeyResult, MilestoneKeyResult
-from scorecard.okrs.projection import project
+from scorecard.okrs.projection import Projection, project
 from scorecard.quality.status import DataStatus
 
+# said where a target resolves to its baseline (an auto baseline of 0 under a relative target)
+NO_DISTANCE_NOTE = "so there is no progress to measure: write the baseline or the target as a number"
 BASELINE_DRIFT_TOLERANCE = 0.01  # a recomputed auto baseline more than 1% off the frozen one is flagged
 
 
@@ -313,10 +315,16 @@ def _evaluate_key_result(loaded, objective, key_result, catalog, series, as_of, 
     if source == "auto" and baseline is not None and recomputed is not None and not before_freeze:
         # the same answer whether this run froze the baseline or an earlier one did
         drift = abs(recomputed - baseline) > BASELINE_DRIFT_TOLERANCE * max(abs(baseline), 1e-12)
-    target = key_result.target_amount().resolve(baseline)
-    direction = key_result.direction or (
-        None if baseline is None or target is None else ("increase" if target > baseline else "decrease")
+    target_amount = key_result.target_amount()
+    target = target_amount.resolve(baseline)
+    direction = (
+        key_result.direction
+        or target_amount.direction
+        or (None if baseline is None or target is None else ("increase" if target > baseline else "decrease"))
     )
+    # an auto baseline of 0 with a relative target: lint cannot see it coming, and there is nothing to
+    # measure progress or project against
+    no_distance = target is not None and target == baseline
     spec_row.update(
         direction=direction, baseline_value=baseline, baseline_source=source, target_value=target, threshold_value=None
     )
@@ -333,11 +341,16 @@ def _evaluate_key_result(loaded, objective, key_result, catalog, series, as_of, 
     if len(points) < 3:
         earlier = [(p.end, p.value) for p in metric_series.before(start) if p.value is not None]
         points = earlier[-(3 - len(points)) :] + points if earlier else points
-    projection = (
-        project(points, deadline, target, increasing=(direction != "decrease"), bounds=catalog[key[0]].value_range)
-        if target is not None
-        else project([], deadline, 0.0, True)
-    )
+    if no_distance:
+        projection = Projection(
+            None, None, None, None, len(points), f"the target equals the baseline ({target:g}), {NO_DISTANCE_NOTE}"
+        )
+    elif target is not None:
+        projection = project(
+            points, deadline, target, increasing=(direction != "decrease"), bounds=catalog[key[0]].value_range
+        )
+    else:
+        projection = project([], deadline, 0.0, True)
     status = scoring.metric_status(progress_raw, expected, as_of, deadline, projection.hit_probability, cutoffs)
     return spec_row, {
         **base,
@@ -353,12 +366,7 @@ def _evaluate_key_result(loaded, objective, key_result, catalog, series, as_of, 
         "projection_low": projection.low,
         "projection_high": projection.high,
         "hit_probability": projection.hit_probability,
-        "projection_note": (
-            # an auto baseline of 0 with a relative target: lint cannot see it coming
-            f"the target equals the baseline ({target:g}), so there is no progress to measure: write a number"
-            if target is not None and target == baseline
-            else projection.note
-        ),
+        "projection_note": projection.note,
     }
 
 

@@ -13,10 +13,11 @@ from pathlib import Path
 from scorecard.config import warehouse_path
 from scorecard.errors import EXIT_INVALID, EXIT_OK
 from scorecard.okrs.catalog import load_catalog
-from scorecard.okrs.evaluate import evaluate, load_series, wanted_series
+from scorecard.okrs.evaluate import NO_DISTANCE_NOTE, evaluate, load_series, wanted_series
 from scorecard.okrs.history import SCHEMA, frozen_baselines, last_good_scores, write
 from scorecard.okrs.load import load_specs
 from scorecard.okrs.rules import complete_after_deadline, unknown_grain, unknown_segment_value
+from scorecard.okrs.rules._common import warning
 from scorecard.okrs.segments import metric_grains, segment_values
 from scorecard.quality.store import read_kpi_statuses
 from scorecard.warehouse import connect, require_history_at, require_kpi_tables, require_warehouse, table_exists
@@ -73,9 +74,36 @@ def _score_dates(con, warehouse: Path, specs, catalog, as_of_dates: list[date], 
             last_good=last_good_scores(con, as_of),
         )
         write(con, as_of, key_results, checkins, objectives)
+        if as_of == as_of_dates[-1]:
+            for issue in _target_at_baseline(specs, key_results):
+                echo(str(issue), err=True)
         statuses = Counter(row["status"] for row in checkins)
         summary = ", ".join(f"{count} {status}" for status, count in sorted(statuses.items()))
         echo(f"{as_of}: scored {len(checkins)} key results in {len(objectives)} objectives ({summary or 'none'})")
+
+
+def _target_at_baseline(specs, key_results: list[dict]):
+    """A warning for each key result whose target resolved to its auto baseline (a baseline of 0 under a
+    relative target such as +20%): it cannot be scored, and only the data shows it, so lint cannot."""
+    stuck = {
+        (row["team"], row["cycle"], row["objective_id"], row["key_result_id"]): row["baseline_value"]
+        for row in key_results
+        if row.get("baseline_source") == "auto"
+        and row["baseline_value"] is not None
+        and row["baseline_value"] == row["target_value"]
+    }
+    for loaded in specs:
+        for o, objective in enumerate(loaded.spec.objectives):
+            for k, key_result in enumerate(objective.key_results):
+                baseline = stuck.get((loaded.spec.team, loaded.spec.cycle_name, objective.id, key_result.id))
+                if baseline is not None:
+                    yield warning(
+                        loaded,
+                        ("objectives", o, "key_results", k, "target"),
+                        "target-at-baseline",
+                        f"key result '{key_result.id}': the auto baseline is {baseline:g} and the target "
+                        f"{key_result.target} resolves to it, {NO_DISTANCE_NOTE}",
+                    )
 
 
 def weekly_dates(first: date, last: date) -> list[date]:

@@ -55,7 +55,7 @@ def metric_status(
 ) -> str:
     """Status of a metric key result from its progress against the straight-line expectation.
 
-    Reaching the target is achieved at any time; past the deadline anything short of it is missed.
+    Reaching the target is achieved at any time; from the deadline on anything short of it is missed.
     Before that the gap to the expected progress decides, and a projection can move the status one
     step: off track but likely (>= 50%) to hit becomes at risk; on track but unlikely (< 20%) at risk.
     """
@@ -111,7 +111,7 @@ def milestone_score(status: str) -> float:
 
 
 def milestone_status(status: str, expected: float, as_of: date, deadline: date) -> str:
-    """Done is achieved; past the deadline undone is missed; before it, how far the work lags the calendar."""
+    """Done is achieved; from the deadline on undone is missed; before it, how far the work lags the calendar."""
     if status == "done":
         return "achieved"
     if as_of >= deadline:

@@ -20,6 +20,14 @@ class Amount:
     is_percent: bool
     text: str
 
+    @property
+    def direction(self) -> str | None:
+        """The way a relative or points target moves ("+20%" up, "-3pp" down); None for other forms. It
+        holds even where the baseline is 0 and the target resolves to the baseline itself."""
+        if self.kind not in ("relative", "points") or not self.value:
+            return None
+        return "increase" if self.value > 0 else "decrease"
+
     def resolve(self, baseline: float | None) -> float | None:
         """The absolute value, given the baseline for relative and points forms."""
         if self.kind == "absolute":
