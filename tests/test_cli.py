@@ -152,6 +152,21 @@ def test_every_command_has_help_and_is_in_the_readme(command):
     assert f"scorecard {command}" in (PROJECT_DIR / "README.md").read_text()
 
 
+def test_python_dash_m_scorecard_is_the_same_command(tmp_path):
+    # where the venv's scripts are not on PATH; run from elsewhere, so the installed package is the one read
+    result = subprocess.run(
+        [sys.executable, "-m", "scorecard", "lint", "--help"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert result.returncode == 0 and result.stdout.startswith("Usage: scorecard lint"), result.stderr
+    missing = subprocess.run(
+        [sys.executable, "-m", "scorecard", "--project-dir", str(tmp_path), "lint"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert missing.returncode == 2 and missing.stderr.startswith("scorecard: "), missing.stderr
+
+
 def test_run_stops_on_an_invalid_okr_spec_before_touching_the_warehouse(tmp_path):
     project = copy_project(tmp_path / "project")
     growth = project / "okrs" / "growth.yml"

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import copy
 
-from scorecard.diff.field_changes import field_changes, kind_of
+from scorecard.diff.compare import _with_property_changes
+from scorecard.diff.field_changes import FieldChange, field_changes, kind_of
+from scorecard.diff.impact import Impact
+from scorecard.diff.model import DefinitionChange
 from scorecard.diff.sql_changes import compare_sql
 
 MODEL = """
@@ -120,3 +123,61 @@ def test_kinds_follow_the_most_specific_rule():
     assert kind_of("config.meta.kpi.owner") == "documentation"
     assert kind_of("config.meta.kpi.display") == "documentation"
     assert kind_of("config.meta.kpi.warn_at") == "kpi_target"
+
+
+def test_a_changed_table_in_from_is_named_as_such_in_the_query_and_in_a_cte():
+    # sqlglot 30 keeps FROM under `from_`: read as `from`, every such change was "the query changed"
+    assert compare_sql("select a from t", "select a from u").edits == ["from: FROM t → FROM u"]
+    change = compare_sql(MODEL, MODEL.replace("from marts.fct_orders", "from marts.fct_orders_v2"))
+    assert change.edits == ["cte orders: from: FROM marts.fct_orders → FROM marts.fct_orders_v2"]
+
+
+def test_a_filter_respaced_is_no_change_and_a_filter_on_another_value_is():
+    def with_filter(where: str) -> dict:
+        head = copy.deepcopy(D7_RETENTION)
+        head["filter"] = {"where_filters": [{"where_sql_template": where}]}
+        return head
+
+    base = with_filter("{{ Dimension('user__platform') }} = 'ios'")
+    assert field_changes(base, with_filter("{{Dimension('user__platform')}}  =  'ios' -- iOS only")) == []
+    (change,) = field_changes(base, with_filter("{{ Dimension('user__platform') }} = 'IOS'"))
+    assert (change.path, change.kind) == ("filter.where_filters[0].where_sql_template", "filter")
+    (change,) = field_changes(base, with_filter("{{ Dimension('user__country') }} = 'ios'"))
+    assert change.kind == "filter"
+
+
+def test_a_models_changed_properties_join_its_sql_changes_or_stand_alone():
+    impact = Impact(
+        field_changes={
+            "model.scorecard.fct_orders": [FieldChange("config.materialized", "other", "table", "view")],
+            "model.scorecard.fct_carts": [FieldChange("columns[cart_id].data_type", "other", "bigint", "varchar")],
+            "metric.scorecard.orders": [FieldChange("filter", "filter", None, "x")],
+        }
+    )
+    formatted = DefinitionChange(
+        kind="model", name="fct_orders", change="modified", semantic=False, details=["no semantic change"]
+    )
+    changes = {c.name: c for c in _with_property_changes([formatted], impact)}
+    assert set(changes) == {"fct_orders", "fct_carts"}  # the metric's changes are listed elsewhere
+    # reformatted SQL and a new materialization: a change after all
+    assert changes["fct_orders"].semantic is True
+    assert changes["fct_orders"].details == ["no semantic change", "config.materialized: table → view (properties)"]
+    assert (changes["fct_carts"].change, changes["fct_carts"].semantic, changes["fct_carts"].details) == (
+        "modified",
+        True,
+        ["columns[cart_id].data_type: bigint → varchar (properties)"],
+    )
+
+
+def test_long_definitions_are_cut_where_they_differ_not_at_their_start():
+    case = "case when x > 1 and y is not null and z is not null then numerator / nullif(denominator, 0) else {} end"
+    change = compare_sql(f"select {case.format('0')} as share from t", f"select {case.format('NULL')} as share from t")
+    (edit,) = change.edits
+    before, after = edit.removeprefix("column share: ").split(" → ")
+    # cut at their first 80 characters both sides read the same; cut where they differ, they do not
+    assert before.startswith("…") and "ELSE 0 END" in before and "ELSE NULL END" in after
+    region = "{{ Dimension('invoice__customer_type') }} = 'business' and {{ Dimension('invoice__region') }} = '%s'"
+    base, head = dict(D7_RETENTION, filter=region % "EMEA"), dict(D7_RETENTION, filter=region % "APAC")
+    (filter_change,) = field_changes(base, head)
+    shown = filter_change.describe().removeprefix("filter: ")
+    assert shown.startswith("…") and "'EMEA'" in shown and "'APAC'" in shown

@@ -87,7 +87,8 @@ def test_a_shallow_clone_without_the_base_says_how_to_fetch_it(repo, tmp_path):
 @pytest.fixture(scope="module")
 def changed(tmp_path_factory) -> dict:
     """Base and head revisions: head changes a measure's expression on signup_cohorts, only the
-    description of d7_retention, and adds a comment to fct_orders.sql."""
+    description of d7_retention, adds a comment to fct_orders.sql, changes fct_carts' contract and
+    description in YAML and respaces two metric filters."""
     from scorecard.diff.impact import lineage_impact
 
     root, project, base = _scratch_repo(tmp_path_factory, "impact_repo")
@@ -102,6 +103,24 @@ def changed(tmp_path_factory) -> dict:
     )
     orders = project / "models" / "marts" / "fct_orders.sql"
     orders.write_text("-- one row per order\n" + orders.read_text())
+    # YAML only: a contract's column type (the build fails, so it must be built), a description (no change),
+    # and a metric filter written with other spacing (no change)
+    marts = project / "models" / "marts" / "_marts__models.yml"
+    cart_id = "  - name: fct_carts\n"
+    text = marts.read_text()
+    start = text.index(cart_id)
+    typed = "      - name: cart_id\n        data_type: bigint\n"
+    assert text.index(typed, start) < text.index("  - name: ", start + len(cart_id))
+    text = text[:start] + text[start:].replace(typed, "      - name: cart_id\n        data_type: varchar\n", 1)
+    described = "      One row per shopping cart, flagged when a checkout was started from it.\n"
+    assert described in text
+    marts.write_text(text.replace(described, "      One row per cart, flagged when a checkout was started from it.\n"))
+    sales = project / "metrics" / "sales.yml"
+    spaced = "filter: \"{{ Dimension('invoice__customer_type') }} = 'business'\""
+    assert sales.read_text().count(spaced) == 2
+    sales.write_text(
+        sales.read_text().replace(spaced, "filter: \"{{Dimension('invoice__customer_type')}}  =  'business'\"")
+    )
     literal = project / "macros" / "kpi" / "kpi_literal.sql"
     opening = "{% macro kpi_literal(value) -%}\n"
     assert opening in literal.read_text()
@@ -140,3 +159,19 @@ def test_a_model_with_a_new_comment_is_changed_and_reaches_its_children(changed)
     assert "order_revenue" in impact.metrics and "kpi_measures__orders" in impact.models
     # models that do not read fct_orders or signup cohorts are not reached
     assert "kpi_measures__api_requests" not in impact.models and "fct_sessions" not in impact.models
+
+
+def test_a_contract_column_type_changed_in_yaml_changes_the_model(changed):
+    # the SQL file is untouched, but the head would build another table (here: fail its contract)
+    impact = changed["impact"]
+    assert impact.changed["model.scorecard.fct_carts"] == "modified"
+    (change,) = impact.field_changes["model.scorecard.fct_carts"]
+    assert change.describe() == "columns[cart_id].data_type: bigint → varchar"
+    assert {"fct_carts", "kpi_measures__carts"} <= impact.models
+
+
+def test_a_model_description_and_a_respaced_filter_are_no_change(changed):
+    impact = changed["impact"]
+    # fct_carts' new description is not among its changes (the type is)
+    assert [c.path for c in impact.field_changes["model.scorecard.fct_carts"]] == ["columns[cart_id].data_type"]
+    assert not {"metric.scorecard.collected_amount", "metric.scorecard.collected_amount_days"} & set(impact.changed)

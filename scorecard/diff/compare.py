@@ -271,9 +271,10 @@ def _definition_changes(
                 DefinitionChange(kind="macro", name=name, change=how, semantic=not cosmetic, details=details)
             )
         elif kind == "model" and not builds:
-            changes.append(DefinitionChange(kind="model", name=name, change=how, semantic=True, details=[]))
+            details = [f"{c.describe()} (properties)" for c in impact.field_changes.get(uid, [])]
+            changes.append(DefinitionChange(kind="model", name=name, change=how, semantic=True, details=details))
     if builds:
-        changes += _model_sql_changes(builds[0], builds[1])
+        changes += _with_property_changes(_model_sql_changes(builds[0], builds[1]), impact)
     for ident, details in spec_changes.items():
         how = details[0] if details in (["added"], ["removed"]) else "modified"
         changes.append(
@@ -282,6 +283,25 @@ def _definition_changes(
             )
         )
     return changes
+
+
+def _with_property_changes(sql_changes: list[DefinitionChange], impact: Impact) -> list[DefinitionChange]:
+    """The compiled-SQL changes, and a model's changed properties (a contract's column type, its
+    materialization) beside them, or on their own where its SQL compiled the same."""
+    properties = {
+        uid.split(".", 2)[2]: [f"{c.describe()} (properties)" for c in found]
+        for uid, found in impact.field_changes.items()
+        if uid.startswith("model.")
+    }
+    changes = []
+    for change in sql_changes:
+        extra = properties.pop(change.name, [])
+        changes.append(
+            change.model_copy(update={"semantic": True, "details": change.details + extra}) if extra else change
+        )
+    for name, details in sorted(properties.items()):
+        changes.append(DefinitionChange(kind="model", name=name, change="modified", semantic=True, details=details))
+    return sorted(changes, key=lambda change: change.name)
 
 
 def _model_sql_changes(base: Build, head: Build) -> list[DefinitionChange]:

@@ -2,7 +2,8 @@
 every model, semantic model and metric downstream of them, plus the KPI models that compute them.
 
 Models, seeds and snapshots count as changed when their file checksum differs (a formatting-only
-change is listed here too; sql_changes tells it apart). Semantic models and metrics are compared field
+change is listed here too; sql_changes tells it apart) or their properties do: config, column data
+types and constraints, not descriptions. Semantic models and metrics are compared field
 by field from the semantic manifest, so a changed description is no change to the numbers. The KPI
 models sit beside dbt's graph (they read the marts, not the semantic models), so a changed metric also
 reaches `kpi_measures__<its semantic model>` and the shared KPI tables."""
@@ -59,8 +60,45 @@ def _file_nodes(base: dict, head: dict, impact: Impact) -> None:
             impact.changed[uid] = "removed"
         elif uid not in before:
             impact.changed[uid] = "added"
-        elif before[uid]["checksum"]["checksum"] != after[uid]["checksum"]["checksum"]:
-            impact.changed[uid] = "modified"
+        else:
+            # a model's YAML changes what gets built without touching its file: a contract's column types,
+            # a constraint, the materialization (dbt's state:modified sees these too)
+            properties = field_changes(_build_properties(before[uid]), _build_properties(after[uid]))
+            if properties:
+                impact.field_changes[uid] = properties
+            if properties or before[uid]["checksum"]["checksum"] != after[uid]["checksum"]["checksum"]:
+                impact.changed[uid] = "modified"
+
+
+# config that changes no table: documentation, ownership, labels
+_NOT_BUILT_CONFIG = ("docs", "meta", "tags", "group", "access")
+
+
+def _build_properties(node: dict) -> dict:
+    """What a model's, seed's or snapshot's properties (its YAML) decide about the table it builds: its
+    config, its columns' data types and constraints, and its own constraints; descriptions are not among
+    them."""
+    config = {key: value for key, value in node.get("config", {}).items() if key not in _NOT_BUILT_CONFIG}
+    columns = [
+        {"name": name, "data_type": column.get("data_type"), "constraints": _constraints(column)}
+        for name, column in sorted(node.get("columns", {}).items())
+    ]
+    return {"config": config, "columns": columns, "constraints": _constraints(node)}
+
+
+def _constraints(owner: dict) -> list[str]:
+    """Constraints as text (`primary_key (order_id)`, `check amount >= 0`): most have no name, so they
+    are compared as a list of what they say, not matched by name."""
+    texts = []
+    for constraint in owner.get("constraints") or []:
+        parts = [constraint.get("type"), constraint.get("name"), constraint.get("expression")]
+        for key in ("columns", "to_columns"):
+            if constraint.get(key):
+                parts.append(f"({', '.join(constraint[key])})")
+        if constraint.get("to"):
+            parts.insert(-1 if constraint.get("to_columns") else len(parts), f"references {constraint['to']}")
+        texts.append(" ".join(str(part) for part in parts if part))
+    return texts
 
 
 def _models_using_changed_macros(base: dict, head: dict, impact: Impact) -> list[str]:

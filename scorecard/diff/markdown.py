@@ -55,12 +55,14 @@ def _verdict(report: DiffReport) -> str:
 
 
 def _key_results(impacts: list[KeyResultImpact]) -> list[str]:
-    lines = ["### Key results", ""]
-    for kr in impacts:
-        if kr.changed:
-            name = kr.key_result.rsplit("/", 1)[-1]
-            lines.append(f"- This change moves KR **{_esc(name)}** from {_score(kr, 'base')} to {_score(kr, 'head')}.")
-    lines += ["", "| Key result | Metric | Base | Head | Moves |", "|---|---|---|---|---|"]
+    moved = [
+        f"- This change moves KR **{_esc(kr.key_result.rsplit('/', 1)[-1])}** from {_score(kr, 'base')} "
+        f"to {_score(kr, 'head')}."
+        for kr in impacts
+        if kr.changed
+    ]
+    lines = ["### Key results", "", *moved, *([""] if moved else [])]
+    lines += ["| Key result | Metric | Base | Head | Moves |", "|---|---|---|---|---|"]
     for kr in impacts[:MAX_ROWS]:
         lines.append(
             f"| {_esc(kr.key_result)} | {_esc(kr.metric or '—')} | {_score(kr, 'base')} | {_score(kr, 'head')} "
@@ -101,11 +103,11 @@ def _status(status: str | None) -> str:
 
 
 def _value(value: float | None) -> str:
-    return "no value" if value is None else f"{value:.4g}"
+    return "no value" if value is None else _plain(value)
 
 
 def _target(value: float | None) -> str:
-    return "no target" if value is None else f"{value:.4g}"
+    return "no target" if value is None else _plain(value)
 
 
 def _pair(base, head, show) -> str:
@@ -134,12 +136,21 @@ def _row(row: RowChange | None, *, relative: bool) -> str:
     change = ""
     if row.before is not None and row.after is not None:
         delta = row.after - row.before
-        change = f" ({delta / abs(row.before):+.1%})" if relative and row.before else f" ({delta:+.4g})"
+        signed = ("+" if delta >= 0 else "-") + _plain(abs(delta))
+        change = f" ({delta / abs(row.before):+.1%})" if relative and row.before else f" ({signed})"
     return f"{_number(row.before)} → {_number(row.after)}{change} in {where}"
 
 
 def _number(value: float | None) -> str:
-    return "none" if value is None else f"{value:.4g}"
+    return "none" if value is None else _plain(value)
+
+
+def _plain(value: float) -> str:
+    """A value as a reviewer reads it: 14,199.82 rather than 1.42e+04 (revenue changes in its last digits
+    would not show), four significant digits below 1,000 (a share, 0.2831)."""
+    if abs(value) >= 1000:
+        return f"{value:,.0f}" if value == round(value) else f"{value:,.2f}"
+    return f"{value:.4g}"
 
 
 def _lineage(report: DiffReport) -> list[str]:

@@ -12,6 +12,8 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError
 
+from scorecard.diff.excerpt import excerpts
+
 MAX_EDITS = 8
 MAX_TEXT = 80
 
@@ -47,6 +49,15 @@ def _text(node: exp.Expression, dialect: str) -> str:
     return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
 
 
+def _full(node: exp.Expression | None, dialect: str) -> str:
+    return "" if node is None else node.sql(dialect=dialect, comments=False)
+
+
+def _arrow(before: str, after: str) -> str:
+    shown = excerpts(before or "(none)", after or "(none)", MAX_TEXT)
+    return f"{shown[0]} → {shown[1]}"
+
+
 def _edits(base: exp.Expression, head: exp.Expression, dialect: str, where: str = "") -> list[str]:
     """Changes clause by clause: each CTE by name, then the select list by column, then each clause."""
     edits = []
@@ -63,31 +74,36 @@ def _edits(base: exp.Expression, head: exp.Expression, dialect: str, where: str 
     if _canonical(base_body, dialect) == _canonical(head_body, dialect):
         return edits
     if not (isinstance(base_body, exp.Select) and isinstance(head_body, exp.Select)):
-        return [*edits, f"{where}{_text(base_body, dialect)} → {_text(head_body, dialect)}"]
+        return [*edits, f"{where}{_arrow(_full(base_body, dialect), _full(head_body, dialect))}"]
     edits += _column_edits(base_body, head_body, dialect, where)
     for clause in CLAUSES:
         before, after = _clause(base_body, clause, dialect), _clause(head_body, clause, dialect)
         if before != after:
-            edits.append(f"{where}{clause}: {before or '(none)'} → {after or '(none)'}")
+            edits.append(f"{where}{clause}: {_arrow(before, after)}")
     return edits
 
 
 CLAUSES = ("distinct", "from", "joins", "where", "group", "having", "qualify", "order", "limit")
 
 
+def _arg(clause: str) -> str:
+    # sqlglot 30 stores the clauses named like Python keywords with a trailing underscore (from_, with_)
+    return clause if clause in exp.Select.arg_types else f"{clause}_"
+
+
 def _without_ctes(tree: exp.Expression) -> exp.Expression:
     body = tree.copy()
-    body.set("with", None)
+    body.set(_arg("with"), None)
     return body
 
 
 def _clause(select: exp.Select, clause: str, dialect: str) -> str:
-    value = select.args.get(clause)
+    value = select.args.get(_arg(clause))
     if value is None:
         return ""
     if isinstance(value, list):
-        return ", ".join(_text(part, dialect) for part in value)
-    return _text(value, dialect)
+        return ", ".join(_full(part, dialect) for part in value)
+    return _full(value, dialect)
 
 
 def _column_edits(base: exp.Select, head: exp.Select, dialect: str, where: str) -> list[str]:
@@ -100,5 +116,5 @@ def _column_edits(base: exp.Select, head: exp.Select, dialect: str, where: str) 
         edits.append(f"{where}added column {_text(after[name], dialect)}")
     for name in before.keys() & after.keys():
         if _canonical(before[name], dialect) != _canonical(after[name], dialect):
-            edits.append(f"{where}column {name}: {_text(before[name], dialect)} → {_text(after[name], dialect)}")
+            edits.append(f"{where}column {name}: {_arrow(_full(before[name], dialect), _full(after[name], dialect))}")
     return sorted(edits)

@@ -1,0 +1,63 @@
+"""The diff comment as a reviewer reads it: numbers written out, no stray blank lines."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from scorecard.diff.markdown import render
+from scorecard.diff.model import DiffReport, KeyResultImpact, Lineage, MetricValues, RowChange
+
+
+def _report(**parts) -> DiffReport:
+    empty = Lineage(models=[], semantic_models=[], metrics=[], kpis=[], key_results=[])
+    fields = dict(
+        base="main",
+        head="HEAD",
+        as_of=date(2026, 11, 15),
+        values_changed=True,
+        breaking=[],
+        goalposts=[],
+        key_results=[],
+        metric_values=[],
+        kpi_statuses=[],
+        definition_changes=[],
+        lineage=empty,
+        built_models=[],
+    )
+    return DiffReport(**(fields | parts))
+
+
+def test_revenue_reads_in_full_and_shares_in_four_digits():
+    # a week's revenue moved by 1,102.50: in 4 significant digits it read 1.42e+04 → 1.53e+04 (+1102)
+    revenue = MetricValues(
+        metric="order_revenue",
+        grain="week",
+        changed_periods=1,
+        total_periods=98,
+        changed_rows=1,
+        largest_absolute=RowChange(period_start=date(2026, 10, 5), segment="all", before=14199.82, after=15302.32),
+        largest_relative=RowChange(period_start=date(2026, 10, 5), segment="all", before=13403.0, after=0.28314),
+    )
+    text = render(_report(metric_values=[revenue]))
+    assert "14,199.82 → 15,302.32 (+1,102.50) in 2026-10-05" in text
+    assert "13,403 → 0.2831 (-100.0%) in 2026-10-05" in text
+    assert "e+0" not in text
+
+
+def test_key_results_that_do_not_move_leave_no_blank_line_doubled():
+    kept = KeyResultImpact(
+        key_result="growth/2026-Q4/onboarding/d1-retention",
+        metric="d1_retention",
+        base_score=0.5,
+        base_status="on_track",
+        head_score=0.5,
+        head_status="on_track",
+        changed=False,
+    )
+    text = render(_report(key_results=[kept]))
+    start = text.index("### Key results")
+    assert text[start:].startswith("### Key results\n\n| Key result |")
+    moved = kept.model_copy(update={"head_score": 0.7, "changed": True})
+    text = render(_report(key_results=[moved]))
+    start = text.index("### Key results")
+    assert "\n\n\n" not in text[start:] and "- This change moves KR **d1-retention**" in text[start:]
