@@ -285,7 +285,10 @@ def main() -> None:
             check=False,
         )
         if out.returncode != 0:
-            sys.exit(out.stdout[-2000:] + out.stderr[-2000:])
+            # the sizes measured so far keep their breakdown: a 100M size that fails (a full disk) takes
+            # minutes to reach, and the smaller ones' figures are not lost with it
+            _print_breakdown(breakdown, phases)
+            sys.exit(f"\nthe {name} size failed:\n" + out.stdout[-2000:] + out.stderr[-2000:])
         r = json.loads(out.stdout.strip().splitlines()[-1])
         complete = r["finished"] == r["queries"]
         bound = "" if complete else "> "
@@ -312,6 +315,12 @@ def main() -> None:
                 f"| {r['events']:,} | {run} | {r[f'{run}_models']:.2f} s | {split['compile']:.2f} s | "
                 f"{split['sql']:.2f} s | {other:.2f} s |"
             )
+    _print_breakdown(breakdown, phases)
+
+
+def _print_breakdown(breakdown: list[str], phases: list[str]) -> None:
+    if not breakdown:
+        return
     print(
         "\n| events | models | median model, incremental | models x median / full "
         "| dbt's floor, as many empty models (/ full) | slowest, incremental |"
@@ -320,7 +329,7 @@ def main() -> None:
     print("\n".join(breakdown))
     print("\n| events | run | models | compiling | SQL statements | dbt's other work |")
     print("|---:|---|---:|---:|---:|---:|")
-    print("\n".join(phases))
+    print("\n".join(phases), flush=True)
 
 
 if __name__ == "__main__":
