@@ -18,6 +18,7 @@ import pytest
 import yaml
 
 from scorecard.errors import InvalidInput
+from scorecard.quality.gx_results import _percent
 from scorecard.quality.gx_suites import GxSettings, load_suites, run_suites
 from tests.conftest import PROJECT_DIR, inject, query
 
@@ -438,6 +439,17 @@ def test_an_empty_table_fails_its_row_count_and_freshness_only(small_warehouse, 
     }
     [fresh] = [r for r in results if r.check_id.endswith("._loaded_at")]
     assert fresh.observed_value is None and "no values" in fresh.message
+    # a share of no rows is no share: not 0% of them (docs/outputs.md, observed_value)
+    [nulls] = [r for r in results if r.check_id == "gx.raw.orders.expect_column_values_to_not_be_null.user_id"]
+    assert (nulls.status, nulls.observed_value, nulls.threshold) == ("pass", None, pytest.approx(0.05))
+    assert nulls.message == "raw.orders.user_id: no rows to check (at most 5% allowed)"
+
+
+def test_a_share_over_its_limit_never_reads_as_the_limit():
+    # 405 of 20,214 users without a country failed "at most 2%" and read "(2%; at most 2% allowed)"
+    assert _percent(405 / 20214, 0.02) == "2.004%"
+    assert _percent(0.02, 0.02) == "2%" and _percent(0.0004, 0.0) == "0.04%"
+    assert _percent(405 / 20214) == "2%"  # with no limit to read against, two significant digits
 
 
 def test_lookups_join_columns_from_another_table(small_warehouse, tmp_path):

@@ -143,13 +143,15 @@ def _measures_freshness(e: Expectation) -> bool:
 def _map_summary(e: Expectation, tally: Tally, where: str, condition: str, parameters: dict):
     basis = tally.element - tally.missing if tally.counts_missing else tally.element
     allowed = round(1 - float(_resolve(e.kwargs.get("mostly", 1.0), parameters)), 12)
-    share = tally.unexpected / basis if basis else 0.0
     noun = "non-null values" if tally.counts_missing else "rows"
     scope = f" where {condition}" if condition else ""
     limit = "none allowed" if allowed <= 0 else f"at most {_percent(allowed)} allowed"
-    message = (
-        f"{where}: {tally.unexpected:,} of {basis:,} {noun}{scope} {_verb(e, parameters)} ({_percent(share)}; {limit})"
-    )
+    if not basis:
+        # nothing to measure a share of: an empty table, or a condition no row meets
+        return None, allowed, f"{where}: no {noun}{scope} to check ({limit})"
+    share = tally.unexpected / basis
+    shown = _percent(share, allowed)
+    message = f"{where}: {tally.unexpected:,} of {basis:,} {noun}{scope} {_verb(e, parameters)} ({shown}; {limit})"
     if tally.unexpected and tally.unexpected_values and e.type != NOT_NULL:
         shown = ", ".join(_show(v) for v, _ in most_frequent(list(tally.unexpected_values.items()), 3))
         message += f", e.g. {shown}"
@@ -276,5 +278,12 @@ def _show_set(values: Any) -> str:
     return f"{{{shown}{', ...' if len(values) > 4 else ''}}}"
 
 
-def _percent(share: float) -> str:
-    return f"{100 * share:.2g}%" if share < 0.1 else f"{100 * share:.1f}%"
+def _percent(share: float, limit: float | None = None) -> str:
+    """A share as a percentage; against ``limit``, with as many decimals as it takes to read on the same
+    side of it as the share: 2.0036% over "at most 2%" printed as "2%" read as though it had passed."""
+    text = f"{100 * share:.2g}" if share < 0.1 else f"{100 * share:.1f}"
+    places = 1
+    while limit is not None and places <= 6 and (float(text) / 100 > limit) != (share > limit):
+        text = f"{100 * share:.{places}f}"
+        places += 1
+    return f"{text}%"

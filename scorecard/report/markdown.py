@@ -69,7 +69,9 @@ def _summary(report: m.Report) -> list[str]:
         }
         lines.append(f"- **Guardrails breached**: {'; '.join(breached[i] for i in s.guardrails_breached)}")
     if s.problems:
-        lines.append("- **Problems found**: failed checks or stale data; see Data quality below")
+        lines.append(
+            "- **Problems found**: failed checks, checks that could not run or stale data; see Data quality below"
+        )
     return [*lines, ""]
 
 

@@ -202,7 +202,10 @@ class Summary(_Model):
         description="html ids of guardrail key results outside their band (on stale or failed data: at their "
         "last verified check-in)."
     )
-    problems: bool = Field(description="True when a check failed or data is stale (the run exits 1).")
+    problems: bool = Field(
+        description="True when a check failed or could not run (`error`), or data is stale: the run exits 1, or 2 "
+        "when a check could not run."
+    )
 
 
 class Report(_Model):
