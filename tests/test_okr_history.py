@@ -424,13 +424,21 @@ def test_an_ended_cycle_is_scored_on_its_own_periods(warehouse, tmp_path: Path):
     assert rows["push-guard"][0] == date(2026, 9, 27)
     assert rows["push-guard"][2] == f"inside the band in {sum(v <= 0.30 for v in q3_weeks)} of 13 periods"
     # and the report charts the periods it was scored on: the baseline week, then Q3's 13
+    assert _charted_q3_weeks(warehouse) == {"wau-up": 14, "push-guard": 14}
+
+
+def _charted_q3_weeks(warehouse: Path) -> dict[str, int]:
+    """How many weeks the 11-15 report charts for each growth-q3 key result, checked to be consecutive
+    Sundays from the baseline week ending 06-28."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
         report = collect(con, date(2026, 11, 15), datetime(2026, 11, 16))
     (summer,) = [objective for objective in report.objectives if objective.team == "growth-q3"]
+    charted = {}
     for key_result in summer.key_results:
-        assert [point.period_end for point in key_result.values] == [
-            date(2026, 6, 28) + timedelta(weeks=i) for i in range(14)
-        ], key_result.id
+        ends = [point.period_end for point in key_result.values]
+        assert ends == [date(2026, 6, 28) + timedelta(weeks=i) for i in range(len(ends))], key_result.id
+        charted[key_result.id] = len(ends)
+    return charted
 
 
 def test_a_relative_target_on_an_auto_baseline_of_zero_is_a_warning_naming_the_line(warehouse, tmp_path: Path):
@@ -457,3 +465,25 @@ def test_a_relative_target_on_an_auto_baseline_of_zero_is_a_warning_naming_the_l
         "from okrs.okr_checkins as c join okrs.okr_key_results as k using (team, cycle, objective_id, key_result_id) "
         "where key_result_id = 'smart-lists-adoption'",
     ) == [("no_data", True, None, None, "increase")]
+
+
+def test_a_key_result_due_before_its_cycle_ends_is_scored_and_charted_to_its_deadline(warehouse, tmp_path: Path):
+    project = copy_project(tmp_path / "project")
+    due = LAST_QUARTER.replace("        target: 4000\n", "        target: 4000\n        deadline: 2026-08-30\n")
+    due = due.replace("        direction: at_most\n", "        direction: at_most\n        deadline: 2026-08-30\n")
+    assert due.count("deadline: 2026-08-30") == 2
+    (project / "okrs" / "growth-q3.yml").write_text(due)
+    result = scorecard("--project-dir", str(project), "score", "--as-of", "2026-11-15", warehouse=warehouse)
+    assert result.returncode == 0, result.stderr
+    rows = {
+        kr: (end, note)
+        for kr, end, note in query(
+            warehouse,
+            "select key_result_id, current_period_end, projection_note from okrs.okr_checkins where team = 'growth-q3'",
+        )
+    }
+    # the Sundays from 07-05 to 08-30: nine weeks, the last one ending on the deadline
+    assert rows["wau-up"][0] == date(2026, 8, 30) and rows["push-guard"][0] == date(2026, 8, 30)
+    assert rows["push-guard"][1].endswith(" of 9 periods")
+    # the baseline week, then the nine it was scored on
+    assert _charted_q3_weeks(warehouse) == {"wau-up": 10, "push-guard": 10}

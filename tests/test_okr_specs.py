@@ -346,3 +346,45 @@ def test_schema_accepts_the_examples_and_rejects_unknown_keys():
         jsonschema.validate(document, schema)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({"cycle": "2026-Q4", "team": "x", "objectives": [], "colour": "red"}, schema)
+
+
+def test_a_key_result_is_measured_on_the_periods_ending_by_its_deadline(tmp_path: Path):
+    # due 11-01: the value reached on 11-15 comes too late to achieve it, and the guardrail's dip on 11-08
+    # comes after its deadline; both were judged on every period to the cycle's end
+    project = copy_project(tmp_path / "project")
+    okrs = project / "okrs"
+    for path in okrs.glob("*.yml"):
+        path.unlink()
+    spec = (
+        _growth("2026-Q4", aligns_to="company/grow")
+        .replace("    aligns_to: company/grow\n", "")
+        .replace("        target: 50%\n", "        target: 50%\n        deadline: 2026-11-01\n", 1)
+    )
+    guardrail = (
+        "      - id: d1-floor\n        type: guardrail\n        metric: d1_retention\n        threshold: 46%\n"
+        "        direction: at_least\n        deadline: 2026-11-01\n"
+    )
+    (okrs / "growth.yml").write_text(spec + guardrail)
+    catalog = load_catalog(project)
+    loaded = load_specs([okrs], catalog)
+    assert loaded.errors == []
+    weekly = {
+        date(2026, 9, 27): 0.45,
+        date(2026, 10, 4): 0.47,
+        date(2026, 10, 11): 0.47,
+        date(2026, 10, 18): 0.47,
+        date(2026, 10, 25): 0.47,
+        date(2026, 11, 1): 0.48,
+        date(2026, 11, 8): 0.40,
+        date(2026, 11, 15): 0.52,
+    }
+    periods = [Period(end - timedelta(days=6), end, value) for end, value in weekly.items()]
+    series = {("d1_retention", "week", "all", "all"): Series(periods)}
+    _, checkins, _ = evaluate(loaded.specs, catalog, series, date(2026, 11, 15), {})
+    by_id = {c["key_result_id"]: c for c in checkins}
+    d1, floor = by_id["d1-retention"], by_id["d1-floor"]
+    # (0.48 - 0.45) / (0.50 - 0.45) = 0.6 at the deadline, short of the target: missed, not achieved at 0.52
+    assert (d1["current_value"], d1["current_period_end"], d1["status"]) == (0.48, date(2026, 11, 1), "missed")
+    assert d1["score"] == pytest.approx(0.6)
+    # five weeks to 11-01, all at least 46%: achieved, not 6 of 7
+    assert (floor["current_value"], floor["status"], floor["score"]) == (0.48, "achieved", 1.0)

@@ -251,8 +251,9 @@ def _evaluate_key_result(loaded, objective, key_result, catalog, series, as_of, 
 
     key = series_key(key_result, catalog)
     metric_series = series.get(key, Series())
-    # an ended cycle is scored on its own periods: a later run must not judge last quarter by this one
-    through = min(as_of, end)
+    # scored on the periods ending by its deadline (the cycle's end unless written): a later run must not
+    # judge last quarter by this one, nor a key result due on 11-01 by a value it reached on 11-10
+    through = min(as_of, deadline)
     current = metric_series.latest_ending_between(start, through)
     segment = None if key[2] == "all" else f"{key[2]}={key[3]}"
     spec_row.update(metric=key[0], segment=segment, grain=key[1])

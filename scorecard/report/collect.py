@@ -193,12 +193,12 @@ def _html_id(*parts: str) -> str:
 
 def _series_key(row: dict) -> tuple[str, str, str, str, date, date]:
     dimension, segment = (row["segment"] or "all=all").split("=", 1)
-    return (row["metric"], row["grain"], dimension, segment, row["cycle_start"], row["cycle_end"])
+    return (row["metric"], row["grain"], dimension, segment, row["cycle_start"], row["deadline"])
 
 
 def _key_result_values(con, rows: list[dict], as_of: date) -> dict[tuple, list[m.Point]]:
     """Each key result's complete periods from the one before its cycle (the baseline) to the as-of date or
-    the cycle's end, whichever is first: what it was scored on."""
+    its deadline (the cycle's end unless written), whichever is first: what it was scored on."""
     keys = sorted({_series_key(row) for row in rows if row["metric"] is not None})
     if not keys:
         return {}
@@ -207,14 +207,14 @@ def _key_result_values(con, rows: list[dict], as_of: date) -> dict[tuple, list[m
         """
         with wanted as (
             select * from (values {placeholders})
-                as w (metric_name, grain, dimension_name, dimension_value, cycle_start, cycle_end)
+                as w (metric_name, grain, dimension_name, dimension_value, cycle_start, deadline)
         ),
         periods as (
             select wanted.*, v.period_start, v.period_end, v.value,
                 -- the last period ending before the cycle starts is the baseline period
                 row_number() over (
                     partition by wanted.metric_name, wanted.grain, wanted.dimension_name, wanted.dimension_value,
-                        wanted.cycle_start, v.period_end < wanted.cycle_start
+                        wanted.cycle_start, wanted.deadline, v.period_end < wanted.cycle_start
                     order by v.period_start desc
                 ) as periods_back
             from kpis.kpi_values as v
@@ -223,7 +223,7 @@ def _key_result_values(con, rows: list[dict], as_of: date) -> dict[tuple, list[m
             where {complete}
         )
         select * from periods
-        where period_end between cycle_start and cycle_end or (period_end < cycle_start and periods_back = 1)
+        where period_end between cycle_start and deadline or (period_end < cycle_start and periods_back = 1)
         order by metric_name, grain, dimension_name, dimension_value, cycle_start, period_start
         """.format(placeholders=", ".join(["(?, ?, ?, ?, ?::date, ?::date)"] * len(keys)), complete=COMPLETE_PERIOD),
         [part for key in keys for part in key] + [as_of],
@@ -236,7 +236,7 @@ def _key_result_values(con, rows: list[dict], as_of: date) -> dict[tuple, list[m
             row["dimension_name"],
             row["dimension_value"],
             row["cycle_start"],
-            row["cycle_end"],
+            row["deadline"],
         )
         series[key].append(m.Point(period_start=row["period_start"], period_end=row["period_end"], value=row["value"]))
     return series
