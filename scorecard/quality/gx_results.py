@@ -150,8 +150,8 @@ def _map_summary(e: Expectation, tally: Tally, where: str, condition: str, param
         # nothing to measure a share of: an empty table, or a condition no row meets
         return None, allowed, f"{where}: no {noun}{scope} to check ({limit})"
     share = tally.unexpected / basis
-    shown = _percent(share, allowed)
-    message = f"{where}: {tally.unexpected:,} of {basis:,} {noun}{scope} {_verb(e, parameters)} ({shown}; {limit})"
+    percent = _percent(share, allowed)
+    message = f"{where}: {tally.unexpected:,} of {basis:,} {noun}{scope} {_verb(e, parameters)} ({percent}; {limit})"
     if tally.unexpected and tally.unexpected_values and e.type != NOT_NULL:
         shown = ", ".join(_show(v) for v, _ in most_frequent(list(tally.unexpected_values.items()), 3))
         message += f", e.g. {shown}"
