@@ -11,7 +11,7 @@ from typing import Any
 from scorecard.quality.gx_common import plain
 from scorecard.quality.gx_frames import Plan
 from scorecard.quality.gx_suite_files import EXTREMES, NOT_NULL, ROW_COUNT, UNIQUENESS, Expectation, parameter_hours
-from scorecard.quality.hours import hours_text
+from scorecard.quality.hours import beside_limits, hours_text
 from scorecard.quality.results import CheckResult, one_line
 
 # ----------------------------------------------------------------------------------------------------
@@ -279,11 +279,8 @@ def _show_set(values: Any) -> str:
 
 
 def _percent(share: float, limit: float | None = None) -> str:
-    """A share as a percentage; against ``limit``, with as many decimals as it takes to read on the same
-    side of it as the share: 2.0036% over "at most 2%" printed as "2%" read as though it had passed."""
-    text = f"{100 * share:.2g}" if share < 0.1 else f"{100 * share:.1f}"
-    places = 1
-    while limit is not None and places <= 6 and (float(text) / 100 > limit) != (share > limit):
-        text = f"{100 * share:.{places}f}"
-        places += 1
-    return f"{text}%"
+    """A share as a percentage; against ``limit``, with the decimals it takes to read on the same side of
+    it as the share: 2.0036% over "at most 2%" printed as "2%" read as though it had passed."""
+    percent = 100 * share
+    usual = f"{percent:.2g}" if share < 0.1 else f"{percent:.1f}"
+    return f"{beside_limits(percent, [None if limit is None else 100 * limit], usual)}%"
