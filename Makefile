@@ -27,13 +27,13 @@ test: $(STAMP) lint
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 lint: $(STAMP)
-	$(BIN)/ruff check scorecard tests scripts
-	$(BIN)/ruff format --check scorecard tests scripts
+	$(BIN)/ruff check scorecard tests scripts lint
+	$(BIN)/ruff format --check scorecard tests scripts lint
 	$(BIN)/sqlfluff lint models metrics macros checks
 
 format: $(STAMP)
-	$(BIN)/ruff check --fix scorecard tests scripts
-	$(BIN)/ruff format scorecard tests scripts
+	$(BIN)/ruff check --fix scorecard tests scripts lint
+	$(BIN)/ruff format scorecard tests scripts lint
 	$(BIN)/sqlfluff fix models metrics macros checks
 
 generate: $(STAMP)

@@ -13,7 +13,7 @@ def date_trunc(datepart, date):
     return f"date_trunc('{datepart}', {date})"
 
 
-def hash(field):  # noqa: A001 - mirrors dbt.hash
+def hash(field):  # shadows the builtin on purpose: the SQL calls dbt.hash
     return f"md5(cast({field} as varchar))"
 
 
