@@ -161,7 +161,10 @@ def test_a_models_changed_properties_join_its_sql_changes_or_stand_alone():
     assert set(changes) == {"fct_orders", "fct_carts"}  # the metric's changes are listed elsewhere
     # reformatted SQL and a new materialization: a change after all
     assert changes["fct_orders"].semantic is True
-    assert changes["fct_orders"].details == ["no semantic change", "config.materialized: table → view (properties)"]
+    assert changes["fct_orders"].details == [
+        "SQL: formatting, whitespace or comments only",
+        "config.materialized: table → view (properties)",
+    ]
     assert (changes["fct_carts"].change, changes["fct_carts"].semantic, changes["fct_carts"].details) == (
         "modified",
         True,

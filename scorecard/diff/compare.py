@@ -46,6 +46,8 @@ from scorecard.forked import ChildFailed, run_forked
 from scorecard.warehouse import connect
 
 log = logging.getLogger(__name__)
+
+SQL_FORMATTING_ONLY = "SQL: formatting, whitespace or comments only"
 SCORE_TOLERANCE = 1e-9
 
 
@@ -296,9 +298,9 @@ def _with_property_changes(sql_changes: list[DefinitionChange], impact: Impact) 
     changes = []
     for change in sql_changes:
         extra = properties.pop(change.name, [])
-        changes.append(
-            change.model_copy(update={"semantic": True, "details": change.details + extra}) if extra else change
-        )
+        # "no semantic change" beside a property change would read as a contradiction: say it of the SQL alone
+        sql = change.details if change.semantic else [SQL_FORMATTING_ONLY]
+        changes.append(change.model_copy(update={"semantic": True, "details": sql + extra}) if extra else change)
     for name, details in sorted(properties.items()):
         changes.append(DefinitionChange(kind="model", name=name, change="modified", semantic=True, details=details))
     return sorted(changes, key=lambda change: change.name)
