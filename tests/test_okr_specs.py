@@ -187,6 +187,47 @@ def test_a_key_result_with_no_complete_period_before_its_deadline_is_named(tmp_p
     assert len(lint()) == 1
 
 
+def test_a_relative_target_on_a_share_names_the_percentage_points_reading(tmp_path: Path):
+    # By hand: +5% of a 30% baseline is 30% + 1.5% = 31.5%, while +5pp is 35%; -10% from the 30% example
+    # (auto baseline) is 27%, while -10pp is 20%. Points on a share, and a relative target on a count, are
+    # meant as written: no warning.
+    spec = tmp_path / "shares.yml"
+    spec.write_text(
+        """cycle: 2026-Q4
+team: company
+owner: ceo
+objectives:
+  - id: retention
+    title: Make the first week worth coming back for
+    key_results:
+      - id: d1-relative
+        metric: d1_retention
+        baseline: 30%
+        target: +5%
+      - id: contacts-relative
+        metric: day1_support_contact_rate
+        baseline: auto
+        target: -10%
+      - id: d1-points
+        metric: d1_retention
+        baseline: 30%
+        target: +3pp
+      - id: weekly-actives
+        metric: wau
+        baseline: auto
+        target: +10%
+"""
+    )
+    result = scorecard("--project-dir", str(PROJECT_DIR), "lint", str(spec), cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert [line for line in result.stdout.splitlines() if "percentage points" in line] == [
+        "shares.yml:11: objectives.0.key_results.0.target: warning: '+5%' is 5% of the baseline, not 5 percentage "
+        "points (from 30% it reaches 31.5%, not 35%); for points write +5pp",
+        "shares.yml:15: objectives.0.key_results.1.target: warning: '-10%' is 10% of the baseline, not 10 percentage "
+        "points (from 30% it would reach 27%, not 20%); for points write -10pp",
+    ]
+
+
 def test_a_missing_file_is_an_error(tmp_path: Path):
     result = scorecard("lint", str(tmp_path / "nope.yml"))
     assert result.returncode == 2 and result.stdout.strip().endswith("nope.yml:1: file not found")

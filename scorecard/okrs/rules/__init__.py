@@ -11,6 +11,7 @@ from scorecard.okrs.rules import (
     objective_has_numbers,
     okr_sprawl,
     output_as_key_result,
+    relative_target_on_ratio,
     unaligned_objective,
     unknown_grain,
     unknown_segment_value,
@@ -23,6 +24,7 @@ DEFAULT_RULES = [
     kpi_dressed_as_okr,
     no_baseline,
     direction_against_metric,
+    relative_target_on_ratio,
     unaligned_objective,
     complete_after_deadline,
 ]

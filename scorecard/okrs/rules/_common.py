@@ -21,3 +21,13 @@ def key_results_at_grain(specs, catalog):
                 metric = catalog[key_result.metric]
                 where = ("objectives", o, "key_results", k) + (("grain",) if key_result.grain else ())
                 yield loaded, key_result, metric, key_result.grain or metric.cadence, where
+
+
+def metric_key_results(specs, catalog):
+    """Each key result of type metric (not a guardrail or milestone) on a catalog metric, as (loaded,
+    key result, metric, where): where is its location in the spec, for a warning at one of its lines."""
+    for loaded in specs:
+        for o, objective in enumerate(loaded.spec.objectives):
+            for k, key_result in enumerate(objective.key_results):
+                if key_result.type == "metric" and key_result.metric in catalog:
+                    yield loaded, key_result, catalog[key_result.metric], ("objectives", o, "key_results", k)

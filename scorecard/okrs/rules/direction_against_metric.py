@@ -2,32 +2,21 @@
 
 from __future__ import annotations
 
-from scorecard.okrs.rules._common import warning
+from scorecard.okrs.rules._common import metric_key_results, warning
 
 RULE = "direction-against-metric"
 
 
 def check(specs, catalog):
     issues = []
-    for loaded in specs:
-        for o, objective in enumerate(loaded.spec.objectives):
-            for k, key_result in enumerate(objective.key_results):
-                if key_result.type != "metric" or key_result.metric not in catalog:
-                    continue
-                direction = key_result.direction or _inferred(key_result)
-                metric = catalog[key_result.metric]
-                wrong = (direction == "increase" and metric.direction == "lower_is_better") or (
-                    direction == "decrease" and metric.direction == "higher_is_better"
-                )
-                if wrong:
-                    issues.append(
-                        warning(
-                            loaded,
-                            ("objectives", o, "key_results", k, "target"),
-                            RULE,
-                            f"aims to {direction} '{metric.name}', which is {metric.direction.replace('_', ' ')}",
-                        )
-                    )
+    for loaded, key_result, metric, where in metric_key_results(specs, catalog):
+        direction = key_result.direction or _inferred(key_result)
+        wrong = (direction == "increase" and metric.direction == "lower_is_better") or (
+            direction == "decrease" and metric.direction == "higher_is_better"
+        )
+        if wrong:
+            message = f"aims to {direction} '{metric.name}', which is {metric.direction.replace('_', ' ')}"
+            issues.append(warning(loaded, (*where, "target"), RULE, message))
     return issues
 
 
