@@ -3,3 +3,9 @@
 {% macro as_of_date() -%}
     cast('{{ var("as_of") }}' as date)
 {%- endmacro %}
+
+{# The same date as text, YYYY-MM-DD (var as_of may carry a time of day), for Jinja
+   that compares or records dates rather than SQL that filters by them. #}
+{% macro as_of_day() -%}
+    {{ return((var("as_of") | string)[:10]) }}
+{%- endmacro %}

@@ -48,7 +48,7 @@
         {{ return(0) }}
     {%- endif -%}
     {%- set dates = modules.datetime.date -%}
-    {%- set behind = (dates.fromisoformat((var('as_of') | string)[:10]) - dates.fromisoformat(built_for)).days - 1 -%}
+    {%- set behind = (dates.fromisoformat(as_of_day()) - dates.fromisoformat(built_for)).days - 1 -%}
     {{ return([behind, 0] | max) }}
 {%- endmacro %}
 

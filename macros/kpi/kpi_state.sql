@@ -138,7 +138,7 @@
     {%- if kpi_current_fingerprint() is not none and not flags.EMPTY -%}
         {%- set state = kpi_state() -%}
         {%- set key = model.name ~ ' as_of' -%}
-        {%- set built_for = (var("as_of") | string)[:10] -%}
+        {%- set built_for = as_of_day() -%}
         {%- call statement('kpi_record_as_of') -%}
             delete from {{ state }} where model_name = '{{ key }}';
             insert into {{ state }} (model_name, fingerprint) values ('{{ key }}', '{{ built_for }}')
