@@ -119,7 +119,7 @@ def test_json_validates_against_the_published_schema(runs):
     schema = json.loads(SCHEMA.read_text())
     jsonschema.Draft202012Validator.check_schema(schema)
     jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker()).validate(document)
-    assert document["schema_version"] == "1.1"
+    assert document["schema_version"] == "1.2"
     assert document["as_of"] == SAMPLE_AS_OF
 
 
@@ -350,6 +350,34 @@ def test_a_kpi_measured_on_failed_data_is_not_shown_as_verified(report):
     assert "not verified" not in html.render(report, PROJECT_DIR).split('id="kpis"')[1].split("</section>")[0]
     kpi_section = html.render(changed, PROJECT_DIR).split('id="kpis"')[1].split("</section>")[0]
     assert kpi_section.count("not verified") == 1
+
+
+def test_the_north_star_on_failed_data_is_not_shown_as_current(report, runs, tmp_path):
+    # the headline number read "33.4 min in the week ending 2026-11-15" with no mark while the KPI table
+    # beside it said "not verified" and "failed checks", and the JSON had no data status for it
+    star = report.north_star
+    assert star.data_status == "ok" and "not verified" not in "\n".join(markdown._north_star(star))
+    warehouse = tmp_path / "failed.duckdb"
+    shutil.copy(runs["warehouse"], warehouse)
+    con = duckdb.connect(str(warehouse))
+    try:
+        con.execute(
+            "update quality.dq_kpi_status set data_status = 'failed', data_status_reason = 'sessions: 3 nulls' "
+            "where metric_name = ? and as_of = ?",
+            [star.metric, SAMPLE_AS_OF],
+        )
+        failed = collect(con, date.fromisoformat(SAMPLE_AS_OF), FIXED_TIME)
+    finally:
+        con.close()
+    assert (failed.north_star.data_status, failed.north_star.data_status_reason) == ("failed", "sessions: 3 nulls")
+    assert failed.north_star.value == star.value  # kept, for inspection, as key results keep theirs
+    value = fmt.value(star.value, fmt.unit_of(star))
+    text = markdown.render(failed).split("## North Star")[1].split("\n## ")[0]
+    assert f"{value} (not verified) in the {star.cadence} ending" in text
+    assert "Data: ✖ failed checks: sessions: 3 nulls" in text
+    section = html.render(failed, PROJECT_DIR).split('id="north-star"')[1].split("</section>")[0]
+    assert "not verified" in section and "sessions: 3 nulls" in section
+    assert json.loads(failed.model_dump_json())["north_star"]["data_status"] == "failed"
 
 
 def test_a_date_before_any_cycle_still_gets_its_reports(runs, tmp_path, monkeypatch):

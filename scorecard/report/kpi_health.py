@@ -8,6 +8,8 @@ import math
 from collections import defaultdict
 from datetime import date
 
+from scorecard.okrs.data_gate import not_checked
+from scorecard.quality.store import read_kpi_statuses
 from scorecard.report import model as m
 from scorecard.report.queries import finite
 from scorecard.report.queries import rows as read_rows
@@ -204,6 +206,9 @@ def north_star(con, as_of: date, recent: dict[str, list[m.Point]]) -> m.NorthSta
     row = rows[0]
     trend = [p for p in recent.get(row["metric"], []) if p.period_end <= as_of][-NORTH_STAR_PERIODS:]
     value, prior = row["north_star_value"], row["north_star_prior_value"]
+    # the checks of the report's own date, as its key results are gated by: the headline number is the
+    # last one that may pass as current on a day its data failed
+    checked = (read_kpi_statuses(con, as_of) or {}).get(row["metric"]) or not_checked(as_of)
     return m.NorthStar(
         metric=row["metric"],
         label=row["label"] or row["metric"],
@@ -215,5 +220,7 @@ def north_star(con, as_of: date, recent: dict[str, list[m.Point]]) -> m.NorthSta
         relative_change=None if value is None or not prior else finite(value / prior - 1),
         target=row["target_value"],
         period_end=row["north_star_period_end"],
+        data_status=checked.status,
+        data_status_reason=checked.reason,
         trend=trend,
     )

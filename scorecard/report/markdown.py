@@ -83,12 +83,21 @@ def _north_star(star: m.NorthStar) -> list[str]:
         else ""
     )
     target = f"; KPI target {fmt.value(star.target, fmt.unit_of(star))}" if star.target is not None else ""
-    return [
+    lines = [
         f"## North Star: {escape(star.label)}",
         "",
-        f"{fmt.value(star.value, fmt.unit_of(star))} in the {star.cadence} ending {star.period_end}{compared}{target}.",
+        f"{fmt.value(star.value, fmt.unit_of(star))}{_unverified(star)} in the {star.cadence} ending "
+        f"{star.period_end}{compared}{target}.",
         "",
     ]
+    if star.data_status in fmt.UNTRUSTED:
+        lines += [f"Data: {fmt.data_label(star.data_status)}: {escape(star.data_status_reason)}", ""]
+    return lines
+
+
+def _unverified(item) -> str:
+    """A stale or failed number is not shown as current (docs/outputs.md): it is marked as not verified."""
+    return " (not verified)" if item.data_status in fmt.UNTRUSTED else ""
 
 
 def _objective(objective: m.Objective, report_as_of: date) -> list[str]:
@@ -143,8 +152,7 @@ def _metric(kr: m.KeyResult) -> str:
 def _path(kr: m.KeyResult) -> str:
     if kr.type == "milestone":
         return "–"
-    # a stale or failed number is not shown as current (docs/outputs.md): it is marked as not verified
-    unverified = " (not verified)" if kr.data_status in fmt.UNTRUSTED else ""
+    unverified = _unverified(kr)
     if kr.type == "guardrail":
         bound = "≤" if kr.direction == "at_most" else "≥"
         unit = fmt.unit_of(kr)
@@ -175,8 +183,7 @@ def _kpis(kpis: list[m.Kpi]) -> list[str]:
                 [
                     f"{escape(kpi.label)} {code(kpi.metric)}",
                     f"{kpi.cadence} to {kpi.period_end}" if kpi.period_end else "–",
-                    fmt.value(kpi.value, fmt.unit_of(kpi))
-                    + (" (not verified)" if kpi.data_status in fmt.UNTRUSTED else ""),
+                    fmt.value(kpi.value, fmt.unit_of(kpi)) + _unverified(kpi),
                     fmt.value(kpi.target, fmt.unit_of(kpi)),
                     fmt.target_label(kpi.target_status),
                     fmt.value(kpi.prior_value, fmt.unit_of(kpi)),

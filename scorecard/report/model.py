@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 KeyResultStatus = Literal["missed", "off_track", "at_risk", "unverified", "no_data", "on_track", "achieved"]
 DataStatusName = Literal["failed", "stale", "unknown", "warn", "ok"]
@@ -116,6 +116,11 @@ class NorthStar(_Model):
     relative_change: float | None
     target: float | None
     period_end: date | None
+    data_status: DataStatusName = Field(
+        description="What the data-quality checks said of the data behind the metric on the as-of date; the value "
+        "of a stale or failed one is shown as not verified."
+    )
+    data_status_reason: str
     trend: list[Point]
 
 
@@ -209,7 +214,7 @@ class Summary(_Model):
 
 
 class Report(_Model):
-    schema_version: Literal["1.1"] = SCHEMA_VERSION
+    schema_version: Literal["1.2"] = SCHEMA_VERSION
     as_of: date
     generated_at: datetime = Field(
         description="When the report was written (UTC); the only part that differs between runs."
