@@ -216,13 +216,20 @@ def test_no_projection_below_three_points():
                 date(2026, 11, 8),
             ],
         ),
-        # weeks already scored are never picked again; scored dates off the weekly grid do not count
+        # weeks already scored are never picked again, nor are weeks checked in on another weekday: 10-05 is
+        # a day after the weekly date 10-04 and stands for its week; 10-15 is four days after 10-11, the
+        # next week's
         (
             date(2026, 11, 15),
             START,
-            [date(2026, 11, 8), date(2026, 10, 18), date(2026, 11, 15), date(2026, 10, 5)],
-            [date(2026, 10, 4), date(2026, 10, 11), date(2026, 10, 25), date(2026, 11, 1)],
+            [date(2026, 11, 8), date(2026, 10, 18), date(2026, 11, 15), date(2026, 10, 5), date(2026, 10, 15)],
+            [date(2026, 10, 11), date(2026, 10, 25), date(2026, 11, 1)],
         ),
+        # a Wednesday run after weeks of Sunday check-ins (10-04 ... 11-15): each weekly Wednesday before it
+        # is within three days of a Sunday, so nothing is filled in between them
+        (date(2026, 11, 18), START, [date(2026, 10, 4) + timedelta(days=7 * w) for w in range(7)], []),
+        # three days either side, not four: 10-07 is filled beside a check-in on 10-11
+        (date(2026, 10, 14), START, [date(2026, 10, 11)], [date(2026, 10, 7)]),
         # the cycle start itself is a weekly date when it falls on one
         (date(2026, 10, 15), date(2026, 10, 1), [], [date(2026, 10, 1), date(2026, 10, 8)]),
         # in the first week of a cycle there is nothing before the as-of date

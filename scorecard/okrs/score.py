@@ -115,6 +115,10 @@ def weekly_dates(first: date, last: date) -> list[date]:
     return days
 
 
+# a check-in this many days either side of a weekly date stands for that week (7 days, each in one week)
+SAME_WEEK_DAYS = 3
+
+
 def running_cycle_start(cycles: Iterable[tuple[date, date]], as_of: date) -> date | None:
     """The earliest start among the cycles (start, end) that contain ``as_of``; None if none runs then."""
     starts = [start for start, end in cycles if start <= as_of <= end]
@@ -122,14 +126,19 @@ def running_cycle_start(cycles: Iterable[tuple[date, date]], as_of: date) -> dat
 
 
 def missing_weekly_dates(as_of: date, earliest: date, existing: Iterable[date]) -> list[date]:
-    """The weekly check-in dates before ``as_of`` (as_of - 7, as_of - 14, ... back to ``earliest``) that
-    have no check-ins yet, oldest first. ``as_of`` itself is not among them, and a date already in
-    ``existing`` is never returned: past check-ins are not rewritten."""
-    scored = set(existing)
+    """The weekly check-in dates before ``as_of`` (as_of - 7, as_of - 14, ... back to ``earliest``) with
+    no check-in within SAME_WEEK_DAYS of them, oldest first. ``as_of`` itself is not among them, and a
+    date already in ``existing`` is never returned: past check-ins are not rewritten.
+
+    A week already checked in on another weekday keeps its check-in alone: a Wednesday run after weeks
+    of Sunday ones filled in the Wednesdays between them, so the next report compared with a check-in
+    four days old instead of the week-old one, and re-running a Sunday changed its report."""
+    scored = sorted(set(existing))
     days = []
     current = as_of - timedelta(days=7)
     while current >= earliest:
-        if current not in scored:
+        low, high = current - timedelta(days=SAME_WEEK_DAYS), current + timedelta(days=SAME_WEEK_DAYS)
+        if not any(low <= day <= high for day in scored):
             days.append(current)
         current -= timedelta(days=7)
     return days[::-1]
