@@ -19,6 +19,8 @@ from scorecard.report import formatting as fmt
         ((-0.5, 2.0), None, ["\N{MINUS SIGN}0.50", "2.00"]),
         ((0.3, 0.452, 0.45), "percent", ["30.0%", "45.2%", "45.0%"]),
         ((10.0, 20.0), "count", ["10", "20"]),
+        # a projection's interval read "$382,374 (80%: $0.00 to $813,356)"
+        ((382374.2, 0.0, 813356.4), "currency", ["$382,374", "$0", "$813,356"]),
     ],
 )
 def test_values_side_by_side_share_one_precision(numbers, unit, shown):
@@ -31,3 +33,20 @@ def test_values_side_by_side_share_one_precision(numbers, unit, shown):
 )
 def test_a_value_alone_keeps_the_precision_its_size_calls_for(number, unit, shown):
     assert fmt.value(number, unit) == shown
+
+
+@pytest.mark.parametrize(
+    ("now", "previous", "shown"),
+    [
+        # by hand from the sample's check-ins: 0.7758 -> 0.6736 shows as 0.78 -> 0.67, so -0.11 (it read
+        # -0.10, the exact change -0.1022 rounded); 0.9667 -> 0.9944 shows as 0.97 -> 0.99, so +0.02
+        (0.6736, 0.7758, "\N{MINUS SIGN}0.11"),
+        (0.9944, 0.9667, "+0.02"),
+        (0.2, 1 / 3, "\N{MINUS SIGN}0.13"),
+        (0.501, 0.499, "±0.00"),
+        (1.0, 0.0, "+1.00"),
+        (0.5, None, fmt.score(None)),
+    ],
+)
+def test_a_score_change_is_the_difference_of_the_scores_as_shown(now, previous, shown):
+    assert fmt.score_change(now, previous) == shown

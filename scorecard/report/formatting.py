@@ -86,7 +86,8 @@ def values(numbers, unit: str | None) -> list[str]:
 def _decimals(number: float, unit: str | None) -> int:
     """How many decimals a value of this size shows: none for whole numbers and large ones."""
     if unit == "currency":
-        return 0 if abs(number) >= 1000 else 2
+        # zero has no cents to show: "$0 to $813,356", not "$0.00 to $813,356"
+        return 0 if abs(number) >= 1000 or number == 0 else 2
     if (number == int(number) and abs(number) < 1e15) or abs(number) >= 100:
         return 0
     return 1 if abs(number) >= 10 else 2
@@ -130,16 +131,21 @@ def projection(kr) -> str | None:
         return None
     if projected.value is None:
         return projected.note
-    unit = unit_of(kr)
+    middle, low, high = values((projected.value, projected.low, projected.high), unit_of(kr))
     return (
-        f"{value(projected.value, unit)} at {kr.deadline} (80%: {value(projected.low, unit)} to "
-        f"{value(projected.high, unit)}), {share(projected.hit_probability)} chance of reaching the target"
+        f"{middle} at {kr.deadline} (80%: {low} to {high}), "
+        f"{share(projected.hit_probability)} chance of reaching the target"
     )
 
 
-def score_change(number: float | None) -> str:
-    if number is None or not math.isfinite(number):
+def score_change(now: float | None, previous: float | None) -> str:
+    """The change between the two scores as shown (0.78 then 0.67 is a change of 0.11 down, though 0.7758
+    then 0.6736 is 0.1022), so that a reader's subtraction agrees with the column; the JSON keeps the
+    exact change."""
+    shown = (score(now), score(previous))
+    if "–" in shown:
         return "–"
-    if abs(number) < 0.005:
+    cents = round((float(shown[0]) - float(shown[1])) * 100)
+    if cents == 0:
         return "±0.00"
-    return f"{'+' if number > 0 else '−'}{abs(number):.2f}"
+    return f"{'+' if cents > 0 else '−'}{abs(cents) / 100:.2f}"

@@ -102,7 +102,7 @@ def _unverified(item) -> str:
 
 def _objective(objective: m.Objective, report_as_of: date) -> list[str]:
     change = (
-        f" ({fmt.score_change(objective.score_change)} since the last check-in)"
+        f" ({fmt.score_change(objective.score, objective.previous_score)} since the last check-in)"
         if objective.score_change is not None
         else ""
     )
@@ -125,7 +125,7 @@ def _objective(objective: m.Objective, report_as_of: date) -> list[str]:
                     _path(kr),
                     _progress(kr),
                     fmt.score(kr.score),
-                    fmt.score_change(kr.score_change),
+                    fmt.score_change(kr.score, kr.previous_score),
                     fmt.status_label(kr.status),
                     _data(kr, report_as_of),
                     escape(fmt.projection(kr) or "–"),
@@ -234,7 +234,8 @@ def _score_changes(report: m.Report) -> list[str]:
         rows += [(f"↳ {escape(kr.title)}", kr) for kr in objective.key_results]
         lines += [
             f"| {title} | {fmt.score(item.previous_score)} | {fmt.score(item.score)} | "
-            f"{fmt.score_change(item.score_change)} | {fmt.status_change(item.previous_status, item.status)} |"
+            f"{fmt.score_change(item.score, item.previous_score)} | "
+            f"{fmt.status_change(item.previous_status, item.status)} |"
             for title, item in rows
         ]
     return [*lines, ""]
