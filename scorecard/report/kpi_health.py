@@ -112,28 +112,35 @@ def _anomalies(con, as_of: date) -> dict[str, m.Anomaly]:
 
 
 def _segment_moves(con) -> dict[str, m.SegmentMove]:
-    """Per KPI, the segment whose value changed most (absolute) between the prior and the latest period.
+    """Per KPI, the segment whose value changed most (absolute) between the prior and the latest period,
+    both complete (an incomplete period is never judged, and its total is shown as no data).
 
-    Segments under MIN_SEGMENT_SHARE of the total (by denominator, or numerator for counts) are left
-    out: a handful of users swings a ratio by tens of points without meaning anything."""
+    Segments under MIN_SEGMENT_SHARE of the total are left out: a handful of users swings a ratio by tens
+    of points without meaning anything, so a ratio's or an average's segment must hold that share of the
+    denominator (the numerator where it has none) in both periods. A simple or cumulative count or amount
+    (orders, revenue, DAU, MRR) is sized by its value, its segments adding up to the total, and needs the
+    share in either period: a rep falling from 18% of revenue to 4% moved by its own size, not by chance.
+    A median, a percentile or a derived KPI has no size and is not filtered."""
     rows = read_rows(
         con,
         f"""
         with values_at_cadence as (
             select v.metric_name, v.dimension_name, v.dimension_value, v.period_start, v.value,
-                coalesce(v.denominator, v.numerator) as weight
+                v.denominator is null and v.numerator is null
+                    and d.unit in ('count', 'currency') and d.metric_type in ('simple', 'cumulative')
+                    as sized_by_value,
+                coalesce(v.denominator, v.numerator, case when sized_by_value then v.value end) as weight
             from kpis.kpi_values as v
             inner join kpis.kpi_definitions as d on v.metric_name = d.metric_name and v.grain = d.cadence
+            where v.is_complete
         ),
         segments as (
-            select segment.*
+            select segment.*, abs(segment.weight) >= {MIN_SEGMENT_SHARE} * abs(total.weight) as is_large
             from values_at_cadence as segment
             inner join values_at_cadence as total
                 on total.metric_name = segment.metric_name and total.period_start = segment.period_start
                 and total.dimension_name = 'all'
             where segment.dimension_name <> 'all'
-                and (segment.weight is null or total.weight is null
-                    or abs(segment.weight) >= {MIN_SEGMENT_SHARE} * abs(total.weight))
         )
         select s.metric_name, latest.dimension_name, latest.dimension_value,
             prior.value as prior_value, latest.value, latest.value - prior.value as change
@@ -144,6 +151,11 @@ def _segment_moves(con) -> dict[str, m.SegmentMove]:
             on prior.metric_name = s.metric_name and prior.period_start = s.prior_period_start
             and prior.dimension_name = latest.dimension_name and prior.dimension_value = latest.dimension_value
         where latest.value - prior.value is not null and isfinite(latest.value - prior.value)
+            and (
+                latest.is_large is null or prior.is_large is null
+                or (latest.sized_by_value and (latest.is_large or prior.is_large))
+                or (latest.is_large and prior.is_large)
+            )
         qualify row_number() over (
             partition by s.metric_name order by abs(change) desc, latest.dimension_name, latest.dimension_value
         ) = 1
