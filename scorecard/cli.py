@@ -206,7 +206,7 @@ def run(obj: dict, as_of, select: tuple[str, ...], no_sample: bool, lock_timeout
 def check_command(obj: dict, as_of) -> int:
     """Run the data-quality checks (source freshness, dbt tests, GX suites, KPI anomalies), write
     dq_results and give every KPI and key result a data status. Exit 0 pass or warn, 1 a check failed
-    or data is stale, 2 the checks could not run."""
+    or data is stale, else 2 a check could not run."""
     from scorecard.quality.check import load_check_inputs, run_checks, summary
     from scorecard.runlock import warehouse_lock
     from scorecard.warehouse import require_history_at, require_warehouse

@@ -13,6 +13,7 @@ import pytest
 
 from scorecard.errors import InvalidInput
 from scorecard.okrs.data_gate import GoodScore, apply_gate
+from scorecard.quality.check import _exit_code
 from scorecard.quality.dbt_tests import read_test_results
 from scorecard.quality.freshness import as_of_moment, read_sources_json
 from scorecard.quality.hours import hours_text
@@ -274,3 +275,17 @@ def test_a_broken_thresholds_file_is_one_line_naming_it(tmp_path: Path, text: st
         load_thresholds(write_thresholds(tmp_path, text), {"dau": "day", "wau": "day", "mau": "day"})
     assert str(caught.value).startswith(message), str(caught.value)
     assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("statuses", "code"),
+    [
+        (["pass", "warn", "skipped"], 0),
+        (["pass", "fail"], 1),
+        (["pass", "error"], 2),
+        # a failed check comes first: the data problem is the one to act on (README, docs/data-quality.md)
+        (["fail", "error", "pass"], 1),
+    ],
+)
+def test_the_checks_exit_code_puts_a_failure_before_a_check_that_could_not_run(statuses, code):
+    assert _exit_code([result(status, check_id=f"c{i}") for i, status in enumerate(statuses)]) == code
