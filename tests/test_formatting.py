@@ -50,3 +50,22 @@ def test_a_value_alone_keeps_the_precision_its_size_calls_for(number, unit, show
 )
 def test_a_score_change_is_the_difference_of_the_scores_as_shown(now, previous, shown):
     assert fmt.score_change(now, previous) == shown
+
+
+@pytest.mark.parametrize(
+    ("number", "target", "unit", "shown"),
+    [
+        # the sample's avg_session_minutes, 7.9999 "near target" beside a target of 8 min, read "8.00 min"
+        (7.9999, 8.0, "minutes", "7.9999 min"),
+        (8.004, 8.0, "minutes", "8.004 min"),
+        (0.44996, 0.45, "percent", "44.996%"),
+        (39.996, 40.0, "currency", "$39.996"),
+        # where the usual precision already reads on the right side, or the value is the target: as usual
+        (7.61, 8.0, "minutes", "7.61 min"),
+        (8.0, 8.0, "minutes", "8 min"),
+        (0.452, 0.45, "percent", "45.2%"),
+        (7.9999, None, "minutes", "8.00 min"),
+    ],
+)
+def test_a_value_beside_its_target_reads_on_its_own_side_of_it(number, target, unit, shown):
+    assert fmt.value_beside(number, target, unit) == shown

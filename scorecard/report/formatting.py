@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import math
 
+PERCENT_DECIMALS = 1
+MAX_DECIMALS = 6
+
 STATUS_WORDS = {
     "achieved": ("✔", "achieved"),
     "on_track": ("●", "on track"),
@@ -68,7 +71,7 @@ def value(number: float | None, unit: str | None, decimals: int | None = None) -
     if number < 0:
         return "−" + value(-number, unit, decimals)
     if unit == "percent":
-        return f"{number * 100:.1f}%"
+        return f"{number * 100:.{PERCENT_DECIMALS if decimals is None else decimals}f}%"
     places = _decimals(number, unit) if decimals is None else decimals
     if unit == "currency":
         return f"${number:,.{places}f}"
@@ -79,8 +82,22 @@ def values(numbers, unit: str | None) -> list[str]:
     """Values read side by side (baseline → current → target) at one precision: 7.50 → 7.61 → 9.00, not
     7.50 → 7.61 → 9."""
     shown = [abs(n) for n in numbers if n is not None and math.isfinite(n)]
-    places = max((_decimals(n, unit) for n in shown), default=0)
+    places = None if unit == "percent" else max((_decimals(n, unit) for n in shown), default=0)
     return [value(n, unit, places) for n in numbers]
+
+
+def value_beside(number: float | None, target: float | None, unit: str | None) -> str:
+    """``value``, or to as many more decimals (up to MAX_DECIMALS) as it takes to read on the same side of
+    the target as it is: 7.9999 min "near target" beside a target of 8 min read "8.00 min"."""
+    if number is None or target is None or not math.isfinite(number) or not math.isfinite(target):
+        return value(number, unit)
+    scale = 100 if unit == "percent" else 1
+    usual = PERCENT_DECIMALS if unit == "percent" else _decimals(abs(number), unit)
+    for places in range(usual, MAX_DECIMALS + 1):
+        shown = round(number * scale, places)
+        if (shown > target * scale) - (shown < target * scale) == (number > target) - (number < target):
+            return value(number, unit, places)
+    return value(number, unit, MAX_DECIMALS)
 
 
 def _decimals(number: float, unit: str | None) -> int:

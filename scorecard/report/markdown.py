@@ -183,7 +183,7 @@ def _kpis(kpis: list[m.Kpi]) -> list[str]:
                 [
                     f"{escape(kpi.label)} {code(kpi.metric)}",
                     f"{kpi.cadence} to {kpi.period_end}" if kpi.period_end else "–",
-                    fmt.value(kpi.value, fmt.unit_of(kpi)) + _unverified(kpi),
+                    fmt.value_beside(kpi.value, kpi.target, fmt.unit_of(kpi)) + _unverified(kpi),
                     fmt.value(kpi.target, fmt.unit_of(kpi)),
                     fmt.target_label(kpi.target_status),
                     fmt.value(kpi.prior_value, fmt.unit_of(kpi)),
