@@ -111,6 +111,20 @@ DAU_KPI = """          owner: product-analytics
             "compile",
             ["semantic model 'orders' (metrics/commerce.yml)", "unknown key 'lookback'"],
         ),
+        (
+            "metrics/engagement.yml",
+            "      meta:\n        kpi:\n" + DAU_KPI,
+            "      meta:\n        KPI:\n" + DAU_KPI,
+            "compile",
+            ["metrics/engagement.yml: metric 'dau'", "config.meta has 'KPI'", "did you mean 'kpi'"],
+        ),
+        (
+            "metrics/engagement.yml",
+            "      meta:\n        kpi:\n" + DAU_KPI,
+            "      mta:\n        kpi:\n" + DAU_KPI,
+            "compile",
+            ["metrics/engagement.yml: metric 'dau'", "config.mta.kpi looks like KPI metadata"],
+        ),
     ],
     ids=[
         "unknown-measure",
@@ -123,6 +137,8 @@ DAU_KPI = """          owner: product-analytics
         "fill-nulls-on-cumulative",
         "lookback-not-a-number",
         "misspelled-lookback-key",
+        "kpi-key-in-capitals",
+        "misspelled-meta",
     ],
 )
 def test_invalid_metric_definition_is_named(tmp_path, file, old, new, stage, fragments):

@@ -2,8 +2,16 @@
    values stop the build naming the file and the metric. None when the metric is no KPI. #}
 {% macro kpi_metadata(metric) -%}
     {%- set meta = (metric.config.meta if metric.config and metric.config.meta else metric.meta) or {} -%}
-    {%- for key in meta.keys() if key != 'kpi' and key | lower in ['kpis', 'kip', 'kpl', 'kp', 'kpi_', 'kpi:'] -%}
+    {%- set kpi_spellings = ['kpi', 'kpis', 'kip', 'kpl', 'kp', 'kpi_', 'kpi:'] -%}
+    {%- for key in meta.keys() if key != 'kpi' and key | lower in kpi_spellings -%}
         {{ kpi_error(metric, "config.meta has '" ~ key ~ "': did you mean 'kpi'?") }}
+    {%- endfor -%}
+    {#- KPI metadata under a misspelled meta (config.mta.kpi) would leave the metric no KPI without a word,
+        and its stored values deleted on the next build -#}
+    {%- for section, content in (metric.config or {}).items() if section != 'meta' and content is mapping -%}
+        {%- for key in content.keys() if key | lower in kpi_spellings -%}
+            {{ kpi_error(metric, "config." ~ section ~ "." ~ key ~ " looks like KPI metadata: did you mean config.meta.kpi?") }}
+        {%- endfor -%}
     {%- endfor -%}
     {%- if 'kpi' not in meta -%}
         {{ return(none) }}
