@@ -55,6 +55,15 @@ def require_kpi_tables(con: duckdb.DuckDBPyConnection, path: Path) -> None:
         raise InvalidInput(f"{path}: no kpis.kpi_values yet; run `scorecard run` or `dbt build` first")
 
 
+def kpi_tables_built_for(con: duckdb.DuckDBPyConnection) -> date | None:
+    """The as-of date kpi_values was last built for, as its materialization records it beside its
+    fingerprint (macros/kpi/kpi_state.sql, kpi_record_as_of); None for a warehouse without the record."""
+    if not table_exists(con, "kpis", "kpi_model_state"):
+        return None
+    rows = con.execute("select fingerprint from kpis.kpi_model_state where model_name = 'kpi_values as_of'").fetchall()
+    return date.fromisoformat(rows[0][0]) if rows else None
+
+
 def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open the warehouse; a lock held by another process or a bad path becomes one clear line."""
     if read_only:

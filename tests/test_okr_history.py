@@ -117,12 +117,12 @@ def test_the_sample_plants_every_status_and_a_breached_guardrail(warehouse):
 
 
 def test_auto_baseline_is_frozen_and_restated_data_is_flagged(warehouse):
-    assert scorecard("score", "--as-of", "2026-11-15", warehouse=warehouse).returncode == 0
+    assert scorecard("score", "--as-of", "2026-11-08", warehouse=warehouse).returncode == 0
     ((frozen, frozen_on),) = query(
         warehouse,
         "select baseline_value, baseline_frozen_on from okrs.okr_key_results where key_result_id = 'mrr-growth'",
     )
-    assert frozen is not None and frozen_on == date(2026, 11, 15)
+    assert frozen is not None and frozen_on == date(2026, 11, 8)
     con = duckdb.connect(str(warehouse))
     con.execute(
         """
@@ -131,7 +131,7 @@ def test_auto_baseline_is_frozen_and_restated_data_is_flagged(warehouse):
         """
     )
     con.close()
-    assert scorecard("score", "--as-of", "2026-11-22", warehouse=warehouse).returncode == 0
+    assert scorecard("score", "--as-of", "2026-11-15", warehouse=warehouse).returncode == 0
     assert query(
         warehouse,
         "select baseline, baseline_drift from okrs.okr_checkins where key_result_id = 'mrr-growth' order by as_of",
@@ -361,17 +361,22 @@ def test_a_backfill_before_the_freeze_does_not_take_an_unripe_period_for_restate
     ], frozen
 
 
-def test_an_as_of_date_past_the_data_never_scores_the_partly_observed_period(warehouse):
-    # the sample's data ends on 2026-11-15: scored on 2027-01-10, November and Q4 are over by the
-    # calendar but only partly in the data, so no key result may take them for its current value
-    assert scorecard("score", "--as-of", "2027-01-10", warehouse=warehouse).returncode == 0
-    ends = query(
-        warehouse,
-        "select grain, max(current_period_end) from okrs.okr_checkins where current_period_end is not null "
-        "group by 1 order by 1",
-    )
-    assert {grain for grain, _ in ends} >= {"month", "week"}
-    assert all(end <= date(2026, 11, 15) for _, end in ends), ends
+def test_a_date_after_the_kpi_tables_build_is_not_scored(warehouse):
+    # the KPI tables were built for 2026-11-15: scored on 2027-01-10, every Q4 key result was recorded as
+    # missed for good (exit 0, data status unknown), judged on data that stops seven weeks before
+    assert scorecard("score", "--as-of", "2026-11-15", warehouse=warehouse).returncode == 0
+    result = scorecard("score", "--as-of", "2027-01-10", warehouse=warehouse)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stderr.strip().splitlines() == [
+        f"scorecard: error: {warehouse}: the KPI tables were built for 2026-11-15, before the date to score, "
+        "2027-01-10; run `scorecard run --as-of 2027-01-10` to build, check and score that date, or score a "
+        "date up to 2026-11-15"
+    ]
+    assert query(warehouse, "select distinct as_of from okrs.okr_checkins") == [(date(2026, 11, 15),)]
+    # a backfill reaching past the build is refused whole, before any date is written
+    backfill = scorecard("score", "--backfill", "2026-11-08", "2026-11-22", warehouse=warehouse)
+    assert backfill.returncode == 2 and "built for 2026-11-15, before the date to score, 2026-11-22" in backfill.stderr
+    assert query(warehouse, "select distinct as_of from okrs.okr_checkins") == [(date(2026, 11, 15),)]
 
 
 LAST_QUARTER = """cycle: 2026-Q3

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from scorecard.config import warehouse_path
-from scorecard.errors import EXIT_INVALID, EXIT_OK
+from scorecard.errors import EXIT_INVALID, EXIT_OK, InvalidInput
 from scorecard.okrs.catalog import load_catalog
 from scorecard.okrs.evaluate import NO_DISTANCE_NOTE, evaluate, load_series, wanted_series
 from scorecard.okrs.history import SCHEMA, frozen_baselines, last_good_scores, write
@@ -20,7 +20,14 @@ from scorecard.okrs.rules import complete_after_deadline, unknown_grain, unknown
 from scorecard.okrs.rules._common import warning
 from scorecard.okrs.segments import metric_grains, segment_values
 from scorecard.quality.store import read_kpi_statuses
-from scorecard.warehouse import connect, require_history_at, require_kpi_tables, require_warehouse, table_exists
+from scorecard.warehouse import (
+    connect,
+    kpi_tables_built_for,
+    require_history_at,
+    require_kpi_tables,
+    require_warehouse,
+    table_exists,
+)
 
 
 def score(project_dir: Path, as_of_dates: list[date], echo, *, weekly_history: bool = False, lock=nullcontext) -> int:
@@ -50,6 +57,7 @@ def _score_dates(con, warehouse: Path, specs, catalog, as_of_dates: list[date], 
     if as_of_dates:
         require_history_at(warehouse, min(as_of_dates), con)
     require_kpi_tables(con, warehouse)
+    _require_built_through(con, warehouse, max(as_of_dates, default=None))
     unscorable = complete_after_deadline.check(specs, catalog) + unknown_grain.check(specs, catalog, metric_grains(con))
     for issue in unscorable + unknown_segment_value.check(specs, catalog, segment_values(con)):
         echo(str(issue), err=True)
@@ -80,6 +88,20 @@ def _score_dates(con, warehouse: Path, specs, catalog, as_of_dates: list[date], 
         statuses = Counter(row["status"] for row in checkins)
         summary = ", ".join(f"{count} {status}" for status, count in sorted(statuses.items()))
         echo(f"{as_of}: scored {len(checkins)} key results in {len(objectives)} objectives ({summary or 'none'})")
+
+
+def _require_built_through(con, warehouse: Path, last: date | None) -> None:
+    """Stop with exit 2 when a date to score is after the as-of date the KPI tables were built for: every
+    key result would be judged on data that ends days before, and a cycle over by then recorded as
+    missed for good, with no check saying the data was stale (`scorecard run` for the date builds and
+    checks it first)."""
+    built = kpi_tables_built_for(con)
+    if last is None or built is None or last <= built:
+        return
+    raise InvalidInput(
+        f"{warehouse}: the KPI tables were built for {built}, before the date to score, {last}; run "
+        f"`scorecard run --as-of {last}` to build, check and score that date, or score a date up to {built}"
+    )
 
 
 def _target_at_baseline(specs, key_results: list[dict]):
