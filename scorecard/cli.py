@@ -80,6 +80,8 @@ class _OneLineErrors(click.Group):
         except ScorecardError as exc:
             _fail(f"scorecard: error: {exc}", exc.exit_code)
         except Exception as exc:  # the last line of defence: no traceback for users
+            if _is_interrupt(exc):
+                _fail("scorecard: interrupted", EXIT_STEP_FAILED)
             if os.environ.get("SCORECARD_DEBUG"):
                 raise
             _fail(
@@ -87,6 +89,12 @@ class _OneLineErrors(click.Group):
                 EXIT_STEP_FAILED,
             )
         sys.exit(result if isinstance(result, int) else EXIT_OK)
+
+
+def _is_interrupt(exc: Exception) -> bool:
+    """Ctrl-C or SIGTERM landing inside a DuckDB query: DuckDB cancels the query and raises its own
+    error ("Query interrupted") in place of the KeyboardInterrupt, which it swallows."""
+    return type(exc).__name__ == "InterruptException" or str(exc).strip() == "Query interrupted"
 
 
 def _fail(message: str, code: int) -> None:

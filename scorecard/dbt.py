@@ -8,7 +8,7 @@ import os
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stdout
 from contextvars import ContextVar
 from datetime import date
 from pathlib import Path
@@ -96,7 +96,9 @@ def run_dbt(
             # the file log follows --log-level unless told otherwise
             full_args += ["--log-level-file", "debug"]
     log.debug("dbt %s", " ".join(full_args))
-    result = dbtRunner(callbacks=list(callbacks)).invoke(full_args)
+    # dbt sets its console log up on each invoke, writing to sys.stdout as it is then
+    with redirect_stdout(_WithoutInterruptTrace(sys.stdout)):
+        result = dbtRunner(callbacks=list(callbacks)).invoke(full_args)
     if isinstance(result.exception, KeyboardInterrupt):
         # dbtRunner hands Ctrl-C back as its result: it is the user's interrupt, not dbt failing
         raise KeyboardInterrupt from result.exception
@@ -108,6 +110,24 @@ def run_dbt(
         detail = f": {', '.join(failed[:5])}{' and more' if len(failed) > 5 else ''}" if failed else ""
         raise StepFailed(f"dbt {args[0]} failed{detail} (details above and in {project_dir / 'logs' / 'dbt.log'})")
     return result
+
+
+class _WithoutInterruptTrace:
+    """The console while dbt runs, less what dbt prints for Ctrl-C or SIGTERM: its "Encountered an error:"
+    with no error and the stack trace of the KeyboardInterrupt (forty lines above "scorecard:
+    interrupted"). dbt's file log, logs/dbt.log, keeps both; every other line passes as written."""
+
+    def __init__(self, stream) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        interrupt_trace = "Traceback (most recent call last)" in text and text.rstrip().endswith("KeyboardInterrupt")
+        if interrupt_trace or text.rstrip().endswith("Encountered an error:"):
+            return len(text)
+        return self._stream.write(text)
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
 
 
 def _failed_nodes(run_result) -> list[str]:

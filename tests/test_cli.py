@@ -386,3 +386,36 @@ def test_a_dbt_profile_dbt_cannot_find_is_named_as_such(tmp_path, monkeypatch, b
         2,
         "no profile named 'scorecard', the one dbt_project.yml names",
     )
+
+
+def test_what_dbt_prints_for_an_interrupt_is_kept_off_the_console():
+    from io import StringIO
+
+    from scorecard.dbt import _WithoutInterruptTrace
+
+    console = StringIO()
+    shown = _WithoutInterruptTrace(console)
+    trace = '\x1b[0m23:22:48  Traceback (most recent call last):\n  File "x.py", line 1\n    waiter.acquire()\n'
+    for text in (
+        "\x1b[0m23:22:48  CANCEL query model.scorecard.stg_app__events ..... [CANCEL]\n",
+        "\x1b[0m23:22:48  Encountered an error:\n\n",
+        trace + "KeyboardInterrupt\n\n",
+        trace + "ZeroDivisionError: division by zero\n\n",  # a real failure keeps its trace
+    ):
+        assert shown.write(text) == len(text)
+    assert console.getvalue().splitlines() == [
+        "\x1b[0m23:22:48  CANCEL query model.scorecard.stg_app__events ..... [CANCEL]",
+        *trace.splitlines(),
+        "ZeroDivisionError: division by zero",
+        "",
+    ]
+
+
+def test_an_interrupt_inside_a_duckdb_query_is_an_interrupt():
+    import duckdb
+
+    from scorecard.cli import _is_interrupt
+
+    assert _is_interrupt(duckdb.InterruptException("INTERRUPT Error: Interrupted!"))
+    assert _is_interrupt(RuntimeError("Query interrupted"))
+    assert not _is_interrupt(RuntimeError("Symlink loop from 'okrs/loop.yml'"))
