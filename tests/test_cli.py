@@ -87,10 +87,16 @@ def test_locked_warehouse_is_one_line_and_exit_3(tmp_path, command):
         result = scorecard(*(part.format(tmp=tmp_path) for part in command), warehouse=path)
         assert_one_line_error(result, 3, str(path), "locked by another process", f"PID {holder.pid}")
         if command[0] == "generate":
-            # lint reads the warehouse only for the moved-goalposts rule: it runs without it, and says so
-            linted = scorecard("lint", "--strict", warehouse=path)
+            # lint reads the warehouse only for three rules: it runs without them, and says so; but a --strict
+            # gate passed without them would pass a moved goalpost unseen (it exited 0)
+            linted = scorecard("lint", warehouse=path)
             assert linted.returncode == 0, linted.stdout + linted.stderr
+            assert "locked by another process" in linted.stderr
             assert "the moved-goalposts, segment-value and grain rules were skipped" in linted.stderr
+            strict = scorecard("lint", "--strict", warehouse=path)
+            assert_one_line_error(
+                strict, 3, "locked by another process", "--strict needs the moved-goalposts, segment-value"
+            )
     finally:
         holder.kill()
         holder.wait()

@@ -6,19 +6,19 @@ import json
 import logging
 from pathlib import Path
 
-import duckdb
-
 from scorecard.config import warehouse_path
-from scorecard.errors import EXIT_INVALID, EXIT_OK, EXIT_PROBLEMS
+from scorecard.errors import EXIT_INVALID, EXIT_OK, EXIT_PROBLEMS, ScorecardError, StepFailed
 from scorecard.okrs.catalog import load_catalog
 from scorecard.okrs.history import recorded_key_results
 from scorecard.okrs.issues import ERROR, WARNING
 from scorecard.okrs.load import load_specs, spec_files
 from scorecard.okrs.rules import run_rules
 from scorecard.okrs.segments import metric_grains, segment_values
-from scorecard.warehouse import table_exists
+from scorecard.warehouse import connect, table_exists
 
 log = logging.getLogger(__name__)
+
+WAREHOUSE_RULES = "moved-goalposts, segment-value and grain rules"
 
 
 def lint(project_dir: Path, paths: list[Path], *, strict: bool, output_format: str, echo) -> int:
@@ -32,7 +32,10 @@ def lint(project_dir: Path, paths: list[Path], *, strict: bool, output_format: s
         reported = {path.resolve() for path in [*spec_files(paths), *paths]}
         paths = [folder, *paths]
     result = load_specs(paths, catalog, display_root=Path.cwd())
-    issues = result.issues + run_rules(result.specs, catalog, *_from_warehouse(project_dir))
+    found, unread = _from_warehouse(project_dir)
+    if unread and not strict:
+        log.warning("%s; the %s were skipped", unread, WAREHOUSE_RULES)
+    issues = result.issues + run_rules(result.specs, catalog, *found)
     if reported is not None:
         # an issue's file is shown relative to the working directory, or as given: both resolve from here
         issues = [issue for issue in issues if Path(issue.file).resolve() in reported]
@@ -46,6 +49,9 @@ def lint(project_dir: Path, paths: list[Path], *, strict: bool, output_format: s
             echo(str(issue))
     if errors:
         return EXIT_INVALID
+    if unread and strict:
+        # a gate that passed without these rules would pass a moved goalpost unseen
+        raise StepFailed(f"{unread}; --strict needs the {WAREHOUSE_RULES}, which read it")
     return EXIT_PROBLEMS if strict and warnings else EXIT_OK
 
 
@@ -53,23 +59,20 @@ def _inside(path: Path, folder: Path) -> bool:
     return path.resolve().is_relative_to(folder.resolve())
 
 
-def _from_warehouse(project_dir: Path) -> tuple[dict, dict, dict]:
-    """The scored history, the segment values and the metrics' grains, when the warehouse has them; lint
-    works without a warehouse too."""
+def _from_warehouse(project_dir: Path) -> tuple[tuple[dict, dict, dict], str | None]:
+    """The scored history, the segment values and the metrics' grains, when the warehouse has them (lint
+    works without a warehouse too); and why a warehouse that exists could not be read (locked, say)."""
     path = warehouse_path(project_dir)
     if not path.exists():
-        return {}, {}, {}
+        return ({}, {}, {}), None
     try:
-        con = duckdb.connect(str(path), read_only=True)
-    except duckdb.Error as exc:
-        # busy or unreadable: the spec checks still run, and the user hears that the warehouse's rules did not
-        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        log.warning("%s: %s; the moved-goalposts, segment-value and grain rules were skipped", path, reason)
-        return {}, {}, {}
+        con = connect(path, read_only=True)
+    except ScorecardError as exc:
+        return ({}, {}, {}), str(exc)
     try:
         built = table_exists(con, "kpis", "kpi_values")
         if not built:
-            return recorded_key_results(con), {}, {}
-        return recorded_key_results(con), segment_values(con), metric_grains(con)
+            return (recorded_key_results(con), {}, {}), None
+        return (recorded_key_results(con), segment_values(con), metric_grains(con)), None
     finally:
         con.close()
