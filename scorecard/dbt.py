@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -189,6 +190,15 @@ def describe_dbt_error(text: str, project_dir: Path | None = None) -> str:
         if located is not None:
             return located
     lines = [line.strip() for line in text.splitlines() if line.strip()]
+    for line in lines:
+        if located := _schema_error(line):
+            return located
+    listed = [match.group(1) for line in lines if (match := _LISTED_FILE.match(line))]
+    if listed:
+        # "dbt found two metrics with the name "dau"." above the resources it found, one per line
+        heading = next((line for line in lines if line.startswith("dbt found")), None)
+        if heading:
+            return f"{', '.join(listed)}: {heading.rstrip('.')}"
     named = [i for i, line in enumerate(lines) if ".yml" in line and not line.startswith(">")]
     if named:
         first = named[0]
@@ -199,6 +209,31 @@ def describe_dbt_error(text: str, project_dir: Path | None = None) -> str:
     skipped = ("dbt ", "Runtime Error", "Compilation Error", "Parsing Error", "Encountered an error", ">")
     meaningful = [line for line in lines if not line.startswith(skipped)]
     return (meaningful or lines or ["dbt could not compile the KPI models"])[0]
+
+
+# "- metric.scorecard.dau (metrics/dup.yml)": a resource dbt's error lists, with its file
+_LISTED_FILE = re.compile(r"^- [\w.]+ \(([^()]+\.ya?ml)\)$")
+# dbt's JSON-schema error for a YAML entry: the file as a FilePath repr, the whole entry as a dict, then
+# the problem ("Invalid metrics config given in FilePath(searched_path='metrics', relative_path=
+# 'engagement.yml', ...) @ metrics: {'name': 'dau', ...} - at path []: Additional properties are not
+# allowed ('confg' was unexpected)")
+_SCHEMA_ERROR = re.compile(
+    r"Invalid (?P<kind>\w+) config given in FilePath\(searched_path='(?P<folder>[^']*)', "
+    r"relative_path='(?P<file>[^']*)'.*?\) @ \w+: (?P<entry>.*) - at path (?P<path>\[.*?\]): (?P<problem>.*)$"
+)
+_ENTRY_NAME = re.compile(r"^\{'name': '([^']*)'")
+
+
+def _schema_error(line: str) -> str | None:
+    """dbt's schema error for a YAML entry as `file: metric 'dau': problem`, without the entry's dict."""
+    match = _SCHEMA_ERROR.search(line)
+    if match is None:
+        return None
+    name = _ENTRY_NAME.match(match["entry"])
+    kind = match["kind"].removesuffix("s")
+    entry = f"{kind} '{name.group(1)}'" if name else f"a {kind}"
+    where = "" if match["path"] == "[]" else f" (at {match['path']})"
+    return f"{match['folder']}/{match['file']}: {entry}{where}: {match['problem']}"
 
 
 def release_duckdb_if_open() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from scorecard.dbt import describe_dbt_error
 from tests.conftest import copy_project, dbt
 
 pytestmark = pytest.mark.dbt
@@ -166,3 +167,39 @@ def test_invalid_metric_definition_is_named(tmp_path, file, old, new, stage, fra
 def test_the_unmodified_project_compiles(tmp_path):
     result = dbt(["compile", "--select", "kpis"], tmp_path / "w.duckdb", tmp_path)
     assert result.returncode == 0, result.stdout[-2000:]
+
+
+DUPLICATE_METRIC = """Compilation Error
+  dbt found two metrics with the name "dau".
+
+  Since these resources have the same name, dbt will be unable to find the correct resource
+  when looking for ref("dau").
+
+  To fix this, change the name of one of these resources:
+  - metric.scorecard.dau (metrics/dup.yml)
+  - metric.scorecard.dau (metrics/engagement.yml)
+"""
+
+MISSPELLED_CONFIG = (
+    "Parsing Error\n  Invalid metrics config given in FilePath(searched_path='metrics', relative_path="
+    "'engagement.yml', modification_time=1796599330.0, project_root='/tmp/p') @ metrics: {'name': 'dau', "
+    "'label': 'Daily active users', 'type': 'simple', 'confg': {'meta': {'kpi': {'owner': 'x'}}}} - at path "
+    "[]: Additional properties are not allowed ('confg' was unexpected)\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "described"),
+    [
+        # it read "- metric.scorecard.dau (metrics/dup.yml)": a file, but not the problem
+        (DUPLICATE_METRIC, 'metrics/dup.yml, metrics/engagement.yml: dbt found two metrics with the name "dau"'),
+        # it read as 837 characters: the FilePath repr and the whole metric as a dict
+        (
+            MISSPELLED_CONFIG,
+            "metrics/engagement.yml: metric 'dau': Additional properties are not allowed ('confg' was unexpected)",
+        ),
+    ],
+    ids=["duplicate-metric", "misspelled-config"],
+)
+def test_dbt_errors_are_told_as_file_entry_and_problem(text, described):
+    assert describe_dbt_error(text) == described
