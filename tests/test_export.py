@@ -3,15 +3,17 @@ as Parquet files equal to the warehouse, byte for byte the same on a second expo
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from scorecard.export import TABLES
-from tests.conftest import PROJECT_DIR, SAMPLE_AS_OF, copy_project, scorecard
+from tests.conftest import BIN, PROJECT_DIR, SAMPLE_AS_OF, copy_project, scorecard
 from tests.test_cli import assert_one_line_error
 
 PROJECT_PARTS = ("dbt_project.yml", "profiles.yml", "models", "metrics", "macros", "checks", "okrs")
@@ -166,7 +168,6 @@ def test_unknown_format_is_exit_2(tmp_path):
 def read_only_folder(tmp_path: Path):
     """A folder on a file system mounted read-only (a tmpfs, remounted ro once filled): where mode bits cannot
     stop root, as a read-only share or snapshot would. Yields a function that fills it first."""
-    import subprocess
 
     folder = tmp_path / "ro"
     folder.mkdir()
@@ -194,3 +195,31 @@ def test_export_reads_a_warehouse_on_a_read_only_file_system(warehouse, read_onl
     result = scorecard("export", "--out", str(tmp_path / "out"), warehouse=folder / warehouse.name)
     assert result.returncode == 0, result.stderr
     assert len(list((tmp_path / "out").glob("*.parquet"))) == len(TABLES)
+
+
+@pytest.mark.dbt
+@pytest.mark.skipif(shutil.which("setpriv") is None, reason="setpriv drops root's override of mode bits")
+def test_export_reads_a_warehouse_in_a_folder_it_may_not_write(warehouse, tmp_path):
+    # it took the warehouse lock, whose file it may not make there: "cannot write the warehouse there",
+    # exit 2, though export only reads. Root ignores mode bits, so its capabilities to do so are dropped.
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    shutil.copy(warehouse, folder / warehouse.name)
+    folder.chmod(0o555)
+    drop = "-dac_override,-dac_read_search"
+    command = [] if os.geteuid() else ["setpriv", f"--inh-caps={drop}", f"--bounding-set={drop}"]
+    env = {**os.environ, "SCORECARD_DUCKDB": str(folder / warehouse.name)}
+    try:
+        result = subprocess.run(
+            [*command, str(BIN / "scorecard"), "export", "--out", str(tmp_path / "out")],
+            cwd=PROJECT_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+    finally:
+        folder.chmod(0o755)
+    assert result.returncode == 0, result.stderr
+    assert len(list((tmp_path / "out").glob("*.parquet"))) == len(TABLES)
+    assert not (folder / f"{warehouse.name}.lock").exists()
