@@ -81,6 +81,12 @@ def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection
                 f"{path}: the warehouse is locked by {who}; wait for it to finish or point "
                 "SCORECARD_DUCKDB at another file"
             ) from None
+        if path.is_dir() or "not a valid DuckDB database file" in message:
+            # a wrong SCORECARD_DUCKDB (a text file, a folder, a truncated copy): configuration, not a failed step
+            what = "a folder" if path.is_dir() else "not a DuckDB database file"
+            raise InvalidInput(
+                f"{path}: {what}; SCORECARD_DUCKDB must name a DuckDB warehouse file, or a path where none exists yet"
+            ) from None
         raise StepFailed(f"{path}: cannot open the warehouse: {_first_line(message)}") from None
     except duckdb.Error as exc:
         raise StepFailed(f"{path}: cannot open the warehouse: {_first_line(str(exc))}") from None

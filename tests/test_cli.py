@@ -425,3 +425,19 @@ def test_an_interrupt_inside_a_duckdb_query_is_an_interrupt():
     assert _is_interrupt(duckdb.InterruptException("INTERRUPT Error: Interrupted!"))
     assert _is_interrupt(RuntimeError("Query interrupted"))
     assert not _is_interrupt(RuntimeError("Symlink loop from 'okrs/loop.yml'"))
+
+
+@pytest.mark.parametrize("kind", ["text", "empty", "folder"])
+@pytest.mark.parametrize("command", [["score"], ["check", "--as-of", "2026-11-15"], ["export", "--out", "{tmp}/out"]])
+def test_a_warehouse_path_that_is_no_duckdb_file_is_configuration_exit_2(tmp_path, kind, command):
+    # SCORECARD_DUCKDB naming a text file, an empty file or a folder was "cannot open the warehouse: IO
+    # Error ...", exit 3, the code of a step that failed, not of a setting to fix
+    path = tmp_path / "w.duckdb"
+    if kind == "folder":
+        path.mkdir()
+    else:
+        path.write_text("not a database\n" if kind == "text" else "")
+    result = scorecard(*(part.format(tmp=tmp_path) for part in command), warehouse=path)
+    what = "a folder" if kind == "folder" else "not a DuckDB database file"
+    assert_one_line_error(result, 2, f"{path}: {what}; SCORECARD_DUCKDB must name a DuckDB warehouse file")
+    assert path.is_dir() if kind == "folder" else path.read_text() in ("not a database\n", "")
