@@ -4,6 +4,7 @@ rules warn about the known pitfalls; the published JSON Schema matches the loade
 from __future__ import annotations
 
 import json
+import os
 import re
 import time
 from datetime import date, timedelta
@@ -240,6 +241,26 @@ def test_a_broken_symlink_among_the_specs_is_an_error_not_a_missing_team(tmp_pat
     result = scorecard("--project-dir", str(project), "lint", cwd=project)
     assert result.returncode == 2, result.stdout + result.stderr
     assert result.stdout.strip() == "okrs/sales.yml:1: symlink to ../shared/sales.yml, which does not exist"
+
+
+def test_every_entry_named_like_a_spec_is_read_or_named(tmp_path: Path):
+    # a symlink loop was "internal error: RuntimeError", exit 3; a FIFO and a spec named .YML were skipped
+    # without a word, lint exit 0, so a team's file could go unscored
+    project = copy_project(tmp_path / "project")
+    okrs = project / "okrs"
+    (okrs / "loop.yml").symlink_to("loop.yml")
+    os.mkfifo(okrs / "pipe.yml")
+    (okrs / "company.yml").rename(okrs / "company.YML")
+    loop = "okrs/loop.yml:1: symlink loop: loop.yml leads back to itself"
+    named = scorecard("--project-dir", str(project), "lint", "okrs/loop.yml", cwd=project)
+    assert (named.returncode, named.stdout.splitlines(), named.stderr) == (2, [loop], "")
+    result = scorecard("--project-dir", str(project), "lint", cwd=project)
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stdout + result.stderr
+    # company.YML is read: nothing else is wrong, though every team's objectives align to its objectives
+    assert result.stdout.splitlines() == [
+        loop,
+        "okrs/pipe.yml:1: not a regular file (a FIFO, socket or device); a spec is a YAML file",
+    ]
 
 
 def test_linting_one_file_of_okrs_judges_it_with_the_others_as_context(tmp_path: Path):

@@ -11,7 +11,7 @@ from scorecard.errors import EXIT_INVALID, EXIT_OK, EXIT_PROBLEMS, ScorecardErro
 from scorecard.okrs.catalog import load_catalog
 from scorecard.okrs.history import recorded_key_results
 from scorecard.okrs.issues import ERROR, WARNING
-from scorecard.okrs.load import load_specs, spec_files
+from scorecard.okrs.load import load_specs, spec_files, spec_target
 from scorecard.okrs.rules import run_rules
 from scorecard.okrs.segments import metric_grains, segment_values
 from scorecard.warehouse import connect, table_exists
@@ -29,7 +29,7 @@ def lint(project_dir: Path, paths: list[Path], *, strict: bool, output_format: s
         # files of the project's okrs/ (a pre-commit hook names the changed ones): checked with the other
         # files as their context, so an aligns_to or a duplicate across files is judged as `score` judges it
         # (and the named folders and files themselves: "no OKR specs here" is about the folder)
-        reported = {path.resolve() for path in [*spec_files(paths), *paths]}
+        reported = {spec_target(path) for path in [*spec_files(paths), *paths]}
         paths = [folder, *paths]
     result = load_specs(paths, catalog, display_root=Path.cwd())
     found, unread = _from_warehouse(project_dir)
@@ -38,7 +38,7 @@ def lint(project_dir: Path, paths: list[Path], *, strict: bool, output_format: s
     issues = result.issues + run_rules(result.specs, catalog, *found)
     if reported is not None:
         # an issue's file is shown relative to the working directory, or as given: both resolve from here
-        issues = [issue for issue in issues if Path(issue.file).resolve() in reported]
+        issues = [issue for issue in issues if spec_target(Path(issue.file)) in reported]
     issues.sort(key=lambda issue: (issue.file, issue.line, issue.severity != ERROR))
     errors = sum(issue.severity == ERROR for issue in issues)
     warnings = sum(issue.severity == WARNING for issue in issues)
@@ -56,7 +56,7 @@ def lint(project_dir: Path, paths: list[Path], *, strict: bool, output_format: s
 
 
 def _inside(path: Path, folder: Path) -> bool:
-    return path.resolve().is_relative_to(folder.resolve())
+    return spec_target(path).is_relative_to(folder.resolve())
 
 
 def _from_warehouse(project_dir: Path) -> tuple[tuple[dict, dict, dict], str | None]:

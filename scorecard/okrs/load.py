@@ -55,15 +55,35 @@ def spec_files(paths: list[Path]) -> list[Path]:
     for path in paths:
         found = [path]
         if path.is_dir():
-            # a broken symlink is kept, to be reported: skipping it would score without that team's file
-            found = sorted(
-                p for p in path.rglob("*") if p.suffix in (".yml", ".yaml") and (p.is_file() or p.is_symlink())
-            )
+            # anything named like a spec but a folder is kept, to be reported (a broken symlink, a symlink loop,
+            # a FIFO): skipping it would score without that team's file. growth.YML is a spec too.
+            found = sorted(p for p in path.rglob("*") if p.suffix.lower() in (".yml", ".yaml") and not p.is_dir())
         for file in found:
-            if file.resolve() not in seen:
-                seen.add(file.resolve())
+            if spec_target(file) not in seen:
+                seen.add(spec_target(file))
                 files.append(file)
     return files
+
+
+def spec_target(path: Path) -> Path:
+    """The file a path names, symlinks followed; a symlink loop names itself (resolve() raises there)."""
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError):
+        return path.absolute()
+
+
+def _unreadable(path: Path) -> str | None:
+    """Why a spec path cannot be read as a file, or None: missing, a broken or looping symlink, no file."""
+    try:
+        path.resolve(strict=True)
+    except FileNotFoundError:
+        return f"symlink to {path.readlink()}, which does not exist" if path.is_symlink() else "file not found"
+    except (RuntimeError, OSError):
+        return f"symlink loop: {path.readlink()} leads back to itself" if path.is_symlink() else "cannot be read"
+    if not path.is_file():
+        return "not a regular file (a FIFO, socket or device); a spec is a YAML file"
+    return None
 
 
 def load_specs(paths: list[Path], catalog: dict[str, CatalogMetric], display_root: Path | None = None) -> LoadResult:
@@ -74,9 +94,8 @@ def load_specs(paths: list[Path], catalog: dict[str, CatalogMetric], display_roo
             result.issues.append(Issue(display_path(folder, display_root), 1, "", "no OKR specs (*.yml, *.yaml) here"))
     for path in spec_files(paths):
         name = display_path(path, display_root)
-        if not path.exists():
-            found = f"symlink to {path.readlink()}, which does not exist" if path.is_symlink() else "file not found"
-            result.issues.append(Issue(name, 1, "", found))
+        if problem := _unreadable(path):
+            result.issues.append(Issue(name, 1, "", problem))
             continue
         try:
             parsed = parse_spec(path)
