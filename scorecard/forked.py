@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import traceback
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -27,7 +28,22 @@ def run_forked(calls: Sequence[Callable[[], Any]], *, quiet: bool = True) -> lis
     if not hasattr(os, "fork"):
         return [_guarded(call) for call in calls]
     children = [_start(call, quiet) for call in calls]
-    return [_collect(pid, read_end) for pid, read_end in children]
+    try:
+        return [_collect(pid, read_end) for pid, read_end in children]
+    except BaseException:
+        # interrupted (SIGTERM reaches only this process): a child left running would go on writing target/
+        # and logs/ after the command has said "interrupted", racing the retry
+        _stop(pid for pid, _ in children)
+        raise
+
+
+def _stop(pids) -> None:
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass  # already ended and reaped
 
 
 def _guarded(call: Callable[[], Any]) -> Any:

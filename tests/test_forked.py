@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import os
+import signal
+import time
+
+import pytest
 
 from scorecard.forked import ChildFailed, run_forked
 
@@ -27,3 +31,27 @@ def test_a_child_that_raises_is_reported_and_the_others_still_answer():
 def test_a_child_that_dies_without_answering_is_reported():
     (answer,) = run_forked([lambda: os._exit(3)])
     assert isinstance(answer, ChildFailed) and "without an answer" in str(answer)
+
+
+def test_an_interrupted_parent_stops_its_children(tmp_path):
+    # SIGTERM reaches only the parent: the spec check's dbt compile went on for seconds after "interrupted"
+    pid_file = tmp_path / "child.pid"
+
+    def slow() -> None:
+        pid_file.write_text(str(os.getpid()))
+        time.sleep(60)
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    signal.alarm(2)  # alarms are not inherited across fork: only the parent is interrupted
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            run_forked([slow])
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    child = int(pid_file.read_text())
+    with pytest.raises(ProcessLookupError):  # stopped and reaped, not left running
+        os.kill(child, 0)
