@@ -338,6 +338,10 @@ def test_no_okr_specs_or_no_metrics_folder_is_exit_2_before_the_warehouse_is_ope
         assert linted.returncode == 2 and "okrs:1: no OKR specs" in linted.stdout, (args, linted.stdout)
     shutil.rmtree(project / "metrics")
     assert_one_line_error(_lint(project), 2, "metrics: folder not found")
+    # no project at all (a mistyped --project-dir): it said the same, "metrics: folder not found"
+    missing = tmp_path / "no-such-project"
+    result = scorecard("--project-dir", str(missing), "lint", cwd=tmp_path)
+    assert_one_line_error(result, 2, f"{missing}: no dbt_project.yml here, so no Scorecard project")
 
 
 def test_an_as_of_date_before_the_history_or_a_select_matching_nothing_changes_nothing(tmp_path):

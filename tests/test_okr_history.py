@@ -261,6 +261,28 @@ def test_a_grain_the_metric_is_not_computed_at_is_named_by_lint_and_score(wareho
     assert scored.returncode == 0 and scored.stderr.strip() == line
 
 
+def test_a_metric_the_warehouse_has_not_built_yet_is_named_by_lint_and_score(warehouse, tmp_path: Path):
+    # a KPI added to metrics/ since the last build has no kpi_values rows: its key results scored no_data
+    # all along, exit 0, and lint passed them clean. Here wau's rows are taken out of a built warehouse.
+    con = duckdb.connect(str(warehouse))
+    con.execute("delete from kpis.kpi_values where metric_name = 'wau'")
+    con.close()
+    project = copy_project(tmp_path / "project")
+    linted = scorecard("--project-dir", str(project), "lint", "--strict", warehouse=warehouse, cwd=project)
+    assert linted.returncode == 1
+    (line,) = linted.stdout.strip().splitlines()
+    assert line.startswith("okrs/company.yml:") and line.endswith(
+        ": warning: kpis.kpi_values has no rows for 'wau' (a KPI added since the warehouse was last built, or one "
+        "with no data): this key result scores no_data until `scorecard run` builds it"
+    ), line
+    scored = scorecard("--project-dir", str(project), "score", warehouse=warehouse, cwd=project)
+    assert scored.returncode == 0 and scored.stderr.strip() == line
+    ((status,),) = query(
+        warehouse, "select distinct status from okrs.okr_checkins where key_result_id = 'weekly-actives'"
+    )
+    assert status == "no_data"
+
+
 def test_moving_the_goalposts_is_flagged_against_the_recorded_history(warehouse, tmp_path: Path):
     assert scorecard("score", "--as-of", "2026-11-15", warehouse=warehouse).returncode == 0
     project = copy_project(tmp_path / "project")

@@ -34,6 +34,11 @@ def load_catalog(project_dir: Path) -> dict[str, CatalogMetric]:
     cannot be read as metric definitions stops with one line naming it (dbt's parser, which the build
     runs later, would name neither the file nor the metric)."""
     catalog: dict[str, CatalogMetric] = {}
+    if not (project_dir / "dbt_project.yml").is_file():
+        # outside any project (or a mistyped --project-dir), "metrics: folder not found" named the symptom
+        raise InvalidInput(
+            f"{project_dir}: no dbt_project.yml here, so no Scorecard project; run inside one or pass --project-dir"
+        )
     folder = project_dir / "metrics"
     if not folder.is_dir():
         raise InvalidInput(f"{folder}: folder not found; the KPI definitions the OKR specs refer to live there")

@@ -220,6 +220,13 @@ def _check_file(loaded: LoadedSpec, catalog: dict[str, CatalogMetric]):
         if objective.id in objective_ids:
             yield _error(loaded, (*where, "id"), f"duplicate objective id '{objective.id}'")
         objective_ids.add(objective.id)
+        if objective.key_results and all(key_result.weight == 0 for key_result in objective.key_results):
+            # the score is the key results' weighted mean: with no weight it is undefined, and was shown null
+            yield _error(
+                loaded,
+                (*where, "key_results"),
+                "every key result has weight 0, so the objective has no score; give at least one a weight above 0",
+            )
         for k, key_result in enumerate(objective.key_results):
             at = (*where, "key_results", k)
             if key_result.id in key_result_ids:
