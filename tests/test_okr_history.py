@@ -250,13 +250,21 @@ def test_a_grain_the_metric_is_not_computed_at_is_named_by_lint_and_score(wareho
     sales.write_text(
         text.replace("        metric: quota_attainment\n", "        metric: quota_attainment\n        grain: week\n")
     )
+    _assert_lint_and_score_warn(
+        project,
+        warehouse,
+        "okrs/sales.yml:",
+        ".grain: warning: kpis.kpi_values has 'quota_attainment' at quarter only, not at week: this key result "
+        "scores no_data",
+    )
+
+
+def _assert_lint_and_score_warn(project: Path, warehouse: Path, file: str, ending: str) -> None:
+    """`lint --strict` finds one warning, in ``file`` and ending so, and `score` prints the same line."""
     linted = scorecard("--project-dir", str(project), "lint", "--strict", warehouse=warehouse, cwd=project)
     assert linted.returncode == 1
     (line,) = linted.stdout.strip().splitlines()
-    assert line.startswith("okrs/sales.yml:") and line.endswith(
-        ".grain: warning: kpis.kpi_values has 'quota_attainment' at quarter only, not at week: this key result "
-        "scores no_data"
-    ), line
+    assert line.startswith(file) and line.endswith(ending), line
     scored = scorecard("--project-dir", str(project), "score", warehouse=warehouse, cwd=project)
     assert scored.returncode == 0 and scored.stderr.strip() == line
 
@@ -268,15 +276,13 @@ def test_a_metric_the_warehouse_has_not_built_yet_is_named_by_lint_and_score(war
     con.execute("delete from kpis.kpi_values where metric_name = 'wau'")
     con.close()
     project = copy_project(tmp_path / "project")
-    linted = scorecard("--project-dir", str(project), "lint", "--strict", warehouse=warehouse, cwd=project)
-    assert linted.returncode == 1
-    (line,) = linted.stdout.strip().splitlines()
-    assert line.startswith("okrs/company.yml:") and line.endswith(
+    _assert_lint_and_score_warn(
+        project,
+        warehouse,
+        "okrs/company.yml:",
         ": warning: kpis.kpi_values has no rows for 'wau' (a KPI added since the warehouse was last built, or one "
-        "with no data): this key result scores no_data until `scorecard run` builds it"
-    ), line
-    scored = scorecard("--project-dir", str(project), "score", warehouse=warehouse, cwd=project)
-    assert scored.returncode == 0 and scored.stderr.strip() == line
+        "with no data): this key result scores no_data until `scorecard run` builds it",
+    )
     ((status,),) = query(
         warehouse, "select distinct status from okrs.okr_checkins where key_result_id = 'weekly-actives'"
     )
