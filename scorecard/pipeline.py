@@ -97,7 +97,13 @@ def _run_steps(
         for line in summary(outcome):
             log.info("%s", line)
     with progress.step("score OKRs"):
-        code = score(project_dir, [as_of], echo=lambda message, err=False: log.info("%s", message), weekly_history=True)
+        code = score(
+            project_dir,
+            [as_of],
+            echo=lambda message, err=False: log.info("%s", message),
+            weekly_history=True,
+            after_own_build=True,
+        )
     if code != EXIT_OK:
         return code
     with progress.step("write reports"):

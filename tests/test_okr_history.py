@@ -389,7 +389,7 @@ def test_a_backfill_before_the_freeze_does_not_take_an_unripe_period_for_restate
     ], frozen
 
 
-def test_a_date_after_the_kpi_tables_build_is_not_scored(warehouse):
+def test_a_date_after_the_kpi_tables_build_is_not_scored(warehouse, monkeypatch):
     # the KPI tables were built for 2026-11-15: scored on 2027-01-10, every Q4 key result was recorded as
     # missed for good (exit 0, data status unknown), judged on data that stops seven weeks before
     assert scorecard("score", "--as-of", "2026-11-15", warehouse=warehouse).returncode == 0
@@ -405,6 +405,29 @@ def test_a_date_after_the_kpi_tables_build_is_not_scored(warehouse):
     backfill = scorecard("score", "--backfill", "2026-11-08", "2026-11-22", warehouse=warehouse)
     assert backfill.returncode == 2 and "built for 2026-11-15, before the date to score, 2026-11-22" in backfill.stderr
     assert query(warehouse, "select distinct as_of from okrs.okr_checkins") == [(date(2026, 11, 15),)]
+    # `scorecard run` scores its date after its own build: where dbt skipped kpi_values (a failed test
+    # upstream) the checks have marked the KPIs and the key results are held; the run is not refused (it
+    # stopped with exit 2 and no reports on any such day)
+    monkeypatch.setenv("SCORECARD_DUCKDB", str(warehouse))
+    assert score(PROJECT_DIR, [date(2026, 11, 22)], lambda *_, **__: None, after_own_build=True) == 0
+    assert query(warehouse, "select max(as_of) from okrs.okr_checkins") == [(date(2026, 11, 22),)]
+
+
+def test_an_as_of_date_past_the_data_never_scores_the_partly_observed_period(warehouse):
+    # a warehouse built before the KPI tables recorded their as-of date is not refused a later date: the
+    # sample's data ends on 2026-11-15, so scored on 2027-01-10 November and Q4 are over by the calendar
+    # but only partly in the data, and no key result may take them for its current value
+    con = duckdb.connect(str(warehouse))
+    con.execute("delete from kpis.kpi_model_state where model_name = 'kpi_values as_of'")
+    con.close()
+    assert scorecard("score", "--as-of", "2027-01-10", warehouse=warehouse).returncode == 0
+    ends = query(
+        warehouse,
+        "select grain, max(current_period_end) from okrs.okr_checkins where current_period_end is not null "
+        "group by 1 order by 1",
+    )
+    assert {grain for grain, _ in ends} >= {"month", "week"}
+    assert all(end <= date(2026, 11, 15) for _, end in ends), ends
 
 
 LAST_QUARTER = """cycle: 2026-Q3

@@ -30,12 +30,23 @@ from scorecard.warehouse import (
 )
 
 
-def score(project_dir: Path, as_of_dates: list[date], echo, *, weekly_history: bool = False, lock=nullcontext) -> int:
+def score(
+    project_dir: Path,
+    as_of_dates: list[date],
+    echo,
+    *,
+    weekly_history: bool = False,
+    after_own_build: bool = False,
+    lock=nullcontext,
+) -> int:
     """Score every key result at each of ``as_of_dates``, one transaction per date.
 
-    With ``weekly_history`` (what `scorecard run` does) the missing weekly check-ins of the cycles
-    running at the last date are scored first: see ``missing_weekly_dates``. ``lock``: a context manager
-    factory held around the warehouse work (the warehouse lock), taken once the specs are known valid."""
+    With ``weekly_history`` the missing weekly check-ins of the cycles running at the last date are scored
+    first: see ``missing_weekly_dates``. A date after the one the KPI tables were built for is refused,
+    unless ``after_own_build`` (`scorecard run`, which has just built and checked its date: where dbt
+    skipped kpi_values after a failed test, the checks have marked the KPIs and the key results are held).
+    ``lock``: a context manager factory held around the warehouse work (the warehouse lock), taken once the
+    specs are known valid."""
     catalog = load_catalog(project_dir)
     result = load_specs([project_dir / "okrs"], catalog, display_root=project_dir)
     if result.errors:
@@ -47,6 +58,8 @@ def score(project_dir: Path, as_of_dates: list[date], echo, *, weekly_history: b
     with lock():
         con = connect(warehouse)
         try:
+            if not after_own_build:
+                _require_built_through(con, warehouse, max(as_of_dates, default=None))
             _score_dates(con, warehouse, result.specs, catalog, as_of_dates, echo, weekly_history)
         finally:
             con.close()
@@ -57,7 +70,6 @@ def _score_dates(con, warehouse: Path, specs, catalog, as_of_dates: list[date], 
     if as_of_dates:
         require_history_at(warehouse, min(as_of_dates), con)
     require_kpi_tables(con, warehouse)
-    _require_built_through(con, warehouse, max(as_of_dates, default=None))
     unscorable = complete_after_deadline.check(specs, catalog) + unknown_grain.check(specs, catalog, metric_grains(con))
     for issue in unscorable + unknown_segment_value.check(specs, catalog, segment_values(con)):
         echo(str(issue), err=True)
