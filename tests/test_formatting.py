@@ -65,6 +65,12 @@ def test_a_score_change_is_the_difference_of_the_scores_as_shown(now, previous, 
         (8.0, 8.0, "minutes", "8 min"),
         (0.452, 0.45, "percent", "45.2%"),
         (7.9999, None, "minutes", "8.00 min"),
+        # a value at its target reads as usual, though 0.29 * 100 is 28.999999999999996
+        (0.29, 0.29, "percent", "29.0%"),
+        (-0.29, -0.29, "percent", "\N{MINUS SIGN}29.0%"),
+        (7.996, 7.996, "minutes", "8.00 min"),
+        # the target as shown decides too: 0.2951 is 29.5% against a target of 29.46%, shown 29.5%
+        (0.2951, 0.2946, "percent", "29.51%"),
     ],
 )
 def test_a_value_beside_its_target_reads_on_its_own_side_of_it(number, target, unit, shown):

@@ -89,13 +89,16 @@ def values(numbers, unit: str | None) -> list[str]:
 def value_beside(number: float | None, target: float | None, unit: str | None) -> str:
     """``value``, or to as many more decimals (up to MAX_DECIMALS) as it takes to read on the same side of
     the target as it is: 7.9999 min "near target" beside a target of 8 min read "8.00 min"."""
-    if number is None or target is None or not math.isfinite(number) or not math.isfinite(target):
+    if number is None or target is None or not math.isfinite(number) or not math.isfinite(target) or number == target:
         return value(number, unit)
     scale = 100 if unit == "percent" else 1
     usual = PERCENT_DECIMALS if unit == "percent" else _decimals(abs(number), unit)
+    side = (number > target) - (number < target)
     for places in range(usual, MAX_DECIMALS + 1):
-        shown = round(number * scale, places)
-        if (shown > target * scale) - (shown < target * scale) == (number > target) - (number < target):
+        # both as shown at this precision: 0.29 is 28.999999999999996 once scaled, which no rounding of the
+        # value alone reads as equal to
+        shown, limit = round(number * scale, places), round(target * scale, places)
+        if (shown > limit) - (shown < limit) == side:
             return value(number, unit, places)
     return value(number, unit, MAX_DECIMALS)
 
