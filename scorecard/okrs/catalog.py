@@ -23,10 +23,16 @@ class CatalogMetric:
     dimensions: dict[str, str]  # short name -> entity__name
     value_range: tuple[float | None, float | None] = (None, None)
     maturity_days: float = 0  # a cohort KPI's period is complete this many days after it ends
+    display: str | None = None  # how a ratio reads: a percentage (a share, a rate) or a number (LTV to CAC)
 
     @property
     def is_ratio(self) -> bool:
         return self.unit == "ratio"
+
+    @property
+    def is_share(self) -> bool:
+        """A ratio read as a percentage (a retention rate), not as a multiple (LTV to CAC, display: number)."""
+        return self.is_ratio and self.display != "number"
 
 
 def load_catalog(project_dir: Path) -> dict[str, CatalogMetric]:
@@ -71,6 +77,7 @@ def load_catalog(project_dir: Path) -> dict[str, CatalogMetric]:
                 dimensions={qualified.split("__")[-1]: qualified for qualified in dimensions},
                 value_range=tuple(value_range),
                 maturity_days=maturity_days,
+                display=kpi.get("display"),
             )
     return catalog
 

@@ -70,7 +70,7 @@ def spec_target(path: Path) -> Path:
     try:
         return path.resolve()
     except (RuntimeError, OSError):
-        return path.absolute()
+        return path.parent.resolve() / path.name
 
 
 def _unreadable(path: Path) -> str | None:
@@ -80,7 +80,7 @@ def _unreadable(path: Path) -> str | None:
     except FileNotFoundError:
         return f"symlink to {path.readlink()}, which does not exist" if path.is_symlink() else "file not found"
     except (RuntimeError, OSError):
-        return f"symlink loop: {path.readlink()} leads back to itself" if path.is_symlink() else "cannot be read"
+        return f"symlink loop (through {path.readlink()})" if path.is_symlink() else "cannot be read"
     if not path.is_file():
         return "not a regular file (a FIFO, socket or device); a spec is a YAML file"
     return None

@@ -14,7 +14,7 @@ def check(specs, catalog):
     issues = []
     for loaded, key_result, metric, where in metric_key_results(specs, catalog):
         target = key_result.target_amount()
-        if metric.is_ratio and target.kind == "relative":
+        if metric.is_share and target.kind == "relative":
             issues.append(warning(loaded, (*where, "target"), RULE, _message(target, key_result.baseline_amount())))
     return issues
 
