@@ -27,13 +27,19 @@ def run_forked(calls: Sequence[Callable[[], Any]], *, quiet: bool = True) -> lis
     With ``quiet`` the children's stdout and stderr go to /dev/null (the answer goes through the pipe)."""
     if not hasattr(os, "fork"):
         return [_guarded(call) for call in calls]
-    children = [_start(call, quiet) for call in calls]
+    running: list[tuple[int, int]] = []
+    answers = []
     try:
-        return [_collect(pid, read_end) for pid, read_end in children]
+        for call in calls:
+            running.append(_start(call, quiet))
+        while running:
+            answers.append(_collect(*running[0]))
+            running.pop(0)  # reaped: its pid may be another process's from now on
+        return answers
     except BaseException:
         # interrupted (SIGTERM reaches only this process): a child left running would go on writing target/
         # and logs/ after the command has said "interrupted", racing the retry
-        _stop(pid for pid, _ in children)
+        _stop(pid for pid, _ in running)
         raise
 
 
@@ -43,7 +49,7 @@ def _stop(pids) -> None:
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
         except (ProcessLookupError, ChildProcessError):
-            pass  # already ended and reaped
+            pass  # ended and reaped between the interrupt and here
 
 
 def _guarded(call: Callable[[], Any]) -> Any:
