@@ -98,8 +98,12 @@ def run_dbt(
             full_args += ["--log-level-file", "debug"]
     log.debug("dbt %s", " ".join(full_args))
     # dbt sets its console log up on each invoke, writing to sys.stdout as it is then
-    with redirect_stdout(_WithoutInterruptTrace(sys.stdout)):
-        result = dbtRunner(callbacks=list(callbacks)).invoke(full_args)
+    console = _WithoutInterruptTrace(sys.stdout)
+    try:
+        with redirect_stdout(console):
+            result = dbtRunner(callbacks=list(callbacks)).invoke(full_args)
+    finally:
+        console.close()
     if isinstance(result.exception, KeyboardInterrupt):
         # dbtRunner hands Ctrl-C back as its result: it is the user's interrupt, not dbt failing
         raise KeyboardInterrupt from result.exception
@@ -114,18 +118,31 @@ def run_dbt(
 
 
 class _WithoutInterruptTrace:
-    """The console while dbt runs, less what dbt prints for Ctrl-C or SIGTERM: its "Encountered an error:"
-    with no error and the stack trace of the KeyboardInterrupt (forty lines above "scorecard:
-    interrupted"). dbt's file log, logs/dbt.log, keeps both; every other line passes as written."""
+    """The console while dbt runs, less what dbt prints for Ctrl-C or SIGTERM: the stack trace of the
+    KeyboardInterrupt (forty lines above "scorecard: interrupted") and the "Encountered an error:" before
+    it, whose error, the interrupt's, has no words. dbt's file log, logs/dbt.log, keeps both. An empty
+    heading before anything else (a real error without a message) is held back only until the next line
+    and then written; every other line passes as written. close() writes a heading still held."""
 
     def __init__(self, stream) -> None:
         self._stream = stream
+        self._heading = ""
 
     def write(self, text: str) -> int:
-        interrupt_trace = "Traceback (most recent call last)" in text and text.rstrip().endswith("KeyboardInterrupt")
-        if interrupt_trace or text.rstrip().endswith("Encountered an error:"):
+        if text.rstrip().endswith("Encountered an error:"):
+            self.close()
+            self._heading = text
             return len(text)
+        if "Traceback (most recent call last)" in text and text.rstrip().endswith("KeyboardInterrupt"):
+            self._heading = ""
+            return len(text)
+        self.close()
         return self._stream.write(text)
+
+    def close(self) -> None:
+        if self._heading:
+            heading, self._heading = self._heading, ""
+            self._stream.write(heading)
 
     def __getattr__(self, name: str):
         return getattr(self._stream, name)

@@ -413,10 +413,22 @@ def test_what_dbt_prints_for_an_interrupt_is_kept_off_the_console():
         trace + "ZeroDivisionError: division by zero\n\n",  # a real failure keeps its trace
     ):
         assert shown.write(text) == len(text)
+    # a real error whose message is empty keeps its heading: written before what follows it, or at the end
+    for text in ("\x1b[0m23:22:49  Encountered an error:\n\n", trace + "AssertionError\n\n"):
+        shown.write(text)
+    shown.write("\x1b[0m23:22:50  Encountered an error:\n\n")
+    shown.close()
     assert console.getvalue().splitlines() == [
         "\x1b[0m23:22:48  CANCEL query model.scorecard.stg_app__events ..... [CANCEL]",
         *trace.splitlines(),
         "ZeroDivisionError: division by zero",
+        "",
+        "\x1b[0m23:22:49  Encountered an error:",
+        "",
+        *trace.splitlines(),
+        "AssertionError",
+        "",
+        "\x1b[0m23:22:50  Encountered an error:",
         "",
     ]
 
@@ -444,4 +456,6 @@ def test_a_warehouse_path_that_is_no_duckdb_file_is_configuration_exit_2(tmp_pat
     result = scorecard(*(part.format(tmp=tmp_path) for part in command), warehouse=path)
     what = "a folder" if kind == "folder" else "not a DuckDB database file"
     assert_one_line_error(result, 2, f"{path}: {what}; SCORECARD_DUCKDB must name a DuckDB warehouse file")
+    if command[0] == "score":  # lint --strict, which needs the warehouse's rules, says the same, exit 2 not 3
+        assert_one_line_error(scorecard("lint", "--strict", warehouse=path), 2, f"{path}: {what}")
     assert path.is_dir() if kind == "folder" else path.read_text() in ("not a database\n", "")

@@ -7,7 +7,7 @@ import logging
 from pathlib import Path
 
 from scorecard.config import warehouse_path
-from scorecard.errors import EXIT_INVALID, EXIT_OK, EXIT_PROBLEMS, ScorecardError, StepFailed
+from scorecard.errors import EXIT_INVALID, EXIT_OK, EXIT_PROBLEMS, ScorecardError
 from scorecard.okrs.catalog import load_catalog
 from scorecard.okrs.history import recorded_key_results
 from scorecard.okrs.issues import ERROR, WARNING
@@ -50,8 +50,9 @@ def lint(project_dir: Path, paths: list[Path], *, strict: bool, output_format: s
     if errors:
         return EXIT_INVALID
     if unread and strict:
-        # a gate that passed without these rules would pass a moved goalpost unseen
-        raise StepFailed(f"{unread}; --strict needs the {WAREHOUSE_RULES}, which read it")
+        # a gate that passed without these rules would pass a moved goalpost unseen; the reason keeps its
+        # exit code (a lock 3, a file that is no database 2)
+        raise type(unread)(f"{unread}; --strict needs the {WAREHOUSE_RULES}, which read it")
     return EXIT_PROBLEMS if strict and warnings else EXIT_OK
 
 
@@ -59,7 +60,7 @@ def _inside(path: Path, folder: Path) -> bool:
     return spec_target(path).is_relative_to(folder.resolve())
 
 
-def _from_warehouse(project_dir: Path) -> tuple[tuple[dict, dict, dict], str | None]:
+def _from_warehouse(project_dir: Path) -> tuple[tuple[dict, dict, dict], ScorecardError | None]:
     """The scored history, the segment values and the metrics' grains, when the warehouse has them (lint
     works without a warehouse too); and why a warehouse that exists could not be read (locked, say)."""
     path = warehouse_path(project_dir)
@@ -68,7 +69,7 @@ def _from_warehouse(project_dir: Path) -> tuple[tuple[dict, dict, dict], str | N
     try:
         con = connect(path, read_only=True)
     except ScorecardError as exc:
-        return ({}, {}, {}), str(exc)
+        return ({}, {}, {}), exc
     try:
         built = table_exists(con, "kpis", "kpi_values")
         if not built:
