@@ -302,8 +302,9 @@ def export_command(obj: dict, output_format: str, out_dir: Path) -> int:
     warehouse = warehouse_path(obj["project_dir"])
     # wait for a running job rather than read half its work; a missing warehouse is export's own error, and
     # on a read-only file system (a snapshot, a read-only share) no job can write, so there is none to wait
-    # for; in a folder this user may not write to, the lock file cannot be made: read without waiting (a job
-    # of another user's holding the database still stops the read, as "locked by another process")
+    # for; in a folder this user may not write to, the lock file cannot be made: read without waiting (while
+    # another user's job has the database open, the read stops as "locked by another process"; between its
+    # steps it may read a half-done run)
     locked = warehouse.exists() and not on_read_only_file_system(warehouse) and os.access(warehouse.parent, os.W_OK)
     with warehouse_lock(warehouse) if locked else nullcontext():
         for written in export_parquet(obj["project_dir"], out_dir):
