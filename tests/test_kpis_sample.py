@@ -458,3 +458,22 @@ def test_kpi_status_takes_the_as_of_dates_calendar_period_even_when_it_has_no_ro
     # Q3 has no row: no data for Q3, with Q2 as its prior period (it showed Q2 as the latest)
     assert status["deals_won"] == (date(2026, 7, 1), date(2026, 9, 30), "no_data", date(2026, 4, 1))
     assert query(path, "select trend from kpis.kpi_status where metric_name = 'median_delivery_days'") == [("flat",)]
+
+
+def test_a_table_replaced_every_run_follows_a_change_of_its_columns(built_sample, tmp_path):
+    # an upgrade added kpi_definitions.is_sized_by_value: every existing warehouse's next run stopped,
+    # "the model's columns changed; rebuild it with dbt build --full-refresh", for a table whose rows are
+    # all replaced on every run anyway. Here the old shape is made by dropping the column.
+    warehouse = tmp_path / "upgraded.duckdb"
+    shutil.copy(built_sample["path"], warehouse)
+    con = duckdb.connect(str(warehouse))
+    con.execute("alter table kpis.kpi_definitions drop column is_sized_by_value")
+    con.close()
+    result = dbt(["run", "--select", "kpi_definitions"], warehouse, tmp_path, as_of=SAMPLE_AS_OF)
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "kpi_definitions: rebuilding in full, since its columns changed" in result.stdout
+    assert query(
+        warehouse,
+        "select metric_name, is_sized_by_value from kpis.kpi_definitions "
+        "where metric_name in ('dau', 'aov') order by 1",
+    ) == [("aov", False), ("dau", True)]

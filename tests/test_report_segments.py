@@ -25,17 +25,15 @@ def con():
         )
         """
     )
-    con.execute(
-        "create table kpis.kpi_definitions (metric_name varchar, cadence varchar, unit varchar, metric_type varchar)"
-    )
+    con.execute("create table kpis.kpi_definitions (metric_name varchar, cadence varchar, is_sized_by_value boolean)")
     con.execute("create table kpis.kpi_status (metric_name varchar, period_start date, prior_period_start date)")
     yield con
     con.close()
 
 
-def _kpi(con, metric: str, unit: str, metric_type: str, rows: list[tuple], *, latest_complete: bool = True) -> None:
+def _kpi(con, metric: str, sized_by_value: bool, rows: list[tuple], *, latest_complete: bool = True) -> None:
     """rows: (segment, prior value, latest value, prior denominator, latest denominator); segment None is the total."""
-    con.execute("insert into kpis.kpi_definitions values (?, 'week', ?, ?)", [metric, unit, metric_type])
+    con.execute("insert into kpis.kpi_definitions values (?, 'week', ?)", [metric, sized_by_value])
     con.execute("insert into kpis.kpi_status values (?, ?, ?)", [metric, LATEST, PRIOR])
     for segment, prior, latest, prior_weight, latest_weight in rows:
         dimension, value = ("all", "all") if segment is None else ("country", segment)
@@ -59,7 +57,7 @@ def test_a_count_weighs_its_segments_by_their_value(con):
         ("FR", 460, 485, None, None),
         ("LU", 40, 10, None, None),
     ]
-    _kpi(con, "orders", "count", "simple", rows)
+    _kpi(con, "orders", True, rows)
     (move,) = _segment_moves(con).values()
     assert (move.segment, move.prior_value, move.value, move.change) == ("FR", 460, 485, 25)
 
@@ -72,7 +70,7 @@ def test_a_count_or_amount_that_fell_from_a_large_share_is_still_a_move(con):
         ("rep_02", 170_200, 43_100, None, None),
         ("rep_04", 90_300, 205_700, None, None),
     ]
-    _kpi(con, "new_customer_revenue", "currency", "simple", rows)
+    _kpi(con, "new_customer_revenue", True, rows)
     (move,) = _segment_moves(con).values()
     assert (move.segment, move.change) == ("rep_02", -127_100)
 
@@ -80,7 +78,7 @@ def test_a_count_or_amount_that_fell_from_a_large_share_is_still_a_move(con):
 def test_a_ratio_weighs_its_segments_by_their_denominator(con):
     # 30% of 1000 -> 32% of 1000: FR 30% -> 31% on 400 users; MT 20% -> 60% on 40 users (4%) is too small
     rows = [(None, 0.30, 0.32, 1000, 1000), ("FR", 0.30, 0.31, 400, 400), ("MT", 0.20, 0.60, 40, 40)]
-    _kpi(con, "d1_retention", "ratio", "ratio", rows)
+    _kpi(con, "d1_retention", False, rows)
     (move,) = _segment_moves(con).values()
     assert move.segment == "FR" and move.change == pytest.approx(0.01)
 
@@ -88,7 +86,7 @@ def test_a_ratio_weighs_its_segments_by_their_denominator(con):
 def test_a_percentile_has_no_size_and_keeps_every_segment(con):
     # a p99 latency is not a share of the total: the segment's value says nothing of its size
     rows = [(None, 900, 950, None, None), ("search", 2000, 1000, None, None), ("home", 400, 420, None, None)]
-    _kpi(con, "api_p99_latency_ms", "ms", "simple", rows)
+    _kpi(con, "api_p99_latency_ms", False, rows)
     (move,) = _segment_moves(con).values()
     assert (move.segment, move.change) == ("search", -1000)
 
@@ -99,8 +97,7 @@ def test_an_incomplete_latest_period_has_no_move(con):
     _kpi(
         con,
         "d1_retention",
-        "ratio",
-        "ratio",
+        False,
         [(None, 0.30, 0.20, 1000, 500), ("GB", 0.65, 0.40, 400, 200)],
         latest_complete=False,
     )

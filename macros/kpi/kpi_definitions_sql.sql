@@ -8,7 +8,7 @@
         ('direction', dbt.type_string()), ('cadence', dbt.type_string()), ('target_value', type_double()),
         ('tolerance', type_double()), ('warn_at', type_double()), ('maturity_days', 'integer'),
         ('dimensions', dbt.type_string()), ('is_additive', 'boolean'), ('source_file', dbt.type_string()),
-        ('display', dbt.type_string()),
+        ('display', dbt.type_string()), ('is_sized_by_value', 'boolean'),
     ] -%}
     {%- set rows = [] -%}
     {%- if execute -%}
@@ -16,18 +16,20 @@
         {%- for name, kpi in plan.kpis.items() | sort -%}
             {%- set metric = plan.catalog.metrics[name] -%}
             {#- additive: a simple sum or count, so its segments add up to its total -#}
-            {%- set additive = namespace(value=false) -%}
-            {%- if metric.type == 'simple' -%}
+            {%- set additive = namespace(value=false, sized=false) -%}
+            {%- if metric.type in ['simple', 'cumulative'] -%}
                 {%- set owner = plan.catalog.semantic_models[plan.catalog.measure_models[metric.type_params.measure.name]] -%}
                 {%- for measure in owner.measures if measure.name == metric.type_params.measure.name -%}
-                    {%- set additive.value = measure.agg in ['sum', 'count', 'sum_boolean'] and not measure.non_additive_dimension -%}
+                    {%- set additive.value = metric.type == 'simple' and measure.agg in ['sum', 'count', 'sum_boolean'] and not measure.non_additive_dimension -%}
+                    {#- sized by value: a segment's value is its size (orders, revenue, DAU, MRR), unlike a median's -#}
+                    {%- set additive.sized = measure.agg in ['sum', 'count', 'sum_boolean', 'count_distinct'] -%}
                 {%- endfor -%}
             {%- endif -%}
             {%- do rows.append([
                 name, metric.label or name, (metric.description or '') | trim, metric.type, kpi.owner, kpi.unit,
                 kpi.direction, kpi.cadence, kpi.target, kpi.tolerance, kpi.warn_at, kpi.maturity_days,
                 kpi.dimensions | map('replace', '__', '.') | join(', '), additive.value, metric.original_file_path,
-                kpi.display,
+                kpi.display, additive.sized,
             ]) -%}
         {%- endfor -%}
     {%- endif -%}

@@ -126,9 +126,7 @@ def _segment_moves(con) -> dict[str, m.SegmentMove]:
         f"""
         with values_at_cadence as (
             select v.metric_name, v.dimension_name, v.dimension_value, v.period_start, v.value,
-                v.denominator is null and v.numerator is null
-                    and d.unit in ('count', 'currency') and d.metric_type in ('simple', 'cumulative')
-                    as sized_by_value,
+                v.denominator is null and v.numerator is null and d.is_sized_by_value as sized_by_value,
                 coalesce(v.denominator, v.numerator, case when sized_by_value then v.value end) as weight
             from kpis.kpi_values as v
             inner join kpis.kpi_definitions as d on v.metric_name = d.metric_name and v.grain = d.cadence
@@ -152,9 +150,9 @@ def _segment_moves(con) -> dict[str, m.SegmentMove]:
             and prior.dimension_name = latest.dimension_name and prior.dimension_value = latest.dimension_value
         where latest.value - prior.value is not null and isfinite(latest.value - prior.value)
             and (
-                latest.is_large is null or prior.is_large is null
-                or (latest.sized_by_value and (latest.is_large or prior.is_large))
-                or (latest.is_large and prior.is_large)
+                (latest.is_large is null and prior.is_large is null)  -- no size to judge by
+                or (latest.sized_by_value and (coalesce(latest.is_large, false) or coalesce(prior.is_large, false)))
+                or (not latest.sized_by_value and coalesce(latest.is_large, true) and coalesce(prior.is_large, true))
             )
         qualify row_number() over (
             partition by s.metric_name order by abs(change) desc, latest.dimension_name, latest.dimension_value
