@@ -4,20 +4,22 @@ hours, a share of rows."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
 
+from scorecard.decimals import places_beside, reads_on_its_side
 
-def _side(value: float, limit: float) -> int:
-    return (value > limit) - (value < limit)
+MOST_PLACES = 6
 
 
 def beside_limits(value: float, limits: Iterable[float | None], usual: str) -> str:
     """``usual`` (the value as it is normally written), or the value to as many decimals (up to six) as
-    it takes to sit on the same side of every limit as the value itself."""
+    it takes to sit on the same side of every limit, written to as many decimals, as the value itself."""
     limits = [limit for limit in limits if limit is not None]
-    for text in (usual, *(f"{value:.{places}f}" for places in range(1, 7))):
-        if all(_side(float(text), limit) == _side(value, limit) for limit in limits):
-            return text
-    return str(value)
+    usual_places = max(0, -Decimal(usual).as_tuple().exponent)
+    if reads_on_its_side(value, limits, usual_places):
+        return usual
+    places = places_beside(value, limits, usual_places + 1, MOST_PLACES)
+    return str(value) if places is None else f"{value:.{places}f}"
 
 
 def hours_text(age: float, limits: Iterable[float | None]) -> str:

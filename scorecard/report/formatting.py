@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import math
 
+from scorecard.decimals import places_beside
+
 PERCENT_DECIMALS = 1
 MAX_DECIMALS = 6
 
@@ -93,14 +95,8 @@ def value_beside(number: float | None, target: float | None, unit: str | None) -
         return value(number, unit)
     scale = 100 if unit == "percent" else 1
     usual = PERCENT_DECIMALS if unit == "percent" else _decimals(abs(number), unit)
-    side = (number > target) - (number < target)
-    for places in range(usual, MAX_DECIMALS + 1):
-        # both as shown at this precision: 0.29 is 28.999999999999996 once scaled, which no rounding of the
-        # value alone reads as equal to
-        shown, limit = round(number * scale, places), round(target * scale, places)
-        if (shown > limit) - (shown < limit) == side:
-            return value(number, unit, places)
-    return value(number, unit, MAX_DECIMALS)
+    places = places_beside(number * scale, [target * scale], usual, MAX_DECIMALS)
+    return value(number, unit, MAX_DECIMALS if places is None else places)
 
 
 def _decimals(number: float, unit: str | None) -> int:
