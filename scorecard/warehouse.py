@@ -64,6 +64,14 @@ def kpi_tables_built_for(con: duckdb.DuckDBPyConnection) -> date | None:
     return date.fromisoformat(rows[0][0]) if rows else None
 
 
+def kpi_tables_behind(con: duckdb.DuckDBPyConnection, day: date | None) -> date | None:
+    """The date the KPI tables were built for when it is before ``day``: scored or compared at ``day``,
+    their data ends days early, and a cycle over by then would be judged on it. None when they were built
+    for ``day`` or later, or carry no record of the date."""
+    built = kpi_tables_built_for(con)
+    return built if day is not None and built is not None and built < day else None
+
+
 def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open the warehouse; a lock held by another process or a bad path becomes one clear line."""
     if read_only:

@@ -325,6 +325,17 @@ def test_a_base_that_does_not_parse_and_an_unknown_ref_are_exit_2(repo, built_sa
     assert unknown.stderr.strip() == f"scorecard: error: no-such-branch: not a git revision in {repo.root}"
 
 
+def test_a_date_after_the_warehouse_kpi_build_is_exit_2_before_anything_is_built(repo, built_sample):
+    # built_sample's KPI tables were built for 2026-11-15: a target-only change diffed at 2027-01-10 scored
+    # both sides on data ending seven weeks earlier, every Q4 key result missed on each
+    result = _diff(repo, built_sample["path"], repo.heads["target"], "--as-of", "2027-01-10")
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.strip().splitlines() == [
+        f"scorecard: error: {built_sample['path']}: the KPI tables were built for 2026-11-15, before the "
+        "diff's date, 2027-01-10; run `scorecard run --as-of 2027-01-10` first, or diff at `--as-of 2026-11-15`"
+    ]
+
+
 def test_a_shallow_clone_without_the_base_is_exit_2_saying_how_to_fetch_it(repo, built_sample, tmp_path):
     clone = tmp_path / "shallow"
     subprocess.run(

@@ -43,7 +43,7 @@ from scorecard.diff.statuses import compare_kpi_status
 from scorecard.diff.values import compare_kpi_values
 from scorecard.errors import InvalidInput
 from scorecard.forked import ChildFailed, run_forked
-from scorecard.warehouse import connect
+from scorecard.warehouse import connect, kpi_tables_behind
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +90,18 @@ def _prepare_warehouse(base: Side, warehouse: Path, as_of: date, scratch: Path) 
         raise InvalidInput(f"{base.label}: could not build the base revision into the empty warehouse: {answer}")
     if answer:
         log.info("%s", answer)
+    con = connect(warehouse, read_only=True)
+    try:
+        built = kpi_tables_behind(con, as_of)
+    finally:
+        con.close()
+    if built is not None:
+        # both sides are scored against the warehouse's KPI tables (and built on its models): at a later
+        # date every cycle over by then reads as missed on both, and the diff would compare nothing real
+        raise InvalidInput(
+            f"{warehouse}: the KPI tables were built for {built}, before the diff's date, {as_of}; run "
+            f"`scorecard run --as-of {as_of}` first, or diff at `--as-of {built}`"
+        )
 
 
 def _fill_warehouse(base: Side, warehouse: Path, as_of: date, scratch: Path) -> str | None:

@@ -22,7 +22,7 @@ from scorecard.okrs.segments import metric_grains, segment_values
 from scorecard.quality.store import read_kpi_statuses
 from scorecard.warehouse import (
     connect,
-    kpi_tables_built_for,
+    kpi_tables_behind,
     require_history_at,
     require_kpi_tables,
     require_warehouse,
@@ -107,8 +107,8 @@ def _require_built_through(con, warehouse: Path, last: date | None) -> None:
     key result would be judged on data that ends days before, and a cycle over by then recorded as
     missed for good, with no check saying the data was stale (`scorecard run` for the date builds and
     checks it first)."""
-    built = kpi_tables_built_for(con)
-    if last is None or built is None or last <= built:
+    built = kpi_tables_behind(con, last)
+    if built is None:
         return
     raise InvalidInput(
         f"{warehouse}: the KPI tables were built for {built}, before the date to score, {last}; run "
