@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import math
 import os
-import signal
 import sys
 from datetime import date
 from pathlib import Path
@@ -17,7 +16,7 @@ from pathlib import Path
 import click
 from click.core import ParameterSource
 
-from scorecard import __version__
+from scorecard import __version__, interrupts
 from scorecard.config import find_project_dir, warehouse_path
 from scorecard.errors import EXIT_INVALID, EXIT_OK, EXIT_STEP_FAILED, InvalidInput, ScorecardError
 from scorecard.sample import DEFAULT_AS_OF, DEFAULT_SEED, DEFAULT_START, DEFAULT_USERS, SampleSpec
@@ -78,9 +77,11 @@ class _OneLineErrors(click.Group):
         except click.Abort:
             _fail("scorecard: interrupted", EXIT_STEP_FAILED)
         except ScorecardError as exc:
+            if interrupts.was_interrupted():  # dbt's or DuckDB's error in place of the interrupt
+                _fail("scorecard: interrupted", EXIT_STEP_FAILED)
             _fail(f"scorecard: error: {exc}", exc.exit_code)
         except Exception as exc:  # the last line of defence: no traceback for users
-            if _is_interrupt(exc):
+            if _is_interrupt(exc) or interrupts.was_interrupted():
                 _fail("scorecard: interrupted", EXIT_STEP_FAILED)
             if os.environ.get("SCORECARD_DEBUG"):
                 raise
@@ -88,6 +89,8 @@ class _OneLineErrors(click.Group):
                 f"scorecard: internal error: {type(exc).__name__}: {exc} (set SCORECARD_DEBUG=1 for a traceback)",
                 EXIT_STEP_FAILED,
             )
+        if interrupts.was_interrupted():  # a library swallowed it, and the command went on to its end
+            _fail("scorecard: interrupted", EXIT_STEP_FAILED)
         sys.exit(result if isinstance(result, int) else EXIT_OK)
 
 
@@ -367,12 +370,8 @@ def diff_command(
 
 def main() -> None:
     # a scheduler stops a job with SIGTERM: end it as Ctrl-C does, through the steps' cleanup and one line
-    signal.signal(signal.SIGTERM, _interrupt)
+    interrupts.install()
     cli(prog_name="scorecard")
-
-
-def _interrupt(signum, frame) -> None:
-    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from contextvars import ContextVar
 from datetime import date
 from pathlib import Path
 
+from scorecard import interrupts
 from scorecard.errors import StepFailed
 
 log = logging.getLogger(__name__)
@@ -104,8 +105,9 @@ def run_dbt(
             result = dbtRunner(callbacks=list(callbacks)).invoke(full_args)
     finally:
         console.close()
-    if isinstance(result.exception, KeyboardInterrupt):
-        # dbtRunner hands Ctrl-C back as its result: it is the user's interrupt, not dbt failing
+    if isinstance(result.exception, KeyboardInterrupt) or interrupts.was_interrupted():
+        # dbtRunner hands Ctrl-C back as its result, or an error met while cancelling its queries, or
+        # (DuckDB having swallowed it) a finished build: it is the user's interrupt, not dbt failing
         raise KeyboardInterrupt from result.exception
     if result.exception is not None:
         reason = (str(result.exception).strip().splitlines() or [type(result.exception).__name__])[0]

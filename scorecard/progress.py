@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from scorecard import interrupts
+
 log = logging.getLogger(__name__)
 
 
@@ -86,6 +88,7 @@ class StepProgress:
         started = time.perf_counter()
         try:
             yield step
+            interrupts.raise_if_interrupted()  # one a library swallowed: the run stops between steps
         except BaseException:
             step.failed = True
             raise

@@ -1,0 +1,35 @@
+"""Ctrl-C and SIGTERM, remembered as well as raised.
+
+Both raise KeyboardInterrupt, as Ctrl-C does by default, so a command ends through its cleanup with one
+line. The interrupt is also recorded, because a library can swallow the exception: DuckDB turns Ctrl-C
+inside a query run on the main thread into its own "Query interrupted" error and drops the
+KeyboardInterrupt, and dbt, cancelling its queries after an interrupt, can end with dbt-duckdb's error
+("connection is busy") in its place, or finish the build as if nothing had happened. A command that
+was interrupted ends as interrupted, whatever it met afterwards."""
+
+from __future__ import annotations
+
+import signal
+
+_received: list[int] = []
+
+
+def install() -> None:
+    """Handle SIGINT and SIGTERM (a scheduler's stop) alike; for the main thread of a command."""
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
+
+
+def _interrupt(signum, frame) -> None:
+    _received.append(signum)
+    raise KeyboardInterrupt
+
+
+def was_interrupted() -> bool:
+    return bool(_received)
+
+
+def raise_if_interrupted() -> None:
+    """Raise the interrupt a library swallowed, if one arrived."""
+    if _received:
+        raise KeyboardInterrupt
