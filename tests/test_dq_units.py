@@ -87,6 +87,22 @@ def test_an_age_is_written_on_the_same_side_of_its_limits_as_it_is(age, text):
     assert hours_text(age, (12.0, 24.0, None)) == text
 
 
+@pytest.mark.parametrize(
+    ("age", "limit", "text"),
+    [
+        # limits in minutes are written in full ("warn after 0.75 h"): an age on one reads as on it, not
+        # "0.8 h", and one under it keeps its usual decimal, not "0.20 h"
+        (0.75, 0.75, "0.75 h"),
+        (0.2, 0.25, "0.2 h"),
+        (0.22, 0.25, "0.2 h"),
+        (0.26, 0.25, "0.3 h"),  # over it, and reads so
+        (float("nan"), 24.0, "nan h"),  # no age to compare: as usual, not an error
+    ],
+)
+def test_an_age_is_compared_with_its_limit_as_written(age, limit, text):
+    assert hours_text(age, (limit, None)) == text
+
+
 def test_a_source_just_under_its_limit_does_not_read_as_on_it(tmp_path: Path):
     entry = {
         "unique_id": "source.scorecard.app.events",

@@ -450,10 +450,12 @@ def test_a_share_over_its_limit_never_reads_as_the_limit():
     assert _percent(405 / 20214, 0.02) == "2.004%"
     assert _percent(0.02, 0.02) == "2%" and _percent(0.0004, 0.0) == "0.04%"
     assert _percent(405 / 20214) == "2%"  # with no limit to read against, two significant digits
-    # a share at a limit such as 29% reads as the limit, though 100 * 0.29 is 28.999999999999996 ...
+    # a share at a limit such as 29% reads as the limit ("29.0%"), though 100 * 0.29 is 28.999999999999996 ...
     assert _percent(0.29, 0.29) == "29.0%" and _percent(0.57, 0.57) == "57.0%"
-    # ... and one just over it reads as over it, not as "29.0%" beside "at most 29%"
+    # ... and one just over it reads as over it, not as "29.0%" beside "at most 29.0% allowed"
     assert _percent(0.2901, 0.29) == "29.01%" and _percent(0.2899, 0.29) == "28.99%"
+    # against the limit as written ("at most 0.1%", "at most 1.2%"): no share that passes gains a decimal
+    assert _percent(0.0, 0.001) == "0%" and _percent(1 / 96, 0.0125) == "1%"
 
 
 def test_lookups_join_columns_from_another_table(small_warehouse, tmp_path):

@@ -283,4 +283,5 @@ def _percent(share: float, limit: float | None = None) -> str:
     it as the share: 2.0036% over "at most 2%" printed as "2%" read as though it had passed."""
     percent = 100 * share
     usual = f"{percent:.2g}" if share < 0.1 else f"{percent:.1f}"
-    return f"{beside_limits(percent, [None if limit is None else 100 * limit], usual)}%"
+    written = [] if limit is None else [(100 * limit, float(_percent(limit).rstrip("%")))]
+    return f"{beside_limits(percent, written, usual)}%"

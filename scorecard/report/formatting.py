@@ -95,7 +95,7 @@ def value_beside(number: float | None, target: float | None, unit: str | None) -
         return value(number, unit)
     scale = 100 if unit == "percent" else 1
     usual = PERCENT_DECIMALS if unit == "percent" else _decimals(abs(number), unit)
-    places = places_beside(number * scale, [target * scale], usual, MAX_DECIMALS)
+    places = places_beside(number * scale, [(target * scale, None)], usual, MAX_DECIMALS)
     return value(number, unit, MAX_DECIMALS if places is None else places)
 
 
