@@ -337,9 +337,10 @@ def diff_command(
     obj: dict, base_ref: str, head_ref: str | None, output_format: str, out_file: Path | None, as_of, lock_timeout
 ) -> int:
     """What a change to metrics, models or OKR specs does: definition changes, lineage, KPI values and
-    key-result scores under both revisions, goalpost checks. Exit 0 no value changes, 1 values or
-    scores change (or a breaking change), 2 an invalid ref or a revision that does not parse or build,
-    3 a step failed."""
+    key-result scores under both revisions, goalpost checks. Exit 0 no value changes, 1 values, KPI
+    target statuses or scores change (or a breaking change), 2 an invalid ref, a shallow clone, a
+    revision that does not parse or build, or an --as-of after the date the warehouse's KPI tables were
+    built for, 3 a step failed."""
     from scorecard.diff.compare import run_diff
     from scorecard.diff.markdown import render
     from scorecard.errors import EXIT_PROBLEMS, StepFailed

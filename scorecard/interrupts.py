@@ -15,9 +15,12 @@ _received: list[int] = []
 
 
 def install() -> None:
-    """Handle SIGINT and SIGTERM (a scheduler's stop) alike; for the main thread of a command."""
-    signal.signal(signal.SIGINT, _interrupt)
-    signal.signal(signal.SIGTERM, _interrupt)
+    """Handle SIGINT and SIGTERM (a scheduler's stop) alike; for the main thread of a command. A signal the
+    parent set to be ignored stays ignored: a shell runs a background job (`scorecard run &`) with SIGINT
+    ignored, so that a Ctrl-C meant for the foreground command does not stop it."""
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        if signal.getsignal(signum) is not signal.SIG_IGN:
+            signal.signal(signum, _interrupt)
 
 
 def _interrupt(signum, frame) -> None:
@@ -27,6 +30,11 @@ def _interrupt(signum, frame) -> None:
 
 def was_interrupted() -> bool:
     return bool(_received)
+
+
+def forget() -> None:
+    """Clear the record, for a process that goes on to run another command (tests do)."""
+    _received.clear()
 
 
 def raise_if_interrupted() -> None:

@@ -83,25 +83,24 @@ def run_diff(project_dir: Path, base_ref: str, head_ref: str | None, as_of: date
 def _prepare_warehouse(base: Side, warehouse: Path, as_of: date, scratch: Path) -> None:
     if warehouse.exists():
         # a locked or unreadable warehouse is that, exit 3 with its own line, not a base that cannot build
-        connect(warehouse, read_only=True).close()
+        con = connect(warehouse, read_only=True)
+        try:
+            built = kpi_tables_behind(con, as_of)
+        finally:
+            con.close()
+        if built is not None:
+            # both sides are scored against the warehouse's KPI tables (and built on its models): at a later
+            # date every cycle over by then reads as missed on both, and the diff would compare nothing real
+            raise InvalidInput(
+                f"{warehouse}: the KPI tables were built for {built}, before the diff's date, {as_of}; run "
+                f"`scorecard run --as-of {as_of}` first, or diff at `--as-of {built}`"
+            )
     (answer,) = run_forked([lambda: _fill_warehouse(base, warehouse, as_of, scratch)])
     if isinstance(answer, ChildFailed):
         # on an empty warehouse the base is built first: a base that cannot build is the user's to fix
         raise InvalidInput(f"{base.label}: could not build the base revision into the empty warehouse: {answer}")
     if answer:
         log.info("%s", answer)
-    con = connect(warehouse, read_only=True)
-    try:
-        built = kpi_tables_behind(con, as_of)
-    finally:
-        con.close()
-    if built is not None:
-        # both sides are scored against the warehouse's KPI tables (and built on its models): at a later
-        # date every cycle over by then reads as missed on both, and the diff would compare nothing real
-        raise InvalidInput(
-            f"{warehouse}: the KPI tables were built for {built}, before the diff's date, {as_of}; run "
-            f"`scorecard run --as-of {as_of}` first, or diff at `--as-of {built}`"
-        )
 
 
 def _fill_warehouse(base: Side, warehouse: Path, as_of: date, scratch: Path) -> str | None:
