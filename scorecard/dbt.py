@@ -27,11 +27,22 @@ _quiet_console: ContextVar[bool] = ContextVar("scorecard_dbt_quiet_console", def
 
 
 def dbt_environment(project_dir: Path, warehouse: Path) -> None:
-    """Point dbt at the committed profiles.yml and an absolute warehouse path; silence usage tracking."""
+    """Point dbt at the committed profiles.yml and an absolute warehouse path; silence usage tracking; no
+    colours on a console that is not a terminal (DBT_USE_COLORS set by the user wins)."""
     os.environ.setdefault("DBT_PROFILES_DIR", str(project_dir))
     os.environ["SCORECARD_DUCKDB"] = str(warehouse)
     os.environ["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "False"
     os.environ["DO_NOT_TRACK"] = "1"
+    if not _is_terminal(sys.stdout):
+        # dbt colours its console lines whatever they go to: a scheduler's log file got escape codes
+        os.environ.setdefault("DBT_USE_COLORS", "False")
+
+
+def _is_terminal(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):  # a replaced or closed stream
+        return False
 
 
 def check_dbt_profile(project_dir: Path) -> None:

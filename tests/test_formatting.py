@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from scorecard.report import formatting as fmt
+from scorecard.report.model import DataQuality
 
 
 @pytest.mark.parametrize(
@@ -75,3 +76,21 @@ def test_a_score_change_is_the_difference_of_the_scores_as_shown(now, previous, 
 )
 def test_a_value_beside_its_target_reads_on_its_own_side_of_it(number, target, unit, shown):
     assert fmt.value_beside(number, target, unit) == shown
+
+
+@pytest.mark.parametrize(
+    ("by_status", "kpi_data_status", "shown"),
+    [
+        # a day with stale sources only read "failed checks, checks that could not run or stale data"
+        ({"pass": 790, "fail": 2}, {"ok": 40, "stale": 8}, "2 failed checks and 8 KPIs on stale data"),
+        ({"pass": 9, "error": 1}, {"ok": 47, "unknown": 1}, "1 check that could not run"),
+        (
+            {"fail": 1, "error": 2},
+            {"failed": 3, "stale": 1},
+            "1 failed check, 2 checks that could not run and 1 KPI on stale data",
+        ),
+    ],
+)
+def test_problems_found_says_which(by_status, kpi_data_status, shown):
+    quality = DataQuality(checks=10, by_status=by_status, by_kind={}, kpi_data_status=kpi_data_status, problems=[])
+    assert fmt.problems_found(quality) == shown

@@ -3,7 +3,10 @@ progress counted from its events, and dbt's console kept to warnings and errors.
 
 from __future__ import annotations
 
+import io
 import logging
+import os
+import sys
 from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
@@ -132,3 +135,17 @@ def test_run_dbt_console_is_quiet_only_when_asked(fake_dbt, tmp_path: Path):
         assert args[args.index("--log-level") + 1] == "warn"
         assert args[args.index("--log-level-file") + 1] == "debug"
     assert callbacks == [callback]
+
+
+def test_dbt_writes_no_colour_codes_to_a_console_that_is_not_a_terminal(monkeypatch, tmp_path: Path):
+    # a scheduler's log file got dbt's escape codes around every line ("^[[0m02:06:27  17 of 18 ERROR ...")
+    for name in ("SCORECARD_DUCKDB", "DBT_PROFILES_DIR", "DBT_SEND_ANONYMOUS_USAGE_STATS", "DO_NOT_TRACK"):
+        monkeypatch.setenv(name, os.environ.get(name, ""))  # restored afterwards: dbt_environment sets them
+    monkeypatch.delenv("DBT_USE_COLORS", raising=False)
+    monkeypatch.setattr(sys, "stdout", io.StringIO())
+    scorecard_dbt.dbt_environment(tmp_path, tmp_path / "w.duckdb")
+    assert os.environ["DBT_USE_COLORS"] == "False"
+    # the user's own choice stands
+    monkeypatch.setenv("DBT_USE_COLORS", "True")
+    scorecard_dbt.dbt_environment(tmp_path, tmp_path / "w.duckdb")
+    assert os.environ["DBT_USE_COLORS"] == "True"

@@ -77,7 +77,8 @@ def _score_dates(con, warehouse: Path, specs, catalog, as_of_dates: list[date], 
     if weekly_history and as_of_dates:
         past = _weekly_history_dates(con, specs, as_of_dates[-1])
         echo(
-            f"weekly history: filling in {len(past)} past weeks ({past[0]} to {past[-1]})"
+            f"weekly history: filling in {len(past)} past week{'' if len(past) == 1 else 's'} "
+            f"({past[0]}{'' if len(past) == 1 else f' to {past[-1]}'})"
             if past
             else "weekly history: no past weeks missing"
         )

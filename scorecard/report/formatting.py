@@ -165,3 +165,18 @@ def score_change(now: float | None, previous: float | None) -> str:
     if cents == 0:
         return "±0.00"
     return f"{'+' if cents > 0 else '−'}{abs(cents) / 100:.2f}"
+
+
+def problems_found(quality) -> str:
+    """What the report's data-quality section holds, counted: "2 failed checks and 39 KPIs on stale data",
+    not the same three possibilities every day."""
+    failed = quality.by_status.get("fail", 0)
+    not_run = quality.by_status.get("error", 0)
+    stale = quality.kpi_data_status.get("stale", 0)
+    parts = [
+        f"{failed} failed check{'' if failed == 1 else 's'}" if failed else "",
+        f"{not_run} check{'' if not_run == 1 else 's'} that could not run" if not_run else "",
+        f"{stale} KPI{'' if stale == 1 else 's'} on stale data" if stale else "",
+    ]
+    parts = [part for part in parts if part] or ["KPIs on failed checks"]
+    return " and ".join(parts) if len(parts) < 3 else f"{parts[0]}, {parts[1]} and {parts[2]}"

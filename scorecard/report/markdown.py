@@ -69,9 +69,8 @@ def _summary(report: m.Report) -> list[str]:
         }
         lines.append(f"- **Guardrails breached**: {'; '.join(breached[i] for i in s.guardrails_breached)}")
     if s.problems:
-        lines.append(
-            "- **Problems found**: failed checks, checks that could not run or stale data; see Data quality below"
-        )
+        found = fmt.problems_found(report.data_quality)
+        lines.append(f"- **Problems found**: {found}; see Data quality below")
     return [*lines, ""]
 
 
