@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from scorecard.quality.dbt_tests import read_test_results
+from scorecard.quality.dbt_tests import read_run_results, read_test_results
 from tests.conftest import dbt, query
 
 pytestmark = pytest.mark.dbt
@@ -39,7 +39,8 @@ def test_check_results_name_the_table_each_test_checks(built_sample):
     kpi_values, the table they judge, or a parity test that cannot run concerns no KPI."""
     manifest = json.loads((built_sample["target"] / "manifest.json").read_text())
     with duckdb.connect(str(built_sample["path"]), read_only=True) as con:
-        results = {r.check_id.split(".")[2]: r for r in read_test_results(built_sample["target"], manifest, con)}
+        tests = read_test_results(read_run_results(built_sample["target"]), manifest, con)
+        results = {r.check_id.split(".")[2]: r for r in tests}
     assert results["assert_additive_kpi_segments_sum_to_total"].target == "model.scorecard.kpi_values"
     assert results["assert_ratio_kpi_segments_in_numerator_and_denominator"].target == "model.scorecard.kpi_values"
     assert all(r.target.startswith(("model.", "source.")) for r in results.values())

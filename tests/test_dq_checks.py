@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import NUMERATOR_ONLY_SEGMENT, SAMPLE_AS_OF, dbt, inject
+from scorecard.sample import SampleSpec, generate
+from tests.conftest import NUMERATOR_ONLY_SEGMENT, SAMPLE_AS_OF, copy_project, dbt, inject, query, scorecard
 
 pytestmark = pytest.mark.dbt
 
@@ -62,3 +64,32 @@ def test_a_segment_only_in_the_numerator_fails_the_ratio_parity_check(sample_cop
     inject(sample_copy, NUMERATOR_ONLY_SEGMENT)
     result = run_check(sample_copy, tmp_path, "assert_ratio_kpi_segments_in_numerator_and_denominator")
     assert result.returncode == 1 and "Got 1 result" in result.stdout
+
+
+def test_kpi_tables_dbt_skipped_say_which_failure_stopped_them(sample_copy, tmp_path):
+    # a day of events missing failed a volume test; dbt build skipped kpi_values, and a KPI on CRM data
+    # read only "kpis.kpi_values.period_start: newest value is ..., 48.0 h before", pointing at late data
+    project = copy_project(
+        tmp_path / "project", ("dbt_project.yml", "profiles.yml", "models", "metrics", "macros", "checks", "okrs")
+    )
+    generate(sample_copy, SampleSpec(users=3000, as_of=date(2026, 11, 16)))  # the next day's data lands
+    inject(sample_copy, "delete from raw.events where cast(occurred_at as date) = date '2026-11-13'")
+    run = scorecard(
+        "--project-dir", str(project), "run", "--no-sample", "--as-of", "2026-11-16", warehouse=sample_copy, cwd=project
+    )
+    assert run.returncode == 1, run.stderr[-3000:]
+    cause = "dbt skipped kpi_values after source_recent_volume_app_events_occurred_at failed upstream"
+    [(message,)] = query(
+        sample_copy,
+        "select message from quality.dq_results where as_of = '2026-11-16' "
+        "and check_id = 'gx.kpis.kpi_values.expect_column_max_to_be_between.period_start'",
+    )
+    assert message.startswith("kpis.kpi_values.period_start: newest value is 2026-11-15 00:00") and message.endswith(
+        "; " + cause
+    ), message
+    [(status, reason)] = query(
+        sample_copy,
+        "select data_status, data_status_reason from quality.dq_kpi_status "
+        "where as_of = '2026-11-16' and metric_name = 'deals_won'",
+    )
+    assert status == "stale" and cause in reason, reason

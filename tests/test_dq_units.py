@@ -14,7 +14,7 @@ import pytest
 from scorecard.errors import InvalidInput
 from scorecard.okrs.data_gate import GoodScore, apply_gate
 from scorecard.quality.check import _exit_code
-from scorecard.quality.dbt_tests import read_test_results
+from scorecard.quality.dbt_tests import read_run_results, read_test_results, skip_causes, with_skip_causes
 from scorecard.quality.freshness import as_of_moment, read_sources_json
 from scorecard.quality.hours import hours_text
 from scorecard.quality.lineage import Lineage
@@ -143,7 +143,7 @@ def test_dbt_test_results_compare_failing_rows_with_the_failing_rows_allowed(tmp
     ]
     (tmp_path / "run_results.json").write_text(json.dumps({"results": results}))
     manifest = {"nodes": {node["unique_id"]: node for node in nodes}}
-    null_rate, volume, not_null, odd = read_test_results(tmp_path, manifest, duckdb.connect())
+    null_rate, volume, not_null, odd = read_test_results(read_run_results(tmp_path), manifest, duckdb.connect())
     # failing rows against rows allowed, one unit: not the 0.01 rate argument beside a count of rows
     assert (null_rate.status, null_rate.observed_value, null_rate.threshold) == ("fail", 1.0, 0.0)
     assert (volume.status, volume.observed_value, volume.threshold) == ("warn", 12.0, 10.0)
@@ -155,7 +155,7 @@ def test_a_dbt_test_skipped_after_an_upstream_failure_says_so(tmp_path: Path):
     node = dbt_test("unique_fct_api_requests_request_id", {}, {})
     entry = {"unique_id": node["unique_id"], "status": "skipped", "failures": None, "message": None}
     (tmp_path / "run_results.json").write_text(json.dumps({"results": [entry]}))
-    (result,) = read_test_results(tmp_path, {"nodes": {node["unique_id"]: node}}, duckdb.connect())
+    (result,) = read_test_results(read_run_results(tmp_path), {"nodes": {node["unique_id"]: node}}, duckdb.connect())
     assert (result.status, result.observed_value) == ("error", None)  # unknown, never a pass
     assert result.message == (
         "dbt test unique_fct_api_requests_request_id on fct_api_requests did not run: dbt skipped it after a "
@@ -172,7 +172,7 @@ def test_a_dbt_test_that_could_not_run_says_why(tmp_path: Path):
     )
     entry = {"unique_id": node["unique_id"], "status": "error", "failures": None, "message": message}
     (tmp_path / "run_results.json").write_text(json.dumps({"results": [entry]}))
-    (result,) = read_test_results(tmp_path, {"nodes": {node["unique_id"]: node}}, duckdb.connect())
+    (result,) = read_test_results(read_run_results(tmp_path), {"nodes": {node["unique_id"]: node}}, duckdb.connect())
     assert (result.status, result.observed_value) == ("error", None)
     assert result.message == (
         "dbt test null_rate_fct_api_requests_latency_ms__0_01 on fct_api_requests could not run: "
@@ -305,3 +305,56 @@ def test_a_broken_thresholds_file_is_one_line_naming_it(tmp_path: Path, text: st
 )
 def test_the_checks_exit_code_puts_a_failure_before_a_check_that_could_not_run(statuses, code):
     assert _exit_code([result(status, check_id=f"c{i}") for i, status in enumerate(statuses)]) == code
+
+
+def test_a_table_dbt_skipped_names_the_failures_above_it():
+    # dbt's run results say only "skipped": a failed test on fct_orders stopped kpi_measures__orders and
+    # kpi_values, while kpi_measures__deals (not below fct_orders) was built and passed
+    manifest = {
+        "nodes": {
+            "test.p.recent_volume_fct_orders": {
+                "name": "recent_volume_fct_orders",
+                "attached_node": "model.p.fct_orders",
+            },
+            "model.p.broken": {"name": "broken"},
+        },
+        "parent_map": {
+            "model.p.fct_orders": ["source.p.shop.orders"],
+            "model.p.kpi_measures__orders": ["model.p.fct_orders"],
+            "model.p.kpi_measures__deals": ["model.p.fct_deals"],
+            "model.p.kpi_values": ["model.p.kpi_measures__orders", "model.p.kpi_measures__deals", "model.p.broken"],
+        },
+    }
+    payload = {
+        "results": [
+            {"unique_id": "model.p.fct_orders", "status": "success"},
+            {"unique_id": "test.p.recent_volume_fct_orders", "status": "fail"},
+            {"unique_id": "model.p.broken", "status": "error"},
+            {"unique_id": "model.p.kpi_measures__orders", "status": "skipped"},
+            {"unique_id": "model.p.kpi_measures__deals", "status": "success"},
+            {"unique_id": "model.p.kpi_values", "status": "skipped"},
+        ]
+    }
+    causes = skip_causes(payload, manifest)
+    assert causes == {
+        "model.p.kpi_measures__orders": ["recent_volume_fct_orders"],
+        "model.p.kpi_values": ["broken", "recent_volume_fct_orders"],
+    }
+    stale = CheckResult(
+        "gx.kpis.kpi_values.expect_column_max_to_be_between.period_start",
+        "gx",
+        "model.p.kpi_values",
+        "fail",
+        48.0,
+        24.0,
+        "kpis.kpi_values.period_start: newest value is 2026-11-30 00:00, 48.0 h before",
+        (),
+        True,
+    )
+    passed = CheckResult("gx.x", "gx", "model.p.kpi_values", "pass", 1.0, 24.0, "fresh", (), True)
+    named, untouched = with_skip_causes([stale, passed], causes)
+    assert named.message == (
+        "kpis.kpi_values.period_start: newest value is 2026-11-30 00:00, 48.0 h before; dbt skipped kpi_values "
+        "after broken, recent_volume_fct_orders failed upstream"
+    )
+    assert untouched == passed

@@ -20,7 +20,13 @@ from scorecard.okrs.evaluate import series_key
 from scorecard.okrs.load import load_specs
 from scorecard.okrs.model import MilestoneKeyResult
 from scorecard.quality.anomaly import detect_anomalies
-from scorecard.quality.dbt_tests import read_test_results, run_tests
+from scorecard.quality.dbt_tests import (
+    read_run_results,
+    read_test_results,
+    run_tests,
+    skip_causes,
+    with_skip_causes,
+)
 from scorecard.quality.freshness import as_of_moment, check_freshness
 from scorecard.quality.gx_suites import load_suites, preload, run_suites
 from scorecard.quality.lineage import Lineage, read_manifest
@@ -88,10 +94,11 @@ def run_checks(
     if run_dbt_tests:
         run_tests(project_dir, warehouse, as_of)
     manifest = read_manifest(target_dir)
+    # Read the tests' run_results.json before `dbt source freshness` writes its own.
+    run_results = read_run_results(target_dir)
     con = connect(warehouse)
     try:
-        # Read the tests' run_results.json before `dbt source freshness` writes its own.
-        results = read_test_results(target_dir, manifest, con)
+        results = read_test_results(run_results, manifest, con)
     finally:
         con.close()
     # The GX suites and anomalies (DuckDB and pandas) run in a worker thread while dbt measures the
@@ -101,7 +108,7 @@ def run_checks(
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="checks") as pool:
             in_python = pool.submit(_suites_and_anomalies, con, project_dir, as_of, moment, thresholds)
             freshness = check_freshness(project_dir, warehouse, as_of, moment)
-            results = freshness + results + in_python.result()
+            results = with_skip_causes(freshness + results + in_python.result(), skip_causes(run_results, manifest))
         lineage = Lineage(manifest, set(catalog))
         kpis_by_check = {r.check_id: lineage.affected_kpis(r) for r in results}
         key_results_by_metric = _key_results_by_metric(inputs.specs, catalog)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections import deque
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -29,12 +31,16 @@ def run_tests(project_dir: Path, warehouse: Path, as_of: date, select: tuple[str
     run_dbt(project_dir, warehouse, args, as_of=as_of, allow_failures=True)
 
 
-def read_test_results(target_dir: Path, manifest: dict, con: duckdb.DuckDBPyConnection) -> list[CheckResult]:
+def read_run_results(target_dir: Path) -> dict:
     path = target_dir / "run_results.json"
     try:
-        payload = json.loads(path.read_text(encoding="utf-8"))
+        return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise StepFailed(f"{path}: cannot read dbt's run results: {exc}") from exc
+
+
+def read_test_results(payload: dict, manifest: dict, con: duckdb.DuckDBPyConnection) -> list[CheckResult]:
+    """The tests in dbt's run results (``read_run_results``) as check results."""
     nodes = {**manifest.get("nodes", {}), **manifest.get("unit_tests", {})}
     results = []
     for entry in payload.get("results", []):
@@ -115,3 +121,50 @@ def _failing_metrics(entry: dict, con: duckdb.DuckDBPyConnection) -> tuple[str, 
     except duckdb.Error:
         return ()  # the stored failures are gone; lineage from the test's target still applies
     return tuple(name for (name,) in rows if name)
+
+
+def skip_causes(payload: dict, manifest: dict) -> dict[str, list[str]]:
+    """For each model `dbt build` skipped, the failed tests and models above it that made dbt skip it,
+    by name: dbt's run results leave the cause out. A failed test stops the models below the node it
+    tests; a failed model, the models below itself."""
+    statuses = {entry["unique_id"]: entry.get("status") for entry in payload.get("results", [])}
+    nodes = {**manifest.get("nodes", {}), **manifest.get("unit_tests", {})}
+    stopped_below: dict[str, list[str]] = {}
+    for unique_id, status in statuses.items():
+        if status in {"fail", "error"} and unique_id in nodes:
+            node = nodes[unique_id]
+            origin = _target(node) if unique_id.startswith(("test.", "unit_test.")) else unique_id
+            stopped_below.setdefault(origin, []).append(node["name"])
+    parents = manifest.get("parent_map", {})
+    causes = {}
+    for unique_id, status in statuses.items():
+        if status == "skipped" and unique_id.startswith("model.") and stopped_below:
+            names = {name for above in _ancestors(unique_id, parents) for name in stopped_below.get(above, ())}
+            if names:
+                causes[unique_id] = sorted(names)
+    return causes
+
+
+def _ancestors(unique_id: str, parents: dict[str, list[str]]) -> set[str]:
+    seen: set[str] = set()
+    queue = deque(parents.get(unique_id, []))
+    while queue:
+        node = queue.popleft()
+        if node not in seen:
+            seen.add(node)
+            queue.extend(parents.get(node, []))
+    return seen
+
+
+def with_skip_causes(results: list[CheckResult], causes: dict[str, list[str]]) -> list[CheckResult]:
+    """A freshness check that failed on a table dbt skipped says why the table is old: "newest value is
+    2026-11-30" alone sent the reader after late data when a test on another table had failed."""
+    named = []
+    for result in results:
+        cause = causes.get(result.target)
+        if cause and result.status == "fail" and result.measures_freshness:
+            shown = ", ".join(cause[:3]) + (f" and {len(cause) - 3} more" if len(cause) > 3 else "")
+            table = result.target.split(".")[-1]
+            result = replace(result, message=f"{result.message}; dbt skipped {table} after {shown} failed upstream")
+        named.append(result)
+    return named

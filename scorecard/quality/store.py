@@ -2,7 +2,7 @@
 
 quality.dq_results     one row per check: what was checked, the outcome, and the KPIs and key
                        results it vouches for
-quality.dq_kpi_status  one row per KPI: its data status and the reason (kpi_status and the OKR
+quality.dq_kpi_status  one row per KPI and date: its data status and the reason (kpi_status and the OKR
                        check-ins read it)"""
 
 from __future__ import annotations
