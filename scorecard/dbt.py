@@ -132,7 +132,8 @@ def run_dbt(
 
 class _WithoutInterruptTrace:
     """The console while dbt runs, less what dbt prints for Ctrl-C or SIGTERM: the stack trace of the
-    KeyboardInterrupt (forty lines above "scorecard: interrupted") and the "Encountered an error:" before
+    KeyboardInterrupt (forty lines above "scorecard: interrupted"), or any trace once an interrupt has
+    arrived, and the "Encountered an error:" before
     it, whose error, the interrupt's, has no words. dbt's file log, logs/dbt.log, keeps both. An empty
     heading before anything else (a real error without a message) is held back only until the next line
     and then written; every other line passes as written. close() writes a heading still held."""
@@ -146,7 +147,11 @@ class _WithoutInterruptTrace:
             self.close()
             self._heading = text
             return len(text)
-        if "Traceback (most recent call last)" in text and text.rstrip().endswith("KeyboardInterrupt"):
+        if "Traceback (most recent call last)" in text and (
+            text.rstrip().endswith("KeyboardInterrupt") or interrupts.was_interrupted()
+        ):
+            # after an interrupt, also the trace of an error met while cancelling (dbt-duckdb's "connection
+            # is busy"), chained to the KeyboardInterrupt's
             self._heading = ""
             return len(text)
         self.close()

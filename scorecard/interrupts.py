@@ -18,9 +18,12 @@ def install() -> None:
     """Handle SIGINT and SIGTERM (a scheduler's stop) alike; for the main thread of a command. A signal the
     parent set to be ignored stays ignored: a shell runs a background job (`scorecard run &`) with SIGINT
     ignored, so that a Ctrl-C meant for the foreground command does not stop it."""
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        if signal.getsignal(signum) is not signal.SIG_IGN:
-            signal.signal(signum, _interrupt)
+    handled = {signum for signum in (signal.SIGINT, signal.SIGTERM) if signal.getsignal(signum) is not signal.SIG_IGN}
+    for signum in handled:
+        signal.signal(signum, _interrupt)
+    # A signal mask is inherited too, and unlike an ignored signal a blocked one is no one's intent but a
+    # leak (a thread of the parent that blocked it while starting workers): Ctrl-C would never arrive.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, handled)
 
 
 def _interrupt(signum, frame) -> None:
