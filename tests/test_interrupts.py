@@ -26,10 +26,13 @@ from tests.test_progress import FakeRunner, fake_dbt  # noqa: F401 (a fixture)
 @pytest.fixture
 def handlers():
     saved = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
+    wakeup = signal.set_wakeup_fd(-1)
+    signal.set_wakeup_fd(wakeup)
     interrupts.install()
     yield interrupts
     for signum, handler in saved.items():
         signal.signal(signum, handler)
+    signal.set_wakeup_fd(wakeup)
     interrupts.forget()
 
 
@@ -86,6 +89,40 @@ def test_sigterm_raises_keyboard_interrupt_and_is_remembered(handlers):
         os.kill(os.getpid(), signal.SIGTERM)
         threading.Event().wait(5)  # the handler runs at the next bytecode; this never waits long
     assert handlers.was_interrupted()
+
+
+def test_an_interrupt_is_recorded_though_its_python_handler_never_runs():
+    # C code can take a pending Ctrl-C without running the handler (PyOS_InterruptOccurred); here the
+    # handler is replaced by one that does nothing, and the wakeup descriptor still tells
+    code = (
+        "import os, signal, time\n"
+        "from scorecard import interrupts\n"
+        "interrupts.install()\n"
+        "signal.signal(signal.SIGINT, lambda signum, frame: None)\n"
+        "os.kill(os.getpid(), signal.SIGINT)\n"
+        "for _ in range(50):\n"
+        "    if interrupts.was_interrupted(): break\n"
+        "    time.sleep(0.1)\n"
+        "print(interrupts.was_interrupted())\n"
+    )
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert shown.strip() == "True"
+
+
+def test_a_forked_child_records_nothing_for_its_parent(handlers):
+    threading.Event().wait(0.3)  # the signals of the tests before, recorded by their readers by now
+    handlers.forget()
+    pid = os.fork()
+    if pid == 0:  # the child: a signal of its own must not reach the parent's record through the pipe
+        try:
+            signal.signal(signal.SIGTERM, lambda signum, frame: None)  # the C handler still writes wakeups
+            os.kill(os.getpid(), signal.SIGTERM)
+            threading.Event().wait(0.2)
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)
+    threading.Event().wait(0.5)
+    assert not handlers.was_interrupted()
 
 
 def test_a_signal_the_parent_ignores_stays_ignored():
