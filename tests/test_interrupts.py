@@ -23,11 +23,24 @@ from scorecard.progress import StepProgress
 from tests.test_progress import FakeRunner, fake_dbt  # noqa: F401 (a fixture)
 
 
+def as_on_a_terminal() -> None:
+    """SIGINT and SIGTERM as a command started from a terminal has them. A suite started in the background
+    (`make test &`, nohup) runs with SIGINT ignored, which its children inherit and keep, as they should."""
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _child_on_a_terminal() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 @pytest.fixture
 def handlers():
     saved = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
     wakeup = signal.set_wakeup_fd(-1)
     signal.set_wakeup_fd(wakeup)
+    as_on_a_terminal()
     interrupts.install()
     yield interrupts
     for signum, handler in saved.items():
@@ -105,7 +118,9 @@ def test_an_interrupt_is_recorded_though_its_python_handler_never_runs():
         "    time.sleep(0.1)\n"
         "print(interrupts.was_interrupted())\n"
     )
-    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    shown = subprocess.run(
+        [sys.executable, "-c", code], preexec_fn=_child_on_a_terminal, capture_output=True, text=True, check=True
+    ).stdout
     assert shown.strip() == "True"
 
 
@@ -152,7 +167,10 @@ def test_a_signal_blocked_in_the_parent_is_unblocked():
     )
     blocked = subprocess.run(
         [sys.executable, "-c", code],
-        preexec_fn=lambda: signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM, signal.SIGUSR1}),
+        preexec_fn=lambda: (
+            _child_on_a_terminal(),
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM, signal.SIGUSR1}),
+        ),
         capture_output=True,
         text=True,
         check=True,

@@ -154,6 +154,9 @@ def test_a_run_stopped_during_dbt_ends_with_one_line_and_keeps_the_history(wareh
         [str(BIN / "scorecard"), "run", "--no-sample", "--as-of", SAMPLE_AS_OF],
         cwd=PROJECT_DIR,
         env=env,
+        # as from a terminal: a suite started in the background (nohup, `&`) has SIGINT ignored, and a
+        # child keeps an ignored SIGINT ignored, as a shell's background job should
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         stdout=subprocess.PIPE,  # a run shows only dbt's warnings there: too few to fill the pipe meanwhile
         stderr=subprocess.PIPE,
         text=True,
