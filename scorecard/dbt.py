@@ -16,6 +16,7 @@ from pathlib import Path
 
 from scorecard import interrupts
 from scorecard.errors import StepFailed
+from scorecard.progress import is_terminal
 
 log = logging.getLogger(__name__)
 
@@ -33,16 +34,9 @@ def dbt_environment(project_dir: Path, warehouse: Path) -> None:
     os.environ["SCORECARD_DUCKDB"] = str(warehouse)
     os.environ["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "False"
     os.environ["DO_NOT_TRACK"] = "1"
-    if not _is_terminal(sys.stdout):
+    if not is_terminal(sys.stdout):
         # dbt colours its console lines whatever they go to: a scheduler's log file got escape codes
         os.environ.setdefault("DBT_USE_COLORS", "False")
-
-
-def _is_terminal(stream) -> bool:
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError):  # a replaced or closed stream
-        return False
 
 
 def check_dbt_profile(project_dir: Path) -> None:

@@ -148,7 +148,11 @@ class StepProgress:
 
 
 def _stderr_is_terminal() -> bool:
+    return is_terminal(sys.stderr)
+
+
+def is_terminal(stream) -> bool:
     try:
-        return sys.stderr.isatty()
-    except (AttributeError, ValueError):
+        return stream.isatty()
+    except (AttributeError, ValueError):  # a replaced or closed stream
         return False
