@@ -218,6 +218,7 @@ def check_command(obj: dict, as_of) -> int:
     """Run the data-quality checks (source freshness, dbt tests, GX suites, KPI anomalies), write
     dq_results and give every KPI and key result a data status. Exit 0 pass or warn, 1 a check failed
     or data is stale, else 2 a check could not run."""
+    from scorecard.dbt import quiet_console
     from scorecard.quality.check import load_check_inputs, run_checks, summary
     from scorecard.runlock import warehouse_lock
     from scorecard.warehouse import require_history_at, require_warehouse
@@ -226,7 +227,8 @@ def check_command(obj: dict, as_of) -> int:
     inputs = load_check_inputs(obj["project_dir"])  # settings, suites and specs: errors before any file is made
     warehouse = warehouse_path(obj["project_dir"])
     require_warehouse(warehouse)
-    with warehouse_lock(warehouse):
+    # dbt's per-node lines (about 800) buried the summary in a scheduler's log: logs/dbt.log keeps them
+    with warehouse_lock(warehouse), quiet_console():
         require_history_at(warehouse, day)
         outcome = run_checks(obj["project_dir"], day, inputs=inputs)
     for line in summary(outcome):

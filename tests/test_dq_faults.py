@@ -90,6 +90,12 @@ def test_the_unmodified_sample_passes_every_check(project, warehouse):
     assert {row[2] for row in outcome["key_results"].values()} == {"ok"}
     kinds = {check_id.split(".")[0] for check_id in outcome["messages"]}
     assert {"freshness", "test", "unit_test", "gx", "anomaly"} <= kinds
+    # the summary alone: dbt's line per test and source (about 800) goes to its log file, not the console
+    assert outcome["stdout"].splitlines() == [
+        f"{len(outcome['messages'])} checks: {len(outcome['messages'])} pass",
+        "KPI data status: 48 ok",
+    ]
+    assert "PASS null_rate_fct_api_requests_latency_ms" in (project / "logs" / "dbt.log").read_text()
 
 
 def test_a_source_not_loaded_for_three_days_is_stale(project, warehouse):
