@@ -460,6 +460,36 @@ def test_kpi_status_takes_the_as_of_dates_calendar_period_even_when_it_has_no_ro
     assert query(path, "select trend from kpis.kpi_status where metric_name = 'median_delivery_days'") == [("flat",)]
 
 
+def test_kpi_status_tells_a_kpi_defined_after_the_checks_from_a_date_never_checked(built_sample, tmp_path):
+    from datetime import datetime
+
+    from scorecard.quality.status import DataStatus
+    from scorecard.quality.store import write_results
+
+    path = tmp_path / "status.duckdb"
+    shutil.copy(built_sample["path"], path)
+    kpis = [name for (name,) in query(path, "select metric_name from kpis.kpi_definitions")]
+    # the checks for 11-15 gave every KPI then defined a status: all of today's but d1_retention
+    statuses = {name: DataStatus("ok", "12 checks passed") for name in kpis if name != "d1_retention"}
+    con = duckdb.connect(str(path))
+    try:
+        write_results(con, date(2026, 11, 15), datetime(2026, 11, 16), [], {}, {}, statuses)
+    finally:
+        con.close()
+    result = dbt(["run", "--select", "kpi_status"], path, tmp_path, as_of=SAMPLE_AS_OF)
+    assert result.returncode == 0, result.stdout[-4000:]
+    reasons = dict(query(path, "select metric_name, data_status || ': ' || data_status_reason from kpis.kpi_status"))
+    assert reasons.pop("d1_retention") == (
+        "unknown: the data-quality checks for 2026-11-15 ran before the KPI was defined"
+    )
+    assert set(reasons.values()) == {"ok: 12 checks passed"} and len(reasons) == len(kpis) - 1
+    # a date no check has run for
+    result = dbt(["run", "--select", "kpi_status"], path, tmp_path, as_of="2026-11-14")
+    assert result.returncode == 0, result.stdout[-4000:]
+    reasons = set(query(path, "select data_status, data_status_reason from kpis.kpi_status"))
+    assert reasons == {("unknown", "data-quality checks have not run for 2026-11-14")}
+
+
 def test_a_table_replaced_every_run_follows_a_change_of_its_columns(built_sample, tmp_path):
     # an upgrade added kpi_definitions.is_sized_by_value: every existing warehouse's next run stopped,
     # "the model's columns changed; rebuild it with dbt build --full-refresh", for a table whose rows are

@@ -17,6 +17,7 @@ from scorecard.okrs.catalog import load_catalog
 from scorecard.okrs.evaluate import Period, Series, evaluate
 from scorecard.okrs.load import load_specs
 from scorecard.okrs.schema import render
+from scorecard.quality.status import DataStatus
 from tests.conftest import PROJECT_DIR, copy_project, scorecard
 
 INVALID = sorted((PROJECT_DIR / "tests" / "fixtures" / "okrs" / "invalid").glob("*.yml"))
@@ -450,3 +451,48 @@ def test_a_key_result_is_measured_on_the_periods_ending_by_its_deadline(tmp_path
     assert d1["score"] == pytest.approx(0.6)
     # five weeks to 11-01, all at least 46%: achieved, not 6 of 7
     assert (floor["current_value"], floor["status"], floor["score"]) == (0.48, "achieved", 1.0)
+
+
+def test_a_kpi_defined_after_the_checks_ran_says_so(tmp_path: Path):
+    # the checks for the date gave every KPI then defined a status; d1_retention (added since) has none
+    project = copy_project(tmp_path / "project")
+    okrs = project / "okrs"
+    for path in okrs.glob("*.yml"):
+        path.unlink()
+    (okrs / "growth.yml").write_text(_growth("2026-Q4").replace("    aligns_to: company/essential-every-week\n", ""))
+    catalog = load_catalog(project)
+    loaded = load_specs([okrs], catalog)
+    assert loaded.errors == []
+    checked = {"time_to_first_value_minutes": DataStatus("ok", "249 checks passed")}
+    as_of = date(2026, 11, 15)
+    _, checkins, _ = evaluate(loaded.specs, catalog, {}, as_of, {}, data_statuses=checked)
+    reasons = {c["metric"]: (c["data_status"], c["data_status_reason"]) for c in checkins}
+    assert reasons == {
+        "d1_retention": ("unknown", "the data-quality checks for 2026-11-15 ran before the KPI was defined"),
+        "time_to_first_value_minutes": ("ok", "249 checks passed"),
+    }
+    _, checkins, _ = evaluate(loaded.specs, catalog, {}, as_of, {}, data_statuses=None)
+    assert {c["data_status_reason"] for c in checkins} == {"data-quality checks have not run for 2026-11-15"}
+
+
+def test_kpi_metadata_under_a_top_level_meta_is_refused_naming_the_file_and_metric(tmp_path: Path):
+    # dbt keeps a metric's top-level meta only while config.meta is empty: here it is not, so dbt drops
+    # the KPI metadata without a word, and the metric would silently stop being a KPI
+    project = copy_project(tmp_path / "project")
+    commerce = project / "metrics" / "commerce.yml"
+    text = commerce.read_text()
+    start = text.index("  - name: aov\n")
+    block = text[start : text.index("\n\n", start)]
+    moved = block.replace(
+        "    config:\n      meta:\n        kpi:\n",
+        "    config:\n      meta:\n        team: shop\n    meta:\n      kpi:\n",
+    )
+    moved = moved.replace("\n          ", "\n        ")
+    assert moved != block
+    commerce.write_text(text.replace(block, moved))
+    result = scorecard("--project-dir", str(project), "lint", cwd=project)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"scorecard: error: {commerce}: metric 'aov': KPI metadata under meta.kpi: move it to config.meta.kpi "
+        "(dbt drops a metric's top-level meta once config.meta is set)"
+    )

@@ -1,7 +1,12 @@
 {# A metric's KPI metadata (config.meta.kpi), validated: unknown keys and bad
    values stop the build naming the file and the metric. None when the metric is no KPI. #}
 {% macro kpi_metadata(metric) -%}
-    {%- set meta = (metric.config.meta if metric.config and metric.config.meta else metric.meta) or {} -%}
+    {%- set meta = (metric.config.meta if metric.config else none) or {} -%}
+    {#- dbt keeps a top-level meta only while config.meta is empty (and then drops it without a word):
+        KPI metadata there would stop being a KPI the day someone adds config.meta -#}
+    {%- if 'kpi' in (metric.meta or {}) and 'kpi' not in meta -%}
+        {{ kpi_error(metric, "KPI metadata under meta.kpi: move it to config.meta.kpi (dbt drops a metric's top-level meta once config.meta is set)") }}
+    {%- endif -%}
     {%- set kpi_spellings = ['kpi', 'kpis', 'kip', 'kpl', 'kp', 'kpi_', 'kpi:'] -%}
     {%- for key in meta.keys() if key != 'kpi' and key | lower in kpi_spellings -%}
         {{ kpi_error(metric, "config.meta has '" ~ key ~ "': did you mean 'kpi'?") }}
@@ -54,6 +59,7 @@
     {%- if 'tolerance' in kpi and 'warn_at' in kpi -%}
         {{ kpi_error(metric, "config.meta.kpi takes a tolerance or a warn_at band, not both") }}
     {%- endif -%}
+    {%- do kpi_check_numbers(metric, kpi) -%}
     {%- set dimensions = kpi.get('dimensions', []) or [] -%}
     {%- if dimensions is string or dimensions is not iterable -%}
         {{ kpi_error(metric, "config.meta.kpi.dimensions must be a list like [user__platform]") }}
@@ -75,4 +81,51 @@
         'maturity_days': kpi.get('maturity_days', 0) or 0, 'dimensions': dimensions,
         'display': kpi.get('display') or ('percent' if kpi.unit == 'ratio' else 'number'),
     }) }}
+{%- endmacro %}
+
+{# Numbers in KPI metadata that cannot mean what they say: a negative maturity (a partial period
+   marked complete), a negative tolerance, a range upside down, a target the KPI cannot reach or a
+   warn_at band on the wrong side of the target (the near-target band silently gone). #}
+{% macro kpi_check_numbers(metric, kpi) -%}
+    {%- set maturity = kpi.get('maturity_days') -%}
+    {%- if maturity is not none and (maturity < 0 or maturity != maturity | int) -%}
+        {{ kpi_error(metric, "config.meta.kpi.maturity_days is " ~ maturity ~ ", expected a whole number of days, 0 or more") }}
+    {%- endif -%}
+    {%- if kpi.get('tolerance') is not none and kpi.tolerance < 0 -%}
+        {{ kpi_error(metric, "config.meta.kpi.tolerance is " ~ kpi.tolerance ~ ", expected 0 or more (0.05 is a band of 5% of the target)") }}
+    {%- endif -%}
+    {%- set bounds = kpi.get('range') or kpi_default_range(kpi.unit) -%}
+    {%- for bound in bounds if bound is not none and bound is not number -%}
+        {{ kpi_error(metric, "config.meta.kpi.range must be [lowest, highest], numbers or null (open), got " ~ bounds | tojson) }}
+    {%- endfor -%}
+    {%- set low, high = bounds -%}
+    {%- if low is not none and high is not none and low >= high -%}
+        {{ kpi_error(metric, "config.meta.kpi.range is [" ~ low ~ ", " ~ high ~ "]: the lowest value must come first") }}
+    {%- endif -%}
+    {%- set target = kpi.get('target') -%}
+    {%- if target is not none and ((low is not none and target < low) or (high is not none and target > high)) -%}
+        {{ kpi_error(metric, "config.meta.kpi.target " ~ target ~ " is outside the values the KPI can take, ["
+            ~ ('null' if low is none else low) ~ ", " ~ ('null' if high is none else high) ~ "]"
+            ~ (" (a ratio is a share: write 45% as 0.45)" if kpi.unit == 'ratio' and not kpi.get('range') else "")) }}
+    {%- endif -%}
+    {%- set warn_at = kpi.get('warn_at') -%}
+    {%- if warn_at is not none -%}
+        {%- if target is none -%}
+            {{ kpi_error(metric, "config.meta.kpi.warn_at needs a target to be near") }}
+        {%- elif (kpi.direction == 'higher_is_better' and warn_at > target) or (kpi.direction == 'lower_is_better' and warn_at < target) -%}
+            {{ kpi_error(metric, "config.meta.kpi.warn_at " ~ warn_at ~ " is on the wrong side of the target " ~ target
+                ~ ": " ~ kpi.direction ~ " needs it " ~ ("below" if kpi.direction == 'higher_is_better' else "above") ~ " the target") }}
+        {%- endif -%}
+    {%- endif -%}
+{%- endmacro %}
+
+{# The values a KPI can take unless config.meta.kpi.range says otherwise: a share 0..1, a count,
+   amount or duration not negative (scorecard/okrs/catalog.py DEFAULT_RANGES reads specs the same way). #}
+{% macro kpi_default_range(unit) -%}
+    {%- if unit == 'ratio' -%}
+        {{ return([0, 1]) }}
+    {%- elif unit in ['count', 'currency', 'minutes', 'hours', 'days', 'ms'] -%}
+        {{ return([0, none]) }}
+    {%- endif -%}
+    {{ return([none, none]) }}
 {%- endmacro %}

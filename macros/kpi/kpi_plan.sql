@@ -16,6 +16,14 @@
             {%- do kpi_plan_visit(name, kpi.dimensions, kpi.maturity_days, plan, []) -%}
         {%- endif -%}
     {%- endfor -%}
+    {#- a cadence finer than the metric exists at would leave kpi_status with no value for good -#}
+    {%- for name, kpi in plan.kpis.items() -%}
+        {%- set grains = kpi_metric_grains(name, plan) -%}
+        {%- if kpi.cadence not in grains -%}
+            {{ kpi_error(catalog.metrics[name], "config.meta.kpi.cadence is '" ~ kpi.cadence ~ "', but the metric exists only at "
+                ~ grains | join(', ') ~ " grain (no finer than its semantic models' time dimensions)") }}
+        {%- endif -%}
+    {%- endfor -%}
     {%- if execute -%}
         {%- do graph.update({'__kpi_plan__': plan}) -%}
     {%- endif -%}
@@ -32,6 +40,13 @@
     {%- endif -%}
     {%- set inputs = kpi_metric_inputs(metric) -%}
     {%- if inputs | length == 0 -%}
+        {#- checked here, where the KPI that asks for the dimension is known: the leaf's own models would
+            name only the input (aov's dimension typo blamed order_revenue) -#}
+        {%- set semantic_model = plan.catalog.semantic_models[plan.catalog.measure_models[metric.type_params.measure.name]] -%}
+        {%- set kpi_metric = plan.catalog.metrics[trail[0]] if trail else metric -%}
+        {%- for dimension in dimensions -%}
+            {%- do kpi_resolve_dimension(semantic_model, dimension, kpi_metric, plan.catalog, via=name if trail else none) -%}
+        {%- endfor -%}
         {%- set known = plan.leaf_dimensions.get(name, []) -%}
         {%- for dimension in dimensions if dimension not in known -%}
             {%- do known.append(dimension) -%}

@@ -1,7 +1,9 @@
 {# Where a dimension like user__platform comes from, seen from one semantic model:
    its own dimension, or one reached through a foreign entity (a left join to the
    semantic model whose primary entity it is), as MetricFlow resolves it. #}
-{% macro kpi_resolve_dimension(semantic_model, qualified, metric, catalog) -%}
+{% macro kpi_resolve_dimension(semantic_model, qualified, metric, catalog, via=none) -%}
+    {#- via: the input metric that reads semantic_model, when metric (the KPI named in errors) is not it -#}
+    {%- set through = " (through its input '" ~ via ~ "')" if via else "" -%}
     {%- set parts = qualified.split('__') -%}
     {%- if parts | length != 2 -%}
         {{ kpi_error(metric, "dimension '" ~ qualified ~ "' must be written <entity>__<dimension>") }}
@@ -24,7 +26,7 @@
         {%- if owner is not none -%}
             {%- for dimension in owner.dimensions if dimension.name == dimension_name -%}
                 {%- if dimension.type != 'categorical' -%}
-                    {{ kpi_error(metric, "dimension '" ~ qualified ~ "' is a time dimension; KPIs are split by categorical dimensions only") }}
+                    {{ kpi_error(metric, "dimension '" ~ qualified ~ "' is a time dimension" ~ through ~ "; KPIs are split by categorical dimensions only") }}
                 {%- endif -%}
                 {{ return({
                     'qualified': qualified, 'short': dimension_name, 'column': column,
@@ -36,7 +38,17 @@
             {%- endfor -%}
         {%- endif -%}
     {%- endfor -%}
-    {{ kpi_error(metric, "dimension '" ~ qualified ~ "' is not on semantic model '" ~ semantic_model.name
-        ~ "' nor reachable through one of its entities ("
-        ~ semantic_model.entities | map(attribute='name') | join(', ') ~ ")") }}
+    {#- what the entity does offer, so a typo (user__platfrom) shows next to the real name -#}
+    {%- set offered = [] -%}
+    {%- for candidate in catalog.semantic_models.values() -%}
+        {%- for entity in candidate.entities if entity.name == entity_name and entity.type in ['primary', 'unique', 'natural'] -%}
+            {%- for dimension in candidate.dimensions if dimension.type == 'categorical' and (entity_name ~ '__' ~ dimension.name) not in offered -%}
+                {%- do offered.append(entity_name ~ '__' ~ dimension.name) -%}
+            {%- endfor -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {{ kpi_error(metric, "dimension '" ~ qualified ~ "' is not on semantic model '" ~ semantic_model.name ~ "'" ~ through
+        ~ " nor reachable through one of its entities ("
+        ~ semantic_model.entities | map(attribute='name') | join(', ') ~ ")"
+        ~ ("; " ~ entity_name ~ " offers " ~ offered | sort | join(', ') if offered else "")) }}
 {%- endmacro %}

@@ -166,7 +166,15 @@ final as (
             else 'worsening'
         end as trend,
         coalesce(data_status, 'unknown') as data_status,
-        coalesce(data_status_reason, 'data-quality checks have not run for {{ var("as_of") }}') as data_status_reason
+        coalesce(
+            data_status_reason,
+            -- every KPI defined when the checks ran has a status: one without came after them
+            case
+                when exists (select recorded.metric_name from data_statuses as recorded)
+                    then 'the data-quality checks for {{ var("as_of") }} ran before the KPI was defined'
+                else 'data-quality checks have not run for {{ var("as_of") }}'
+            end
+        ) as data_status_reason
     from compared
 )
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from scorecard.errors import InvalidInput
 from scorecard.yaml_file import read_yaml
 
+# the KPI compiler's defaults too (macros/kpi/kpi_metadata.sql, kpi_default_range), which check targets against them
 DEFAULT_RANGES = {
     "ratio": (0, 1),
     **{unit: (0, None) for unit in ("count", "currency", "minutes", "hours", "days", "ms")},
@@ -51,6 +52,12 @@ def load_catalog(project_dir: Path) -> dict[str, CatalogMetric]:
     for path in sorted(folder.glob("*.yml")):
         for metric in _metrics(path):
             kpi = _mapping(_mapping(metric.get("config"), path, metric).get("meta"), path, metric).get("kpi")
+            if kpi is None and isinstance(metric.get("meta"), dict) and "kpi" in metric["meta"]:
+                # dbt drops a top-level meta once config.meta is set, so the KPI compiler refuses it too
+                raise InvalidInput(
+                    f"{path}: metric '{metric['name']}': KPI metadata under meta.kpi: move it to config.meta.kpi "
+                    "(dbt drops a metric's top-level meta once config.meta is set)"
+                )
             if not isinstance(kpi, dict):
                 continue
             name = metric["name"]

@@ -26,6 +26,11 @@ def not_checked(as_of: date) -> DataStatus:
     return DataStatus("unknown", f"data-quality checks have not run for {as_of}")
 
 
+def not_covered(as_of: date) -> DataStatus:
+    """The checks ran for the date, and give every KPI then defined a status: this one came after them."""
+    return DataStatus("unknown", f"the data-quality checks for {as_of} ran before the KPI was defined")
+
+
 def apply_gate(checkin: dict, data_status: DataStatus, last_good: GoodScore | None) -> None:
     checkin["data_status"] = data_status.status
     checkin["data_status_reason"] = data_status.reason

@@ -12,7 +12,7 @@ import duckdb
 
 from scorecard.okrs import scoring
 from scorecard.okrs.catalog import CatalogMetric
-from scorecard.okrs.data_gate import GoodScore, apply_gate, not_checked
+from scorecard.okrs.data_gate import GoodScore, apply_gate, not_checked, not_covered
 from scorecard.okrs.load import LoadedSpec, aligned_parent, objective_index
 from scorecard.okrs.model import GuardrailKeyResult, MetricKeyResult, MilestoneKeyResult
 from scorecard.okrs.projection import Projection, project
@@ -179,7 +179,7 @@ def _gate(checkin: dict, data_statuses: dict[str, DataStatus] | None, last_good:
     elif data_statuses is None:
         apply_gate(checkin, not_checked(as_of), None)
     else:
-        status = data_statuses.get(checkin["metric"]) or DataStatus("unknown", "no data-quality result for the KPI")
+        status = data_statuses.get(checkin["metric"]) or not_covered(as_of)
         apply_gate(checkin, status, last_good)
 
 
