@@ -16,6 +16,7 @@ import yaml
 from scorecard.okrs.catalog import load_catalog
 from scorecard.okrs.evaluate import Period, Series, evaluate
 from scorecard.okrs.load import load_specs
+from scorecard.okrs.rules import direction_against_metric
 from scorecard.okrs.schema import render
 from scorecard.quality.status import DataStatus
 from tests.conftest import PROJECT_DIR, copy_project, scorecard
@@ -496,3 +497,37 @@ def test_kpi_metadata_under_a_top_level_meta_is_refused_naming_the_file_and_metr
         f"scorecard: error: {commerce}: metric 'aov': KPI metadata under meta.kpi: move it to config.meta.kpi "
         "(dbt drops a metric's top-level meta once config.meta is set)"
     )
+
+
+def test_a_target_worse_than_its_auto_baseline_is_a_warning_once_scored(tmp_path: Path):
+    # lint cannot tell which way "baseline: auto, target: 2.6" moves a lower-is-better median; the scored
+    # baseline (2.5) shows it raises it, which scoring then counts as progress
+    project = copy_project(tmp_path / "project")
+    okrs = project / "okrs"
+    for path in okrs.glob("*.yml"):
+        path.unlink()
+    spec = _growth("2026-Q4").replace("    aligns_to: company/essential-every-week\n", "")
+    (okrs / "growth.yml").write_text(
+        spec.replace("baseline: 2.5\n        target: 2\n", "baseline: auto\n        target: 2.6\n")
+    )
+    catalog = load_catalog(project)
+    loaded = load_specs([okrs], catalog)
+    assert loaded.errors == [] and direction_against_metric.check(loaded.specs, catalog) == []
+    weeks = [date(2026, 9, 27) + timedelta(weeks=i) for i in range(8)]
+    series = {
+        ("time_to_first_value_minutes", "week", "all", "all"): Series(
+            [Period(end - timedelta(days=6), end, 2.5) for end in weeks]
+        )
+    }
+    key_results, _, _ = evaluate(loaded.specs, catalog, series, date(2026, 11, 15), {})
+    (issue,) = direction_against_metric.against_scored(loaded.specs, catalog, key_results)
+    assert (issue.line, issue.rule) == (17, "direction-against-metric")  # the target line
+    assert issue.message == (
+        "aims to increase 'time_to_first_value_minutes', which is lower is better: the auto baseline is 2.5 and "
+        "the target 2.6, so progress counts the wrong way; for a limit to stay within, make it a guardrail"
+    )
+    # the same key result aiming down, and one whose direction lint already judged, are not repeated
+    (okrs / "growth.yml").write_text(spec.replace("baseline: 2.5\n", "baseline: auto\n"))
+    loaded = load_specs([okrs], catalog)
+    key_results, _, _ = evaluate(loaded.specs, catalog, series, date(2026, 11, 15), {})
+    assert list(direction_against_metric.against_scored(loaded.specs, catalog, key_results)) == []

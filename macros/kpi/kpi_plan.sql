@@ -16,14 +16,6 @@
             {%- do kpi_plan_visit(name, kpi.dimensions, kpi.maturity_days, plan, []) -%}
         {%- endif -%}
     {%- endfor -%}
-    {#- a cadence finer than the metric exists at would leave kpi_status with no value for good -#}
-    {%- for name, kpi in plan.kpis.items() -%}
-        {%- set grains = kpi_metric_grains(name, plan) -%}
-        {%- if kpi.cadence not in grains -%}
-            {{ kpi_error(catalog.metrics[name], "config.meta.kpi.cadence is '" ~ kpi.cadence ~ "', but the metric exists only at "
-                ~ grains | join(', ') ~ " grain (no finer than its semantic models' time dimensions)") }}
-        {%- endif -%}
-    {%- endfor -%}
     {%- if execute -%}
         {%- do graph.update({'__kpi_plan__': plan}) -%}
     {%- endif -%}

@@ -16,7 +16,12 @@ from scorecard.okrs.catalog import load_catalog
 from scorecard.okrs.evaluate import NO_DISTANCE_NOTE, evaluate, load_series, wanted_series
 from scorecard.okrs.history import SCHEMA, frozen_baselines, last_good_scores, write
 from scorecard.okrs.load import load_specs
-from scorecard.okrs.rules import complete_after_deadline, unknown_grain, unknown_segment_value
+from scorecard.okrs.rules import (
+    complete_after_deadline,
+    direction_against_metric,
+    unknown_grain,
+    unknown_segment_value,
+)
 from scorecard.okrs.rules._common import warning
 from scorecard.okrs.segments import metric_grains, segment_values
 from scorecard.quality.store import read_kpi_statuses
@@ -96,7 +101,10 @@ def _score_dates(con, warehouse: Path, specs, catalog, as_of_dates: list[date], 
         )
         write(con, as_of, key_results, checkins, objectives)
         if as_of == as_of_dates[-1]:
-            for issue in _target_at_baseline(specs, key_results):
+            for issue in [
+                *_target_at_baseline(specs, key_results),
+                *direction_against_metric.against_scored(specs, catalog, key_results),
+            ]:
                 echo(str(issue), err=True)
         statuses = Counter(row["status"] for row in checkins)
         summary = ", ".join(f"{count} {status}" for status, count in sorted(statuses.items()))
