@@ -228,18 +228,38 @@ def checkin(**values) -> dict:
     return {"as_of": date(2026, 11, 15), "status": "on_track", "score": 0.9, "progress": 0.9, **values}
 
 
-def test_a_key_result_on_failed_data_keeps_its_last_good_score_marked():
-    row = checkin()
-    apply_gate(row, DataStatus("failed", "dbt test x failed"), GoodScore(date(2026, 11, 8), 0.6, 0.6))
+FITTED_TO_TODAY = {
+    "projection": 0.70,
+    "projection_low": 0.43,
+    "projection_high": 0.97,
+    "hit_probability": 0.89,
+    "projection_note": "9 points",
+}
+
+
+def test_a_key_result_on_failed_data_keeps_its_last_good_score_and_projection_marked():
+    row = checkin(**FITTED_TO_TODAY)
+    good = GoodScore(date(2026, 11, 8), 0.6, 0.6, (0.9, 0.61, 1.0, 0.96, "8 points"))
+    apply_gate(row, DataStatus("failed", "dbt test x failed"), good)
     assert row["status"] == "unverified"
     assert (row["score"], row["progress"], row["score_as_of"]) == (0.6, 0.6, date(2026, 11, 8))
     assert (row["data_status"], row["data_status_reason"]) == ("failed", "dbt test x failed")
+    # the chance of reaching the target fitted to the untrusted values moved while the score stood still
+    projection = tuple(row[c] for c in FITTED_TO_TODAY)
+    assert projection == (0.9, 0.61, 1.0, 0.96, "8 points")
 
 
-def test_a_key_result_on_stale_data_without_history_has_no_score():
-    row = checkin()
+def test_a_key_result_on_stale_data_without_history_has_no_score_nor_projection():
+    row = checkin(**FITTED_TO_TODAY)
     apply_gate(row, DataStatus("stale", "source late"), None)
     assert (row["status"], row["score"], row["score_as_of"]) == ("unverified", None, None)
+    assert tuple(row[c] for c in FITTED_TO_TODAY) == (
+        None,
+        None,
+        None,
+        None,
+        "no projection: no check-in on good data yet",
+    )
 
 
 @pytest.mark.parametrize("status", ["ok", "warn", "unknown"])

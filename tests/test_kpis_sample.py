@@ -426,6 +426,40 @@ def test_a_build_for_an_earlier_date_counts_no_row_dated_after_it(built_sample, 
     assert november("orders", "quarter")[0] == quarter
 
 
+def test_a_month_of_weekly_data_is_complete_once_its_last_week_is_over(built_sample, tmp_path):
+    # power_user_share is measured by ISO week (user_weeks); its October holds every week starting in
+    # October, the last one 10-26 to 11-01, so on 10-31 (a Saturday) October is not over for it, while
+    # for dau, measured by day, it is. Q3 likewise holds the week of 9-28 to 10-04.
+    path = tmp_path / "weekly.duckdb"
+    shutil.copy(built_sample["path"], path)
+
+    def complete(metric: str, grain: str, start: str) -> bool:
+        ((flag,),) = query(
+            path,
+            "select is_complete from kpis.kpi_values where metric_name = ? and grain = ? and period_start = ? "
+            "and dimension_name = 'all'",
+            [metric, grain, start],
+        )
+        return flag
+
+    result = dbt(["run", "--select", "kpis", "--full-refresh"], path, tmp_path, as_of="2026-10-31")
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert not complete("power_user_share", "month", "2026-10-01")
+    assert complete("power_user_share", "week", "2026-10-19")
+    assert complete("power_user_share", "quarter", "2026-07-01")  # its last week ended on 10-04
+    assert complete("dau", "month", "2026-10-01")
+    # the next day the week is over, in an incremental run as in a full one
+    result = dbt(["run", "--select", "kpis"], path, tmp_path, as_of="2026-11-01")
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert complete("power_user_share", "month", "2026-10-01")
+    assert complete("feature_adoption_rate", "month", "2026-10-01")
+    result = dbt(["run", "--select", "kpis", "--full-refresh"], path, tmp_path, as_of="2026-10-02")
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert not complete("power_user_share", "quarter", "2026-07-01")
+    assert not complete("power_user_share", "month", "2026-09-01")  # September holds the week of 9-28 too
+    assert complete("dau", "quarter", "2026-07-01")
+
+
 def test_kpi_status_takes_the_as_of_dates_calendar_period_even_when_it_has_no_row(built_sample, tmp_path):
     """kpi_status at an earlier as-of date than the build's (what `scorecard check --as-of` rebuilds), with
     one period's row gone: each KPI shows the latest period complete on that date by the calendar (it

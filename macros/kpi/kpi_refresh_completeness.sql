@@ -6,7 +6,7 @@
         update {{ this }}
         set is_complete = case metric_name
             {%- for name, kpi in plan.kpis.items() | sort %}
-            when '{{ name }}' then {{ dbt.dateadd('day', kpi.maturity_days, 'period_end') }} <= {{ as_of_date() }}
+            when '{{ name }}' then {{ dbt.dateadd('day', kpi.maturity_days, kpi_data_end('grain', 'period_end', kpi_is_weekly(name, plan))) }} <= {{ as_of_date() }}
             {%- endfor %}
             else is_complete
         end

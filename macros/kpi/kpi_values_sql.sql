@@ -153,12 +153,12 @@ level_{{ level }} as (
 kpis as (
     {#- one reference to the last level, unpivoted by a join to the list of KPIs, keeps the plan small;
         so do per-KPI numbers as columns here rather than one branch per KPI below #}
-    select metric_name, maturity_days, lookback_days from (
+    select metric_name, maturity_days, lookback_days, is_weekly from (
         values
         {%- for name, kpi in plan.kpis.items() | sort %}
-        ('{{ name }}', {{ kpi.maturity_days }}, {{ lookbacks.get(name, 0) }}){{ "," if not loop.last }}
+        ('{{ name }}', {{ kpi.maturity_days }}, {{ lookbacks.get(name, 0) }}, {{ kpi_is_weekly(name, plan) }}){{ "," if not loop.last }}
         {%- endfor %}
-    ) as kpi_names (metric_name, maturity_days, lookback_days)
+    ) as kpi_names (metric_name, maturity_days, lookback_days, is_weekly)
 ),
 
 final as (
@@ -176,7 +176,7 @@ final as (
             {%- endfor %}
         end as {{ column }},
         {%- endfor %}
-        {{ dbt.dateadd('day', 'kpis.maturity_days', kpi_period_end('assembled.grain', 'assembled.period_start')) }} <= {{ as_of_date() }} as is_complete
+        {{ dbt.dateadd('day', 'kpis.maturity_days', kpi_data_end('assembled.grain', kpi_period_end('assembled.grain', 'assembled.period_start'), 'kpis.is_weekly')) }} <= {{ as_of_date() }} as is_complete
     from level_{{ levels }} as assembled
     cross join kpis
     where

@@ -2,7 +2,9 @@
 marked, and never gets a fresh status. "An old number never passes as current."
 
 A good check-in is one whose data was not stale or failed. The held check-in's status is 'unverified'
-and score_as_of names the date the shown score was earned (null when there is no good one yet)."""
+and score_as_of names the date the shown score was earned (null when there is no good one yet). Its
+projection is that check-in's too: one fitted to the untrusted values would move the chance of reaching
+the target while the score stands still."""
 
 from __future__ import annotations
 
@@ -15,11 +17,16 @@ HELD_STATUS = "unverified"
 BLOCKING = ("stale", "failed")
 
 
+# the okr_checkins columns a held check-in takes from its last good one, besides the score
+PROJECTION_COLUMNS = ("projection", "projection_low", "projection_high", "hit_probability", "projection_note")
+
+
 @dataclass(frozen=True)
 class GoodScore:
     as_of: date
     score: float | None
     progress: float | None
+    projection: tuple = (None, None, None, None, None)  # PROJECTION_COLUMNS' values
 
 
 def not_checked(as_of: date) -> DataStatus:
@@ -41,3 +48,7 @@ def apply_gate(checkin: dict, data_status: DataStatus, last_good: GoodScore | No
     checkin["score"] = last_good.score if last_good else None
     checkin["progress"] = last_good.progress if last_good else None
     checkin["score_as_of"] = last_good.as_of if last_good else None
+    held = (
+        last_good.projection if last_good else (None, None, None, None, "no projection: no check-in on good data yet")
+    )
+    checkin.update(zip(PROJECTION_COLUMNS, held, strict=True))

@@ -11,7 +11,7 @@ from datetime import date
 
 import duckdb
 
-from scorecard.okrs.data_gate import BLOCKING, GoodScore
+from scorecard.okrs.data_gate import BLOCKING, PROJECTION_COLUMNS, GoodScore
 from scorecard.warehouse import table_exists
 
 SCHEMA = "okrs"
@@ -186,14 +186,14 @@ def last_good_scores(con: duckdb.DuckDBPyConnection, as_of: date) -> dict[tuple,
     blocking = ", ".join(f"'{status}'" for status in BLOCKING)
     rows = con.execute(
         f"""
-        select team, cycle, objective_id, key_result_id, as_of, score, progress
+        select team, cycle, objective_id, key_result_id, as_of, score, progress, {", ".join(PROJECTION_COLUMNS)}
         from {SCHEMA}.okr_checkins
         where as_of < ? and coalesce(data_status, 'unknown') not in ({blocking})
         qualify row_number() over (partition by team, cycle, objective_id, key_result_id order by as_of desc) = 1
         """,
         [as_of],
     ).fetchall()
-    return {tuple(row[:4]): GoodScore(row[4], row[5], row[6]) for row in rows}
+    return {tuple(row[:4]): GoodScore(row[4], row[5], row[6], tuple(row[7:])) for row in rows}
 
 
 def recorded_key_results(con: duckdb.DuckDBPyConnection) -> dict[tuple, dict]:
