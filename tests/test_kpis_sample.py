@@ -522,6 +522,8 @@ def test_kpi_status_tells_a_kpi_defined_after_the_checks_from_a_date_never_check
     assert result.returncode == 0, result.stdout[-4000:]
     reasons = set(query(path, "select data_status, data_status_reason from kpis.kpi_status"))
     assert reasons == {("unknown", "data-quality checks have not run for 2026-11-14")}
+    # rebuilt for another date than the build's (what `scorecard check --as-of` does), the rows say which
+    assert query(path, "select distinct as_of from kpis.kpi_status") == [(date(2026, 11, 14),)]
 
 
 def test_a_table_replaced_every_run_follows_a_change_of_its_columns(built_sample, tmp_path):

@@ -174,7 +174,9 @@ final as (
                     then 'the data-quality checks for {{ var("as_of") }} ran before the KPI was defined'
                 else 'data-quality checks have not run for {{ var("as_of") }}'
             end
-        ) as data_status_reason
+        ) as data_status_reason,
+        -- a check for another date rebuilds this table for that date: the row says which
+        {{ as_of_date() }} as as_of
     from compared
 )
 
