@@ -38,6 +38,14 @@ def not_covered(as_of: date) -> DataStatus:
     return DataStatus("unknown", f"the data-quality checks for {as_of} ran before the KPI was defined")
 
 
+def recorded_status(statuses: dict[str, DataStatus] | None, metric: str, as_of: date) -> DataStatus:
+    """The data status the checks for ``as_of`` gave ``metric`` (``statuses``: store.read_kpi_statuses,
+    None when no check has run for the date)."""
+    if statuses is None:
+        return not_checked(as_of)
+    return statuses.get(metric) or not_covered(as_of)
+
+
 def apply_gate(checkin: dict, data_status: DataStatus, last_good: GoodScore | None) -> None:
     checkin["data_status"] = data_status.status
     checkin["data_status_reason"] = data_status.reason

@@ -12,7 +12,7 @@ import duckdb
 
 from scorecard.okrs import scoring
 from scorecard.okrs.catalog import CatalogMetric
-from scorecard.okrs.data_gate import GoodScore, apply_gate, not_checked, not_covered
+from scorecard.okrs.data_gate import GoodScore, apply_gate, recorded_status
 from scorecard.okrs.load import LoadedSpec, aligned_parent, objective_index
 from scorecard.okrs.model import GuardrailKeyResult, MetricKeyResult, MilestoneKeyResult
 from scorecard.okrs.projection import Projection, project
@@ -176,11 +176,8 @@ def _gate(checkin: dict, data_statuses: dict[str, DataStatus] | None, last_good:
     if checkin["key_result_type"] == "milestone":
         # a milestone's status is the owner's word in the spec; no data stands behind it
         apply_gate(checkin, DataStatus("ok", "milestone: status reported in the spec"), None)
-    elif data_statuses is None:
-        apply_gate(checkin, not_checked(as_of), None)
     else:
-        status = data_statuses.get(checkin["metric"]) or not_covered(as_of)
-        apply_gate(checkin, status, last_good)
+        apply_gate(checkin, recorded_status(data_statuses, checkin["metric"], as_of), last_good)
 
 
 def milestone_status_on(key_result: MilestoneKeyResult, as_of: date) -> str:

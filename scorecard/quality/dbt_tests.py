@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections import deque
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -17,6 +16,7 @@ import duckdb
 
 from scorecard.dbt import run_dbt
 from scorecard.errors import StepFailed
+from scorecard.quality.lineage import reachable
 from scorecard.quality.results import CheckResult, one_line
 
 _STATUS = {"pass": "pass", "warn": "warn", "fail": "fail", "error": "error", "skipped": "error"}
@@ -139,21 +139,11 @@ def skip_causes(payload: dict, manifest: dict) -> dict[str, list[str]]:
     causes = {}
     for unique_id, status in statuses.items():
         if status == "skipped" and unique_id.startswith("model.") and stopped_below:
-            names = {name for above in _ancestors(unique_id, parents) for name in stopped_below.get(above, ())}
+            above = reachable(parents.get(unique_id, []), parents)
+            names = {name for node in above for name in stopped_below.get(node, ())}
             if names:
                 causes[unique_id] = sorted(names)
     return causes
-
-
-def _ancestors(unique_id: str, parents: dict[str, list[str]]) -> set[str]:
-    seen: set[str] = set()
-    queue = deque(parents.get(unique_id, []))
-    while queue:
-        node = queue.popleft()
-        if node not in seen:
-            seen.add(node)
-            queue.extend(parents.get(node, []))
-    return seen
 
 
 def with_skip_causes(results: list[CheckResult], causes: dict[str, list[str]]) -> list[CheckResult]:

@@ -52,13 +52,17 @@ class Lineage:
         return [target]
 
     def _metrics_below(self, starts: list[str]) -> set[str]:
-        seen, queue, metrics = set(starts), deque(starts), set()
-        while queue:
-            node = queue.popleft()
-            if node.startswith("metric."):
-                metrics.add(node.split(".", 2)[2])
-            for child in self.children.get(node, []):
-                if child not in seen and not child.startswith(("test.", "unit_test.")):
-                    seen.add(child)
-                    queue.append(child)
-        return metrics
+        below = reachable(starts, self.children, through=lambda node: not node.startswith(("test.", "unit_test.")))
+        return {node.split(".", 2)[2] for node in below if node.startswith("metric.")}
+
+
+def reachable(starts, edges: dict[str, list[str]], through=lambda node: True) -> set[str]:
+    """The starts and every node reached from them along ``edges`` (the manifest's child_map or
+    parent_map), passing only through nodes ``through`` accepts."""
+    seen, queue = set(starts), deque(starts)
+    while queue:
+        for node in edges.get(queue.popleft(), []):
+            if node not in seen and through(node):
+                seen.add(node)
+                queue.append(node)
+    return seen

@@ -8,7 +8,7 @@ import math
 from collections import defaultdict
 from datetime import date
 
-from scorecard.okrs.data_gate import not_checked, not_covered
+from scorecard.okrs.data_gate import recorded_status
 from scorecard.quality.store import read_kpi_statuses
 from scorecard.report import model as m
 from scorecard.report.queries import finite
@@ -218,8 +218,7 @@ def north_star(con, as_of: date, recent: dict[str, list[m.Point]]) -> m.NorthSta
     value, prior = row["north_star_value"], row["north_star_prior_value"]
     # the checks of the report's own date, as its key results are gated by: the headline number is the
     # last one that may pass as current on a day its data failed
-    statuses = read_kpi_statuses(con, as_of)
-    checked = (statuses.get(row["metric"]) or not_covered(as_of)) if statuses else not_checked(as_of)
+    checked = recorded_status(read_kpi_statuses(con, as_of), row["metric"], as_of)
     return m.NorthStar(
         metric=row["metric"],
         label=row["label"] or row["metric"],
