@@ -219,17 +219,41 @@ def test_latest_complete_period(grain, maturity_days, expected):
     assert latest_complete_period(date(2026, 11, 15), grain, maturity_days) == expected
 
 
+@pytest.mark.parametrize(
+    ("as_of", "grain", "expected"),
+    [
+        # October 2026 holds the weeks starting in it, the last one 10-26 to 11-01 (a Sunday)
+        (date(2026, 10, 31), "month", date(2026, 9, 1)),
+        (date(2026, 11, 1), "month", date(2026, 10, 1)),
+        # Q3 holds the week of 9-28 to 10-04
+        (date(2026, 10, 3), "quarter", date(2026, 4, 1)),
+        (date(2026, 10, 4), "quarter", date(2026, 7, 1)),
+        # November 2026 ends on a Monday: its week runs to 12-06
+        (date(2026, 12, 5), "month", date(2026, 10, 1)),
+        (date(2026, 12, 6), "month", date(2026, 11, 1)),
+        # May 2026 ends on a Sunday, with its last week
+        (date(2026, 5, 31), "month", date(2026, 5, 1)),
+        (date(2026, 10, 31), "week", date(2026, 10, 19)),
+    ],
+)
+def test_latest_complete_period_of_a_kpi_measured_by_iso_week(as_of, grain, expected):
+    assert latest_complete_period(as_of, grain, 0, finest_grain="week") == expected
+
+
 def small_warehouse(path: Path) -> duckdb.DuckDBPyConnection:
     """kpis.kpi_definitions and kpis.kpi_values with only the columns the detector reads."""
     con = duckdb.connect(str(path))
     con.execute("create schema kpis")
-    con.execute("create table kpis.kpi_definitions (metric_name varchar, cadence varchar, maturity_days integer)")
+    con.execute(
+        "create table kpis.kpi_definitions (metric_name varchar, cadence varchar, maturity_days integer,"
+        " finest_grain varchar)"
+    )
     con.execute(
         "create table kpis.kpi_values (metric_name varchar, grain varchar, period_start date, period_end date,"
         " dimension_name varchar, dimension_value varchar, value double, is_complete boolean)"
     )
     con.executemany(
-        "insert into kpis.kpi_definitions values (?, ?, ?)",
+        "insert into kpis.kpi_definitions values (?, ?, ?, 'day')",
         [("tickets", "week", None), ("silent", "week", None), ("cohort", "week", 1)],
     )
     rows = []

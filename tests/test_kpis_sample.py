@@ -494,6 +494,48 @@ def test_kpi_status_takes_the_as_of_dates_calendar_period_even_when_it_has_no_ro
     assert query(path, "select trend from kpis.kpi_status where metric_name = 'median_delivery_days'") == [("flat",)]
 
 
+def test_a_weekly_kpis_month_counts_for_status_and_scoring_once_its_last_week_is_over(built_sample, tmp_path):
+    """power_user_share is measured by ISO week, so its October holds the week of 10-26 to 11-01. Judged on
+    10-31 with data built to 11-15 (a backfill, or `scorecard check --as-of`), October held four days after
+    that date: kpi_status showed it, and key results were scored on it."""
+    from scorecard.okrs.evaluate import load_series
+
+    path = tmp_path / "weekly.duckdb"
+    shutil.copy(built_sample["path"], path)
+    project = copy_project(tmp_path / "project", ["dbt_project.yml", "profiles.yml", "models", "metrics", "macros"])
+    engagement = project / "metrics" / "engagement.yml"
+    head, tail = engagement.read_text().split("  - name: power_user_share\n")
+    assert "cadence: week" in tail.split("  - name:")[0], "the mutation no longer applies; update the test"
+    engagement.write_text(head + "  - name: power_user_share\n" + tail.replace("cadence: week", "cadence: month", 1))
+
+    def status_period(as_of: str) -> tuple:
+        result = dbt(["run", "--select", "kpi_definitions", "kpi_status"], path, tmp_path, as_of=as_of, project=project)
+        assert result.returncode == 0, result.stdout[-3000:]
+        ((start, end),) = query(
+            path, "select period_start, period_end from kpis.kpi_status where metric_name = 'power_user_share'"
+        )
+        return start, end
+
+    assert status_period("2026-10-31") == (date(2026, 9, 1), date(2026, 9, 30))
+    assert status_period("2026-11-01") == (date(2026, 10, 1), date(2026, 10, 31))
+
+    wanted = {("power_user_share", "month", "all", "all"), ("dau", "month", "all", "all")}
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        on_10_31 = load_series(con, wanted, date(2026, 10, 31))
+        on_11_01 = load_series(con, wanted, date(2026, 11, 1))
+    finally:
+        con.close()
+
+    def last(series, metric):
+        period = series[(metric, "month", "all", "all")].periods[-1]
+        return period.start, period.complete_on
+
+    assert last(on_10_31, "power_user_share") == (date(2026, 9, 1), date(2026, 10, 4))  # its week of 9-28
+    assert last(on_10_31, "dau") == (date(2026, 10, 1), date(2026, 10, 31))  # measured by day
+    assert last(on_11_01, "power_user_share") == (date(2026, 10, 1), date(2026, 11, 1))
+
+
 def test_kpi_status_tells_a_kpi_defined_after_the_checks_from_a_date_never_checked(built_sample, tmp_path):
     from datetime import datetime
 

@@ -23,23 +23,44 @@ data_statuses as (
 -- The latest period at the cadence that is complete on the as-of date (over, and its cohorts mature),
 -- by the calendar rather than by the rows there are: a period without a row is that period with no
 -- value (no_data), not the one before it, and a check for an earlier date judges that date's periods.
-periods as (
+calendar_periods as (
     select
         metric_name,
         cadence,
+        finest_grain,
+        complete_through,
         case cadence
             when 'day' then cast(complete_through as date)
             when 'week' then {{ iso_week_start('complete_through + 1') }} - 7
             when 'month' then cast(date_trunc('month', complete_through + 1) - interval 1 month as date)
             when 'quarter' then cast(date_trunc('quarter', complete_through + 1) - interval 3 month as date)
-        end as latest_start
+        end as calendar_start
     from (
         select
             metric_name,
             cadence,
+            finest_grain,
             {{ as_of_date() }} - coalesce(maturity_days, 0) as complete_through
         from definitions
     )
+),
+
+-- a KPI measured by ISO week holds in its month or quarter the week running past its end, so that
+-- period is complete a few days later, and until then the one before it is the latest
+periods as (
+    select
+        metric_name,
+        cadence,
+        case
+            when
+                {{ kpi_data_end('cadence', kpi_period_end('cadence', 'calendar_start'), "finest_grain = 'week'") }}
+                > complete_through
+                then cast(
+                    calendar_start - case cadence when 'month' then interval 1 month else interval 3 month end as date
+                )
+            else calendar_start
+        end as latest_start
+    from calendar_periods
 ),
 
 values_at_cadence as (

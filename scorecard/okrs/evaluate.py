@@ -16,6 +16,7 @@ from scorecard.okrs.data_gate import GoodScore, apply_gate, recorded_status
 from scorecard.okrs.load import LoadedSpec, aligned_parent, objective_index
 from scorecard.okrs.model import GuardrailKeyResult, MetricKeyResult, MilestoneKeyResult
 from scorecard.okrs.projection import Projection, project
+from scorecard.periods import COMPLETE_ON, COMPLETE_PERIOD
 from scorecard.quality.status import DataStatus
 
 # said where a target resolves to its baseline (an auto baseline of 0 under a relative target)
@@ -28,7 +29,7 @@ class Period:
     start: date
     end: date
     value: float | None
-    complete_on: date | None = None  # the day it became complete: its end plus the metric's maturity
+    complete_on: date | None = None  # the day it became complete: its data's end plus the metric's maturity
 
 
 @dataclass
@@ -51,12 +52,6 @@ class Series:
         return candidates[-1] if candidates else None
 
 
-# The periods a key result is scored on, for kpis.kpi_values as v joined to kpis.kpi_definitions as d, with
-# the as-of date as the one parameter: over (cohorts mature) at that date, and complete at the data's own
-# as-of. The report's charts read the same periods.
-COMPLETE_PERIOD = "v.period_end + coalesce(d.maturity_days, 0) <= ? and v.is_complete"
-
-
 def load_series(
     con: duckdb.DuckDBPyConnection, wanted: set[tuple[str, str, str, str]], as_of: date
 ) -> dict[tuple[str, str, str, str], Series]:
@@ -74,13 +69,15 @@ def load_series(
         )
         select
             v.metric_name, v.grain, v.dimension_name, v.dimension_value, v.period_start, v.period_end, v.value,
-            cast(v.period_end + coalesce(d.maturity_days, 0) as date) as complete_on
+            {complete_on} as complete_on
         from kpis.kpi_values as v
         inner join wanted using (metric_name, grain, dimension_name, dimension_value)
         inner join kpis.kpi_definitions as d on v.metric_name = d.metric_name
         where {complete}
         order by v.metric_name, v.grain, v.dimension_name, v.dimension_value, v.period_start
-        """.format(placeholders=", ".join(["(?, ?, ?, ?)"] * len(keys)), complete=COMPLETE_PERIOD),
+        """.format(
+            placeholders=", ".join(["(?, ?, ?, ?)"] * len(keys)), complete=COMPLETE_PERIOD, complete_on=COMPLETE_ON
+        ),
         [part for key in keys for part in key] + [as_of],
     ).fetchall()
     for metric, grain, dimension, segment, start, end, value, complete_on in rows:

@@ -23,7 +23,15 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from scipy import stats
 
 from scorecard.errors import InvalidInput
-from scorecard.periods import DAYS_PER_WEEK, GRAINS, Grain, latest_complete_period, period_index, period_label
+from scorecard.periods import (
+    COMPLETE_PERIOD,
+    DAYS_PER_WEEK,
+    GRAINS,
+    Grain,
+    latest_complete_period,
+    period_index,
+    period_label,
+)
 from scorecard.quality.results import CheckResult
 from scorecard.suggest import did_you_mean
 
@@ -358,11 +366,12 @@ def _number(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
 
 
-KPI_SERIES_SQL = """
+KPI_SERIES_SQL = f"""
 select
     d.metric_name,
     d.cadence,
     coalesce(d.maturity_days, 0) as maturity_days,
+    d.finest_grain,
     v.period_start,
     v.value
 from kpis.kpi_definitions as d
@@ -371,9 +380,8 @@ left join kpis.kpi_values as v
         v.metric_name = d.metric_name
         and v.grain = d.cadence
         and v.dimension_name = 'all'
-        and v.is_complete
         -- judged as of an earlier date than the build's: only what was complete then
-        and v.period_end + coalesce(d.maturity_days, 0) <= ?
+        and {COMPLETE_PERIOD}
 order by d.metric_name, v.period_start
 """
 
@@ -382,19 +390,19 @@ def detect_anomalies(con, as_of: date, settings: AnomalySettings) -> list[CheckR
     """One CheckResult per KPI in kpis.kpi_definitions: its latest complete period at its cadence, judged
     against the periods before it."""
     rows = con.execute(KPI_SERIES_SQL, [as_of]).fetchall()
-    kpis: dict[str, tuple[Grain, int]] = {}
+    kpis: dict[str, tuple[Grain, int, Grain]] = {}
     series: dict[str, list[tuple[date, float | None]]] = {}
-    for metric, cadence, maturity_days, start, value in rows:
-        kpis[metric] = (cadence, maturity_days)
+    for metric, cadence, maturity_days, finest_grain, start, value in rows:
+        kpis[metric] = (cadence, maturity_days, finest_grain)
         points = series.setdefault(metric, [])
         if start is not None:
             points.append((start, value))
     _check_overrides_name_kpis(settings, kpis)
 
     results = []
-    for metric, (grain, maturity_days) in kpis.items():
+    for metric, (grain, maturity_days, finest_grain) in kpis.items():
         # The period that should be judged, whether or not the warehouse has a value for it.
-        period = latest_complete_period(as_of, grain, maturity_days)
+        period = latest_complete_period(as_of, grain, maturity_days, finest_grain)
         judgement = judge_series(series[metric], grain, settings, metric=metric, period=period)
         results.append(to_check_result(metric, grain, judgement, settings.rule_for(grain, metric)))
     return results

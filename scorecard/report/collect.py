@@ -15,7 +15,7 @@ from datetime import date, datetime
 import duckdb
 
 from scorecard.errors import StepFailed
-from scorecard.okrs.evaluate import COMPLETE_PERIOD
+from scorecard.periods import COMPLETE_PERIOD
 from scorecard.report import kpi_health
 from scorecard.report import model as m
 from scorecard.report.diagnosis import diagnose
