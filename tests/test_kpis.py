@@ -62,6 +62,13 @@ def kpi(path: Path, metric: str, grain: str, period: str, dimension: str = "all"
         ("wau", "day", "2027-01-05", "all", "all", 2.0),
         ("wau", "day", "2027-01-06", "all", "all", 1.0),
         ("wau", "week", "2027-01-04", "all", "all", 1.0),
+        # user 2 (android), active on 12-30 only, is in the window to Sunday 01-03, and leaves it on 01-06,
+        # the running week's last day: android has no value for that week (it had its 01-05 value, 1)
+        ("wau", "week", "2026-12-28", "platform", "android", 1.0),
+        ("wau", "day", "2027-01-05", "platform", "android", 1.0),
+        ("wau", "day", "2027-01-06", "platform", "android", ABSENT),
+        ("wau", "week", "2027-01-04", "platform", "android", ABSENT),
+        ("wau", "month", "2027-01-01", "platform", "android", ABSENT),
         # returning-user sessions opened from push: 0 of 0 on a signup-only day is undefined, not 0%
         ("push_return_share", "day", "2026-12-28", "all", "all", None),
         ("push_return_share", "day", "2026-12-31", "all", "all", 0.0),

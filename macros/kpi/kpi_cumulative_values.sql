@@ -172,14 +172,17 @@
             and spine.date_day = changes.day
 ),
 
+{#- a day whose window holds no rows has no value (no row at day grain); under period_agg last it is
+    still the period's last day, so a segment whose members all left the window before the period
+    ended has no value for it, rather than the value of its last day with members -#}
 {{ name }}__days as (
-    select dimension_name, dimension_value, day, value
+    select dimension_name, dimension_value, day, value, window_rows > 0 as has_rows
     from {{ name }}__daily
-    where window_rows > 0
+    where {{ 'true' if period_agg == 'last' else 'window_rows > 0' }}
     {%- if reads_back %}
         and day >= {{ start }}
     union all
-    select dimension_name, dimension_value, day, value
+    select dimension_name, dimension_value, day, value, true as has_rows
     from ({{ kpi_stored_days([leaf.name], start) }}) as stored
     {%- endif %}
 ),
@@ -192,6 +195,7 @@
         dimension_name,
         dimension_value,
         value,
+        has_rows,
         row_number() over (
             partition by dimension_name, dimension_value, {{ kpi_period_start(grain, 'day') }} order by day desc
         ) as rank_from_last,
@@ -213,7 +217,7 @@
     {%- else %}
     select grain, period_start, dimension_name, dimension_value, value
     from {{ name }}__periods
-    where {{ 'rank_from_last' if period_agg == 'last' else 'rank_from_first' }} = 1
+    where {{ 'rank_from_last' if period_agg == 'last' else 'rank_from_first' }} = 1 and has_rows
     {%- endif %}
 )
 {%- endmacro %}
