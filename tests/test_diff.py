@@ -143,6 +143,17 @@ objectives:
 """
 
 
+def _regroup_countries(project: Path) -> None:
+    """The user's country groups Germany, France and the UK into 'EU': a dimension of the semantic model
+    users, which the KPI tables of orders, user days and cohorts join to split by country."""
+    country = "      - name: country\n        type: categorical\n"
+    _replace(
+        project / "metrics" / "users.yml",
+        country,
+        country + "        expr: case when country in ('DE', 'FR', 'GB') then 'EU' else country end\n",
+    )
+
+
 def _plan_next_cycle(project: Path) -> None:
     (project / "okrs" / "growth-next.yml").write_text(NEXT_CYCLE)
 
@@ -161,6 +172,7 @@ def repo(tmp_path_factory) -> Repo:
         "rewrite": repo.change("same numbers, other words", _rewrite_without_moving),
         "kpi_target": repo.change("raise the LTV to CAC target", _raise_ltv_to_cac_target),
         "next_cycle": repo.change("plan next quarter", _plan_next_cycle),
+        "regroup": repo.change("group EU countries", _regroup_countries),
     }
     return repo
 
@@ -287,6 +299,22 @@ def test_a_kpi_target_that_turns_its_tile_is_a_value_change_with_no_kpi_value_mo
     comment = _diff(repo, built_sample["path"], repo.heads["kpi_target"]).stdout
     assert "- This change turns KPI **ltv\\_to\\_cac** from on target to off target." in comment
     assert "| 3 → 100 | on target → off target |" in comment
+
+
+def test_a_regrouped_dimension_moves_every_kpi_split_by_it(repo, built_sample):
+    # the head built only the users' own KPI tables, so of the KPIs split by country only those of users and
+    # subscriptions moved, and the head's build held 'EU' for mrr and DE, FR, GB for dau and orders
+    code, report = _json(repo, built_sample["path"], "regroup")
+    assert code == 1
+    assert {"kpi_measures__user_days", "kpi_measures__orders", "kpi_measures__signup_cohorts"} <= set(
+        report["built_models"]
+    )
+    moved = {m["metric"] for m in report["metric_values"]}
+    assert {"dau", "wau", "orders", "aov", "d1_retention", "mrr", "signups"} <= moved
+    # no total moved, and KPIs not split by country did not either
+    assert not moved & {"stickiness", "cac", "avg_session_minutes", "api_error_rate"}
+    assert {"dau", "orders", "d1_retention"} <= set(report["lineage"]["kpis"])
+    assert not {"cac", "ltv_to_cac"} & set(report["lineage"]["kpis"])
 
 
 def test_a_spec_for_a_cycle_not_yet_running_is_in_the_lineage(repo, built_sample):

@@ -125,6 +125,8 @@ def changed(tmp_path_factory) -> dict:
     opening = "{% macro kpi_literal(value) -%}\n"
     assert opening in literal.read_text()
     literal.write_text(literal.read_text().replace(opening, opening + "    {# a reviewer's note #}\n"))
+    deals = project / "models" / "kpis" / "kpi_measures__deals.sql"
+    deals.write_text(deals.read_text() + "-- reviewed\n")
     head = _commit(root, "change a measure")
     scratch = tmp_path_factory.mktemp("impact_scratch")
     parsed_base = parse_revision(project, base, scratch / "base")
@@ -139,6 +141,18 @@ def test_a_changed_measure_reaches_its_metrics_and_kpi_models(changed):
     assert (change.path, change.kind) == ("measures[retained_d7_users].expr", "expression")
     assert {"retained_d7_users", "d7_retention"} <= impact.metrics
     assert {"kpi_measures__signup_cohorts", "kpi_values", "kpi_status"} <= impact.models
+
+
+def test_a_changed_measure_reaches_only_the_metrics_of_that_measure(changed):
+    # signup_cohorts' other measures feed d1 and d30 retention, which the change leaves as they were
+    assert not {"d1_retention", "d30_retention", "activation_rate"} & changed["impact"].metrics
+
+
+def test_a_changed_kpi_model_reaches_the_metrics_it_computes(changed):
+    # dbt's lineage runs from the semantic model deals to its metrics, not from kpi_measures__deals
+    impact = changed["impact"]
+    assert "kpi_measures__deals" in impact.models
+    assert {"deals_won", "new_customer_revenue"} <= impact.metrics
 
 
 def test_a_comment_in_a_macro_is_a_cosmetic_change_that_reaches_no_model(changed):
@@ -175,3 +189,70 @@ def test_a_model_description_and_a_respaced_filter_are_no_change(changed):
     # fct_carts' new description is not among its changes (the type is)
     assert [c.path for c in impact.field_changes["model.scorecard.fct_carts"]] == ["columns[cart_id].data_type"]
     assert not {"metric.scorecard.collected_amount", "metric.scorecard.collected_amount_days"} & set(impact.changed)
+
+
+def _kpis_split_by(project: Path, dimension: str) -> set[str]:
+    """The KPIs whose config.meta.kpi.dimensions list ``dimension``, read from the YAML."""
+    import yaml
+
+    found = set()
+    for path in (project / "metrics").glob("*.yml"):
+        for metric in yaml.safe_load(path.read_text()).get("metrics") or []:
+            kpi = ((metric.get("config") or {}).get("meta") or {}).get("kpi") or {}
+            if dimension in (kpi.get("dimensions") or []):
+                found.add(metric["name"])
+    return found
+
+
+@pytest.fixture(scope="module")
+def regrouped(tmp_path_factory) -> dict:
+    """Head groups three countries of the semantic model users into 'EU' (a categorical dimension's
+    expression) and raises the target of ltv, which ltv_to_cac is computed from."""
+    from scorecard.diff.impact import lineage_impact
+
+    root, project, base = _scratch_repo(tmp_path_factory, "regroup_repo")
+    users = project / "metrics" / "users.yml"
+    country = "      - name: country\n        type: categorical\n"
+    assert country in users.read_text()
+    users.write_text(
+        users.read_text().replace(
+            country, country + "        expr: case when country in ('DE', 'FR', 'GB') then 'EU' else country end\n"
+        )
+    )
+    subscription = project / "metrics" / "subscription.yml"
+    head_of_ltv, rest = subscription.read_text().split("  - name: ltv\n", 1)
+    assert "          target: 150\n" in rest.split("\n  - name: ")[0]
+    subscription.write_text(
+        head_of_ltv + "  - name: ltv\n" + rest.replace("          target: 150\n", "          target: 160\n", 1)
+    )
+    head = _commit(root, "regroup countries")
+    scratch = tmp_path_factory.mktemp("regroup_scratch")
+    impact = lineage_impact(
+        parse_revision(project, base, scratch / "base"), parse_revision(project, head, scratch / "head")
+    )
+    return {"impact": impact, "by_country": _kpis_split_by(project, "user__country")}
+
+
+def test_a_changed_dimension_rebuilds_every_kpi_table_that_joins_it(regrouped):
+    # orders, user days and cohorts are split by the user's country through a join to dim_users: the diff
+    # built only the users' own tables and compared the others as the warehouse had them
+    impact = regrouped["impact"]
+    assert {
+        "kpi_measures__users",
+        "kpi_measures__user_days",
+        "kpi_measures__orders",
+        "kpi_measures__signup_cohorts",
+        "kpi_measures__subscription_days",
+        "kpi_values",
+    } <= impact.models
+    assert "kpi_measures__api_requests" not in impact.models  # it joins no user dimension
+    assert len(regrouped["by_country"]) == 25
+    assert regrouped["by_country"] <= impact.metrics
+
+
+def test_a_changed_dimension_and_a_target_reach_no_metric_computed_from_them(regrouped):
+    impact = regrouped["impact"]
+    assert "ltv" in impact.metrics
+    # ltv_to_cac is computed from ltv and cac (new paying customers of users): no value of either moved;
+    # stickiness is dau / mau, both split by country, itself split by platform only
+    assert not {"ltv_to_cac", "cac", "stickiness"} & impact.metrics

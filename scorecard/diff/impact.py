@@ -10,6 +10,7 @@ reaches `kpi_measures__<its semantic model>` and the shared KPI tables."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections import deque
 from dataclasses import dataclass, field
@@ -43,13 +44,82 @@ def lineage_impact(base: Parsed, head: Parsed) -> Impact:
     _file_nodes(base.manifest, head.manifest, impact)
     for kind in ("semantic_models", "metrics"):
         _semantic_nodes(base, head, kind, impact)
-    starts = [uid for uid, how in impact.changed.items() if how != "removed"]
+    starts = _walk_starts(base, head, impact)
     starts += _models_using_changed_macros(base.manifest, head.manifest, impact)
+    starts += _semantic_models_computed_by(head.manifest, starts)
     _walk(head.manifest, starts, impact)
     removed = [uid for uid, how in impact.changed.items() if how == "removed"]
     _walk(base.manifest, removed, impact)  # what relied on a removed node, as the base knew it
     _kpi_models(base.manifest, head.manifest, impact)
+    _dimension_readers(base, head, impact)
     return impact
+
+
+def _walk_starts(base: Parsed, head: Parsed, impact: Impact) -> list[str]:
+    """Where the walk down dbt's lineage starts: each changed node, but narrower where dbt's lineage is
+    wider than the change. A metric changed only in its config.meta (a target, an owner, its splits)
+    changes no metric computed from it, so it is reached alone. A semantic model changed only in some
+    measures reaches the metrics of those measures, not every metric of the model; one changed only in
+    categorical dimensions changes no total, only what is split or filtered by them."""
+    starts = []
+    for uid, how in impact.changed.items():
+        if how == "removed":
+            continue
+        kind, _, name = uid.split(".", 2)
+        paths = [change.path for change in impact.field_changes.get(uid, [])]
+        if how == "modified" and kind == "metric" and paths and all(p.startswith("config.meta.") for p in paths):
+            impact.metrics.add(name)
+        elif how == "modified" and kind == "semantic_model" and paths and all(p.startswith("measures[") for p in paths):
+            impact.semantic_models.add(name)
+            starts += _metrics_of_measures(base, head, _listed(paths, "measures"))
+        elif how == "modified" and kind == "semantic_model" and _categorical_only(base, head, name, paths):
+            impact.semantic_models.add(name)  # what splits or filters by them: _dimension_readers
+        else:
+            starts.append(uid)
+    return starts
+
+
+def _categorical_only(base: Parsed, head: Parsed, name: str, paths: list[str]) -> bool:
+    """Whether a semantic model's changes are all to dimensions that are categorical on both sides (a
+    time dimension buckets its measures' periods, so it changes totals too)."""
+    if not paths or not all(path.startswith("dimensions[") for path in paths):
+        return False
+    changed = _listed(paths, "dimensions")
+    types = [
+        dimension.get("type")
+        for side in (base, head)
+        for model in side.semantic_manifest["semantic_models"]
+        if model["name"] == name
+        for dimension in model.get("dimensions") or []
+        if dimension["name"] in changed
+    ]
+    return bool(types) and all(kind == "categorical" for kind in types)
+
+
+def _metrics_of_measures(base: Parsed, head: Parsed, measures: set[str]) -> list[str]:
+    """The unique ids of the metrics of either side that aggregate one of ``measures`` themselves."""
+    package = head.manifest["metadata"].get("project_name") or "scorecard"
+    return sorted(
+        {
+            f"metric.{package}.{metric['name']}"
+            for parsed in (base, head)
+            for metric in parsed.semantic_manifest["metrics"]
+            if measures & {m["name"] for m in metric["type_params"].get("input_measures") or []}
+        }
+    )
+
+
+def _semantic_models_computed_by(manifest: dict, starts: list[str]) -> list[str]:
+    """The semantic models whose metrics a changed KPI model computes (its file or a macro it calls
+    changed): `kpi_measures__<semantic model>` for its own, kpi_values for every one (it computes the
+    ratios and derived metrics over them all). dbt's lineage runs from the semantic models to the
+    metrics, not from the KPI models, so the walk would not reach those metrics."""
+    package = manifest["metadata"].get("project_name") or "scorecard"
+    semantic_models = {uid.split(".", 2)[2] for uid in manifest.get("semantic_models", {})}
+    names = {uid.split(".", 2)[2] for uid in starts if uid.startswith("model.")}
+    reached = semantic_models if "kpi_values" in names else set()
+    reached |= {name[len(KPI_MEASURES_PREFIX) :] for name in names if name.startswith(KPI_MEASURES_PREFIX)}
+    return [f"semantic_model.{package}.{name}" for name in sorted(reached & semantic_models)]
 
 
 def _file_nodes(base: dict, head: dict, impact: Impact) -> None:
@@ -187,10 +257,73 @@ def _kpi_models(base: dict, head: dict, impact: Impact) -> None:
             elif kind == "metric" and name not in seen:
                 seen.add(name)
                 pending.append(name)
-    models = {n["name"] for n in manifest["nodes"].values() if n["resource_type"] == "model"}
+    models = _model_names(manifest)
     kpi_models = {f"{KPI_MEASURES_PREFIX}{name}" for name in semantic} & models
     if kpi_models:
         impact.models |= kpi_models | (set(SHARED_KPI_MODELS) & models)
+
+
+def _dimension_readers(base: Parsed, head: Parsed, impact: Impact) -> None:
+    """A semantic model whose dimensions or entities changed changes more than its own metrics: the KPI
+    tables of the other semantic models join its dimensions to split or filter their metrics (a KPI table
+    reads the model of each semantic model it may join, as its fingerprint does), and every KPI split by
+    one of them (`user__country`) or filtering on one changes too. Those tables are rebuilt; a KPI split
+    by the dimension is reached alone (its splits change, not the metrics computed from it), one that
+    filters on it is walked down like a changed metric."""
+    package = head.manifest["metadata"].get("project_name") or "scorecard"
+    references: set[str] = set()
+    reads: set[str] = set()
+    for uid, how in impact.changed.items():
+        if not uid.startswith("semantic_model.") or how == "added":
+            continue
+        paths = [change.path for change in impact.field_changes.get(uid, [])]
+        if how == "modified" and all(path.startswith("measures[") for path in paths):
+            continue
+        name = uid.split(".", 2)[2]
+        versions = [m for side in (base, head) for m in side.semantic_manifest["semantic_models"] if m["name"] == name]
+        entities = {e["name"] for m in versions for e in m.get("entities") or []}
+        dimensions = _listed(paths, "dimensions")
+        if how == "removed" or any(not path.startswith(("dimensions[", "measures[")) for path in paths):
+            dimensions = {d["name"] for m in versions for d in m.get("dimensions") or []}
+        references |= {f"{entity}__{dimension}" for entity in entities for dimension in dimensions}
+        for manifest in (base.manifest, head.manifest):
+            reads |= set(manifest.get("semantic_models", {}).get(uid, {}).get("depends_on", {}).get("nodes", []))
+    if not references:
+        return
+    kpi_tables = {
+        node["name"]
+        for node in head.manifest["nodes"].values()
+        if node["resource_type"] == "model"
+        and node["name"].startswith(KPI_MEASURES_PREFIX)
+        and reads & set(node["depends_on"]["nodes"])
+    }
+    if kpi_tables:
+        impact.models |= kpi_tables | (set(SHARED_KPI_MODELS) & _model_names(head.manifest))
+    filtering = []
+    for metric in head.semantic_manifest["metrics"]:
+        kpi = ((metric.get("config") or {}).get("meta") or {}).get("kpi") or {}
+        split_by = {str(d) for d in kpi.get("dimensions") or []} if isinstance(kpi, dict) else set()
+        if any(_names_reference(item, references) for item in split_by):
+            impact.metrics.add(metric["name"])
+        where = json.dumps([metric.get("filter"), metric["type_params"]])
+        if any(f"'{reference}'" in where or f"'{reference}__" in where for reference in references):
+            filtering.append(f"metric.{package}.{metric['name']}")
+    _walk(head.manifest, filtering, impact)
+
+
+def _listed(paths: list[str], list_name: str) -> set[str]:
+    """The names of the items of a semantic model's list that changed: `country` of `dimensions[country].expr`."""
+    prefix = f"{list_name}["
+    return {path[len(prefix) : path.index("]")] for path in paths if path.startswith(prefix)}
+
+
+def _names_reference(name: str, references: set[str]) -> bool:
+    """Whether a dimension as a KPI names it (`user__country`, a time one with its grain) is one of them."""
+    return any(name == reference or name.startswith(f"{reference}__") for reference in references)
+
+
+def _model_names(manifest: dict) -> set[str]:
+    return {n["name"] for n in manifest["nodes"].values() if n["resource_type"] == "model"}
 
 
 def redefined_metrics(base: Parsed, head: Parsed, impact: Impact) -> set[str]:
@@ -208,7 +341,7 @@ def redefined_metrics(base: Parsed, head: Parsed, impact: Impact) -> set[str]:
         elif kind == "semantic_model":
             paths = [change.path for change in impact.field_changes.get(uid, [])]
             if how == "modified" and all(path.startswith("measures[") for path in paths):
-                measures |= {path[len("measures[") : path.index("]")] for path in paths}
+                measures |= _listed(paths, "measures")
             else:
                 measures |= _measures_of(base, name) | _measures_of(head, name)
     metrics = {m["name"]: m for m in head.semantic_manifest["metrics"]}
