@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from scorecard.diff.markdown import render
-from scorecard.diff.model import DiffReport, KeyResultImpact, Lineage, MetricValues, RowChange
+from scorecard.diff.model import DiffReport, KeyResultImpact, KpiStatusChange, Lineage, MetricValues, RowChange
 
 
 def _report(**parts) -> DiffReport:
@@ -61,3 +61,27 @@ def test_key_results_that_do_not_move_leave_no_blank_line_doubled():
     text = render(_report(key_results=[moved]))
     start = text.index("### Key results")
     assert "\n\n\n" not in text[start:] and "- This change moves KR **d1-retention**" in text[start:]
+
+
+def test_a_kpi_whose_cadence_changed_shows_each_sides_own_period():
+    # the row read "month of 2026-10-01 | 4.182 → 13.17": 4.182 was the week of 11-09's value
+    change = KpiStatusChange(
+        metric="sessions_per_active_user",
+        cadence="month",
+        period_start=date(2026, 10, 1),
+        base_cadence="week",
+        base_period_start=date(2026, 11, 9),
+        base_value=4.182,
+        head_value=13.17,
+        base_target=4.5,
+        head_target=4.5,
+        base_status="off_target",
+        head_status="on_target",
+        changed=True,
+    )
+    text = render(_report(kpi_statuses=[change]))
+    assert "| sessions\\_per\\_active\\_user | week of 2026-11-09 → month of 2026-10-01 | 4.182 → 13.17 |" in text
+    same = change.model_copy(update={"base_cadence": "month", "base_period_start": date(2026, 10, 1)})
+    assert "| month of 2026-10-01 | 4.182 → 13.17 |" in render(_report(kpi_statuses=[same]))
+    added = change.model_copy(update={"base_cadence": None, "base_period_start": None, "base_value": None})
+    assert "| month of 2026-10-01 | no value → 13.17 |" in render(_report(kpi_statuses=[added]))

@@ -61,7 +61,7 @@ def test_identical_tables_and_a_moved_value_with_the_same_status_are_no_change(t
 
 def test_a_raised_target_that_turns_the_tile(tmp_path):
     (change,) = _compare(tmp_path, _with("cac", target_value=15.0, target_status="off_target"))
-    assert change == StatusChange("cac", "month", OCT, 19.7, 19.7, 20.0, 15.0, "on_target", "off_target")
+    assert change == StatusChange("cac", "month", OCT, "month", OCT, 19.7, 19.7, 20.0, 15.0, "on_target", "off_target")
 
 
 def test_a_moved_target_with_the_same_status_is_listed(tmp_path):
@@ -97,3 +97,6 @@ def test_a_kpi_on_one_side_only_and_a_new_cadence(tmp_path):
     assert (added.metric, added.base_status, added.head_status) == ("dau", None, "on_target")
     (weekly,) = _compare(tmp_path, _with("mrr", cadence="week", period_start=date(2026, 11, 9)), BASE)
     assert (weekly.cadence, weekly.period_start) == ("week", date(2026, 11, 9))
+    # each side keeps its own period: the base's value is October's, not the week's
+    assert (weekly.base_cadence, weekly.base_period_start, weekly.base_value) == ("month", OCT, 5029.0)
+    assert (added.base_cadence, added.base_period_start) == (None, None)

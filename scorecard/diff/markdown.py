@@ -5,6 +5,7 @@ lineage. GitHub-flavoured Markdown; text from specs and SQL is escaped."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from scorecard.diff.model import DiffReport, KeyResultImpact, KpiStatusChange, MetricValues, RowChange
 
@@ -89,13 +90,20 @@ def _kpi_statuses(statuses: list[KpiStatusChange]) -> list[str]:
             )
     lines += ["", "| KPI | Period | Value | Target | Target status |", "|---|---|---|---|---|"]
     for status in statuses[:MAX_ROWS]:
-        period = f"{status.cadence} of {status.period_start}" if status.period_start else status.cadence
+        # each side's own period: a changed cadence compares a week's value with a month's
+        period = _period(status.cadence, status.period_start)
+        if status.base_cadence is not None:
+            period = _pair(_period(status.base_cadence, status.base_period_start), period, str)
         lines.append(
             f"| {_esc(status.metric)} | {period} | {_pair(status.base_value, status.head_value, _value)} "
             f"| {_pair(status.base_target, status.head_target, _target)} "
             f"| {_pair(status.base_status, status.head_status, _status)} |"
         )
     return [*lines, *_more(len(statuses)), ""]
+
+
+def _period(cadence: str, start: date | None) -> str:
+    return f"{cadence} of {start}" if start else cadence
 
 
 def _status(status: str | None) -> str:
@@ -131,7 +139,7 @@ def _metric_values(values: list[MetricValues]) -> list[str]:
 
 def _row(row: RowChange | None, *, relative: bool) -> str:
     if row is None:
-        return "no value on both sides (added, removed or null)"
+        return "no row with a value on both sides (rows added, removed or null)"
     where = f"{row.period_start}" + ("" if row.segment == "all" else f", {_esc(row.segment)}")
     change = ""
     if row.before is not None and row.after is not None:

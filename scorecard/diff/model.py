@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.1"  # 1.1: kpi_statuses
+SCHEMA_VERSION = "1.2"  # 1.1: kpi_statuses; 1.2: their base_cadence and base_period_start
 
 
 class _Model(BaseModel):
@@ -56,6 +56,10 @@ class KpiStatusChange(_Model):
     metric: str
     cadence: str
     period_start: date | None = Field(description="The latest complete period at the cadence (head's, else base's).")
+    base_cadence: str | None = Field(None, description="The base's cadence; None: no KPI there.")
+    base_period_start: date | None = Field(
+        None, description="The base's latest complete period, which differs from period_start when the cadence does."
+    )
     base_value: float | None
     head_value: float | None
     base_target: float | None

@@ -23,8 +23,10 @@ class StatusChange:
     """One KPI's row of kpi_status on each side; the base's or head's fields are None where it is no KPI."""
 
     metric: str
-    cadence: str
-    period_start: date | None
+    cadence: str  # head's, else base's
+    period_start: date | None  # head's, else base's
+    base_cadence: str | None
+    base_period_start: date | None
     base_value: float | None
     head_value: float | None
     base_target: float | None
@@ -39,6 +41,8 @@ select
     coalesce(h.metric_name, b.metric_name) as metric,
     coalesce(h.cadence, b.cadence) as cadence,
     coalesce(h.period_start, b.period_start) as period_start,
+    b.cadence,
+    b.period_start,
     b.value, h.value, b.target_value, h.target_value, b.target_status, h.target_status
 from base.kpis.kpi_status as b
 full outer join head.kpis.kpi_status as h on b.metric_name = h.metric_name
