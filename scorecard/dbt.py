@@ -212,12 +212,12 @@ def describe_dbt_error(text: str, project_dir: Path | None = None) -> str:
 
     With ``project_dir``, an error dbt raises without naming the file (a value the spec does not know,
     like `type: simpel`) is located in the project's YAML."""
-    if project_dir is not None:
-        from scorecard.spec_values import describe_invalid_enum
+    from scorecard.spec_values import describe_invalid_enum, describe_yaml_syntax_error
 
-        located = describe_invalid_enum(project_dir, text)
-        if located is not None:
-            return located
+    if located := describe_yaml_syntax_error(project_dir, text):
+        return located
+    if project_dir is not None and (located := describe_invalid_enum(project_dir, text)):
+        return located
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     for line in lines:
         if located := _schema_error(line):
@@ -239,6 +239,26 @@ def describe_dbt_error(text: str, project_dir: Path | None = None) -> str:
     meaningful = [line for line in lines if not line.startswith(skipped)]
     return (meaningful or lines or ["dbt could not compile the KPI models"])[0]
 
+
+def describe_model_error(message: str) -> str:
+    """A model's error from run_results.json in one line: a contract that failed as its mismatched columns
+    (dbt lists them in a table below two sentences of advice), anything else without dbt's macro call
+    stack, at most 300 characters."""
+    text = " ".join(message.split())
+    if "enforced contract that failed" in text:
+        rows = _CONTRACT_ROW.findall(text.split("mismatch_reason |", 1)[-1])
+        columns = [
+            f"column {column}: {defined or 'missing'} in the SQL, {contracted or 'missing'} in the contract ({reason})"
+            for column, defined, contracted, reason in rows
+            if not set(column) <= {"-"}
+        ]
+        if columns:
+            return "the enforced contract fails: " + "; ".join(columns)
+    return text.split(" > in macro ", 1)[0][:300]
+
+
+# a row of dbt's contract-mismatch table: | column_name | definition_type | contract_type | mismatch_reason |
+_CONTRACT_ROW = re.compile(r"\| ([^|]+?) \| ([^|]*?) ?\| ([^|]*?) ?\| ([^|]+?) \|")
 
 # "- metric.scorecard.dau (metrics/dup.yml)": a resource dbt's error lists, with its file
 _LISTED_FILE = re.compile(r"^- [\w.]+ \(([^()]+\.ya?ml)\)$")

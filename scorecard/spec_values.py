@@ -48,6 +48,31 @@ def _allowed_values(enum_name: str) -> list[str]:
     return sorted(str(member.value).lower() for member in enum) if enum is not None else []
 
 
+# dbt's error for a YAML file that does not load: the file's name alone, the line, then PyYAML's own words
+# after "Raw Error:" ("while parsing a flow sequence", "did not find expected ',' or ']'", each followed by
+# its place in '<unicode string>')
+_YAML_FILE = re.compile(r"Error reading [\w-]+: (?P<file>\S+\.ya?ml) - Runtime Error")
+_YAML_LINE = re.compile(r"Syntax error near line (?P<line>\d+)")
+
+
+def describe_yaml_syntax_error(project_dir: Path | None, text: str) -> str | None:
+    """`metrics/engagement.yml:379: YAML syntax error: ...` for dbt's error on a YAML file that does not
+    load, which names the file without its folder and the problem only below a code excerpt; None for
+    any other error."""
+    found, line = _YAML_FILE.search(text), _YAML_LINE.search(text)
+    if found is None or line is None:
+        return None
+    raw = text.split("Raw Error:", 1)[1] if "Raw Error:" in text else ""
+    words = [part.strip() for part in raw.splitlines() if part.strip() and not part.strip().startswith(("-", "in "))]
+    problem = f"{words[-1]} ({', '.join(words[:-1])})" if len(words) > 1 else (words or ["the file does not load"])[0]
+    name = found["file"]
+    if project_dir is not None:
+        matches = [path for path in _yaml_files(project_dir) if path.name == name]
+        if len(matches) == 1:
+            name = matches[0].relative_to(project_dir).as_posix()
+    return f"{name}:{line['line']}: YAML syntax error: {problem}"
+
+
 def _yaml_files(project_dir: Path) -> list[Path]:
     try:
         project = yaml.safe_load((project_dir / "dbt_project.yml").read_text(encoding="utf-8")) or {}

@@ -294,3 +294,55 @@ MISSPELLED_CONFIG = (
 )
 def test_dbt_errors_are_told_as_file_entry_and_problem(text, described):
     assert describe_dbt_error(text) == described
+
+
+# what dbt 1.11 printed for `metrics:\n  - name: [oops` appended to metrics/engagement.yml
+YAML_SYNTAX = """Parsing Error
+  Error reading scorecard: engagement.yml - Runtime Error
+    Syntax error near line 379
+    ------------------------------
+    376|           dimensions: [user__platform]
+    377| metrics:
+    378|   - name: [oops
+
+    Raw Error:
+    ------------------------------
+    while parsing a flow sequence
+      in "<unicode string>", line 378, column 11
+    did not find expected ',' or ']'
+      in "<unicode string>", line 379, column 1
+"""
+
+
+def test_a_yaml_syntax_error_names_the_file_in_its_folder_the_line_and_the_problem():
+    # it read "Error reading scorecard: engagement.yml - Runtime Error": no folder, line or problem
+    from tests.conftest import PROJECT_DIR
+
+    assert describe_dbt_error(YAML_SYNTAX, PROJECT_DIR) == (
+        "metrics/engagement.yml:379: YAML syntax error: did not find expected ',' or ']' "
+        "(while parsing a flow sequence)"
+    )
+    assert describe_dbt_error(YAML_SYNTAX).startswith("engagement.yml:379: YAML syntax error: did not find")
+
+
+# run_results.json's message when fct_carts' contract says cart_id is varchar (dbt 1.11, spaces as dbt wrote them)
+CONTRACT_FAILED = (
+    "Compilation Error in model fct_carts (models/marts/fct_carts.sql)\n  This model has an enforced contract "
+    "that failed.\n  Please ensure the name, data_type, and number of columns in your contract match the "
+    "columns in your model's definition.\n\n  | column_name | definition_type | contract_type | mismatch_reason "
+    "|\n  | ----------- | --------------- | ------------- | ------------------ |\n  | cart_id     | BIGINT          "
+    "| VARCHAR       | data type mismatch |\n\n  > in macro assert_columns_equivalent "
+    "(macros/relations/column/columns_spec_ddl.sql)\n  > called by macro default__get_assert_columns_equivalent"
+)
+
+
+def test_a_failed_contract_names_the_column_and_both_types():
+    from scorecard.dbt import describe_model_error
+
+    # cut at 300 characters, it ended "| mismatch_reas" before naming the column
+    assert describe_model_error(CONTRACT_FAILED) == (
+        "the enforced contract fails: column cart_id: BIGINT in the SQL, VARCHAR in the contract (data type mismatch)"
+    )
+    assert describe_model_error("Runtime Error in model x\n  Binder Error: no column y\n  > in macro m") == (
+        "Runtime Error in model x Binder Error: no column y"
+    )

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import yaml
 
-from scorecard.dbt import describe_dbt_error, release_duckdb, run_dbt
+from scorecard.dbt import describe_dbt_error, describe_model_error, release_duckdb, run_dbt
 from scorecard.errors import InvalidInput, StepFailed
 from scorecard.forked import ChildFailed, run_forked
 from scorecard.warehouse import sql_identifier, sql_literal
@@ -185,8 +185,7 @@ def _run_problem(side: Side) -> str | None:
         return None
     for result in json.loads(path.read_text(encoding="utf-8"))["results"]:
         if result["status"] == "error":
-            message = " ".join(str(result.get("message") or "").split())
-            return f"{result['unique_id'].split('.', 2)[2]}: {message[:300]}"
+            return f"{result['unique_id'].split('.', 2)[2]}: {describe_model_error(str(result.get('message') or ''))}"
     return None
 
 
