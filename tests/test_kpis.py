@@ -69,6 +69,15 @@ def kpi(path: Path, metric: str, grain: str, period: str, dimension: str = "all"
         ("wau", "day", "2027-01-06", "platform", "android", ABSENT),
         ("wau", "week", "2027-01-04", "platform", "android", ABSENT),
         ("wau", "month", "2027-01-01", "platform", "android", ABSENT),
+        # stickiness: DAU over trailing-28-day actives on a day; at coarser grains the period's average DAU
+        # over its average 28-day actives, both over all its days (a day without actives counts 0). ISO
+        # week 53: DAU 1 on four of its days, 0 on three; 28-day actives 1, 1 (user 1 from 12-28), then 2
+        # for five days (user 2 from 12-30): (4 / 7) / (12 / 7). December: DAU 1 on 12-28, 30 and 31;
+        # 28-day actives 1, 1, 2, 2 from 12-28, 0 before (user 3's November 1st has left the window):
+        # (3 / 31) / (6 / 31). dau / mau read 2 / 2 for both; averages over active days only, 7 / 12 and 2 / 3.
+        ("stickiness", "day", "2026-12-30", "all", "all", 0.5),
+        ("stickiness", "week", "2026-12-28", "all", "all", 1 / 3),
+        ("stickiness", "month", "2026-12-01", "all", "all", 1 / 2),
         # returning-user sessions opened from push: 0 of 0 on a signup-only day is undefined, not 0%
         ("push_return_share", "day", "2026-12-28", "all", "all", None),
         ("push_return_share", "day", "2026-12-31", "all", "all", 0.0),

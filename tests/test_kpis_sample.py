@@ -460,6 +460,39 @@ def test_a_month_of_weekly_data_is_complete_once_its_last_week_is_over(built_sam
     assert complete("dau", "quarter", "2026-07-01")
 
 
+def test_stickiness_is_a_share_at_every_grain(built_sample):
+    # dau / mau at month grain divided the month's distinct actives by the last day's 28-day actives: up to 178%
+    rows = query(
+        built_sample["path"],
+        "select grain, count(*), min(value), max(value) from kpis.kpi_values "
+        "where metric_name = 'stickiness' group by grain order by grain",
+    )
+    assert [row[0] for row in rows] == ["day", "month", "quarter", "week"]
+    for grain, count, low, high in rows:
+        assert count > 0 and low > 0 and high <= 1, (grain, low, high)
+
+
+def test_cac_is_complete_only_once_the_days_ad_spend_has_landed(built_sample):
+    # raw.ad_spend is exported at 04:00 for the day before: built on 11-15 (a Sunday), the warehouse has spend
+    # to 11-14 only, so the week to 11-15 read a CAC about 14% too good, marked complete
+    ((last_spend,),) = query(built_sample["path"], "select max(spend_date) from raw.ad_spend")
+    assert last_spend == date(2026, 11, 14)
+
+    def complete(metric: str, grain: str, start: str) -> bool:
+        ((flag,),) = query(
+            built_sample["path"],
+            "select is_complete from kpis.kpi_values where metric_name = ? and grain = ? and period_start = ? "
+            "and dimension_name = 'all'",
+            [metric, grain, start],
+        )
+        return flag
+
+    assert complete("cac", "day", "2026-11-14") and not complete("cac", "day", "2026-11-15")
+    assert not complete("cac", "week", "2026-11-09") and not complete("ltv_to_cac", "week", "2026-11-09")
+    assert complete("orders", "week", "2026-11-09")
+    assert complete("cac", "month", "2026-10-01")
+
+
 def test_kpi_status_takes_the_as_of_dates_calendar_period_even_when_it_has_no_row(built_sample, tmp_path):
     """kpi_status at an earlier as-of date than the build's (what `scorecard check --as-of` rebuilds), with
     one period's row gone: each KPI shows the latest period complete on that date by the calendar (it

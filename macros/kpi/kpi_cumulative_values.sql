@@ -209,9 +209,21 @@
     {%- endfor %}
 ),
 
+{#- average: over the period's days to the as-of date, a day with no member counting 0 (a
+    day's trailing value is 0 then, not unknown), so two averages over a period have the same
+    days; the days with members alone would make a sparse segment's average daily actives
+    larger than its average 28-day actives. Summed over the day rows there are, which an
+    incremental run has too (stored before start, computed from it). -#}
 {{ name }} as (
     {%- if period_agg == 'average' %}
-    select grain, period_start, dimension_name, dimension_value, avg(value) as value
+    select
+        grain,
+        period_start,
+        dimension_name,
+        dimension_value,
+        sum(value) / (
+            {{ dbt.datediff('period_start', 'least(' ~ kpi_period_end('grain', 'period_start') ~ ', ' ~ as_of_date() ~ ')', 'day') }} + 1
+        ) as value
     from {{ name }}__periods
     group by grain, period_start, dimension_name, dimension_value
     {%- else %}
