@@ -426,6 +426,38 @@ def test_a_build_for_an_earlier_date_counts_no_row_dated_after_it(built_sample, 
     assert november("orders", "quarter")[0] == quarter
 
 
+def test_a_build_for_an_earlier_date_counts_no_day_after_it_in_a_kpi_measured_by_week(built_sample, tmp_path):
+    # power_user_share is measured on fct_user_weeks, whose rows are dated by week start: built on data to
+    # 11-15 for Wednesday 11-11, the running week took sessions to Sunday 11-15
+    path = tmp_path / "earlier.duckdb"
+    shutil.copy(built_sample["path"], path)
+    result = dbt(["run", "--select", "fct_user_weeks", "kpis", "--full-refresh"], path, tmp_path, as_of="2026-11-11")
+    assert result.returncode == 0, result.stdout[-3000:]
+    ((power_users, actives, later),) = query(
+        path,
+        """
+        with week as (
+            select user_id, sum(sessions) as sessions
+            from marts.fct_user_days
+            where activity_date between date '2026-11-09' and date '2026-11-11'
+            group by user_id
+        )
+        select
+            count(*) filter (where sessions >= 3),
+            count(*),
+            (select count(*) from marts.fct_user_days where activity_date > date '2026-11-11')
+        from week
+        """,
+    )
+    assert later > 0, "the test needs activity after the as-of date"
+    ((numerator, denominator, complete),) = query(
+        path,
+        "select numerator, denominator, is_complete from kpis.kpi_values where metric_name = 'power_user_share' "
+        "and grain = 'week' and period_start = date '2026-11-09' and dimension_name = 'all'",
+    )
+    assert (numerator, denominator, complete) == (power_users, actives, False)
+
+
 def test_a_month_of_weekly_data_is_complete_once_its_last_week_is_over(built_sample, tmp_path):
     # power_user_share is measured by ISO week (user_weeks); its October holds every week starting in
     # October, the last one 10-26 to 11-01, so on 10-31 (a Saturday) October is not over for it, while

@@ -1,13 +1,19 @@
--- One row per user per ISO week (Monday to Sunday) in which the user was active.
+-- One row per user per ISO week (Monday to Sunday) in which the user was active, up to the as-of
+-- date: a build for an earlier date than the data's (a backfill) gives the running week that date's
+-- days only, as the KPIs measured by day get (their rows are dated, these by week start).
 with
 
 user_days as (
     select * from {{ ref('fct_user_days') }}
+    where activity_date <= {{ as_of_date() }}
 ),
 
 feature_events as (
     select * from {{ ref('stg_app__events') }}
-    where event_name = 'feature_used' and feature_name = 'smart_lists'
+    where
+        event_name = 'feature_used'
+        and feature_name = 'smart_lists'
+        and cast(occurred_at as date) <= {{ as_of_date() }}
 ),
 
 weekly_activity as (
