@@ -227,10 +227,9 @@ def regrouped(tmp_path_factory) -> dict:
     )
     head = _commit(root, "regroup countries")
     scratch = tmp_path_factory.mktemp("regroup_scratch")
-    impact = lineage_impact(
-        parse_revision(project, base, scratch / "base"), parse_revision(project, head, scratch / "head")
-    )
-    return {"impact": impact, "by_country": _kpis_split_by(project, "user__country")}
+    sides = parse_revision(project, base, scratch / "base"), parse_revision(project, head, scratch / "head")
+    impact = lineage_impact(*sides)
+    return {"impact": impact, "sides": sides, "by_country": _kpis_split_by(project, "user__country")}
 
 
 def test_a_changed_dimension_rebuilds_every_kpi_table_that_joins_it(regrouped):
@@ -256,3 +255,12 @@ def test_a_changed_dimension_and_a_target_reach_no_metric_computed_from_them(reg
     # ltv_to_cac is computed from ltv and cac (new paying customers of users): no value of either moved;
     # stickiness is dau / mau, both split by country, itself split by platform only
     assert not {"ltv_to_cac", "cac", "stickiness"} & impact.metrics
+
+
+def test_a_changed_dimension_redefines_only_the_metrics_split_or_filtered_by_it(regrouped):
+    from scorecard.diff.impact import redefined_metrics
+
+    redefined = redefined_metrics(*regrouped["sides"], regrouped["impact"])
+    # key results on them get a definition_changed goalpost: cac's (users' new paying customers) got one
+    assert {"dau", "orders", "mrr", "signups"} <= redefined
+    assert not {"cac", "ltv_to_cac", "new_paying_customers", "stickiness"} & redefined

@@ -31,6 +31,8 @@ class Impact:
     semantic_models: set[str] = field(default_factory=set)
     metrics: set[str] = field(default_factory=set)
     cosmetic: set[str] = field(default_factory=set)  # macros whose change is to Jinja comments or whitespace only
+    resplit: set[str] = field(default_factory=set)  # KPIs split by a changed categorical dimension
+    refiltered: set[str] = field(default_factory=set)  # metrics filtering on one
 
     @property
     def removed_metrics(self) -> set[str]:
@@ -305,9 +307,11 @@ def _dimension_readers(base: Parsed, head: Parsed, impact: Impact) -> None:
         split_by = {str(d) for d in kpi.get("dimensions") or []} if isinstance(kpi, dict) else set()
         if any(_names_reference(item, references) for item in split_by):
             impact.metrics.add(metric["name"])
+            impact.resplit.add(metric["name"])
         where = json.dumps([metric.get("filter"), metric["type_params"]])
         if any(f"'{reference}'" in where or f"'{reference}__" in where for reference in references):
             filtering.append(f"metric.{package}.{metric['name']}")
+            impact.refiltered.add(metric["name"])
     _walk(head.manifest, filtering, impact)
 
 
@@ -331,7 +335,8 @@ def redefined_metrics(base: Parsed, head: Parsed, impact: Impact) -> set[str]:
     model's dimensions or entities counts for all its measures), or a metric they are computed from.
     Not those merely downstream of a changed model: whether they moved is for the values to say."""
     measures: set[str] = set()
-    redefined: set[str] = set()
+    # a changed categorical dimension redefines the metrics filtering on it and those computed from them
+    redefined: set[str] = set(impact.refiltered)
     for uid, how in impact.changed.items():
         kind, _, name = uid.split(".", 2)
         if kind == "metric":
@@ -342,6 +347,8 @@ def redefined_metrics(base: Parsed, head: Parsed, impact: Impact) -> set[str]:
             paths = [change.path for change in impact.field_changes.get(uid, [])]
             if how == "modified" and all(path.startswith("measures[") for path in paths):
                 measures |= _listed(paths, "measures")
+            elif how == "modified" and _categorical_only(base, head, name, paths):
+                continue
             else:
                 measures |= _measures_of(base, name) | _measures_of(head, name)
     metrics = {m["name"]: m for m in head.semantic_manifest["metrics"]}
@@ -356,7 +363,8 @@ def redefined_metrics(base: Parsed, head: Parsed, impact: Impact) -> set[str]:
             if name not in redefined and used & redefined:
                 redefined.add(name)
                 grew = True
-    return redefined & set(metrics)
+    # and the splits of a KPI split by it, which are not what the metrics computed from it read
+    return (redefined | impact.resplit) & set(metrics)
 
 
 def _measures_of(parsed: Parsed, semantic_model: str) -> set[str]:
