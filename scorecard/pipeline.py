@@ -74,7 +74,11 @@ def _run_steps(
         require_history_at(warehouse, as_of)
     else:
         if not sample:
-            log.warning("%s has no raw data and --no-sample was given; dbt will build empty models", warehouse)
+            # dbt's staging views read the raw schema, so a build would fail in ~150 lines of catalog errors
+            raise InvalidInput(
+                f"{warehouse}: no raw data to build from (--no-sample): load the source tables into its "
+                "'raw' schema first, or run without --no-sample to generate the sample"
+            )
         else:
             with progress.step("generate sample data"):
                 result = generate(warehouse, SampleSpec(as_of=as_of))

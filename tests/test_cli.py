@@ -459,3 +459,12 @@ def test_a_warehouse_path_that_is_no_duckdb_file_is_configuration_exit_2(tmp_pat
     if command[0] == "score":  # lint --strict, which needs the warehouse's rules, says the same, exit 2 not 3
         assert_one_line_error(scorecard("lint", "--strict", warehouse=path), 2, f"{path}: {what}")
     assert path.is_dir() if kind == "folder" else path.read_text() in ("not a database\n", "")
+
+
+def test_run_with_no_sample_on_a_warehouse_with_no_raw_data_stops_in_one_line(tmp_path):
+    # it warned "dbt will build empty models", then every staging view failed on the missing raw schema:
+    # about 150 lines and exit 3, for a scheduled run before the first load
+    warehouse = tmp_path / "empty.duckdb"
+    result = scorecard("run", "--no-sample", "--as-of", SAMPLE_AS_OF, warehouse=warehouse)
+    _last_line_error(result, 2, f"{warehouse}: no raw data to build from (--no-sample)")
+    assert len(result.stderr.splitlines()) < 15, result.stderr
