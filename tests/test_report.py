@@ -139,6 +139,26 @@ def test_markdown_matches_the_reviewed_snapshot(report):
     assert "<" not in rendered.replace("\\<", ""), "the Markdown report must not contain HTML"
 
 
+def test_markdown_shows_the_owners_confidence_and_the_aligned_objectives_score(report):
+    # both were in the HTML only; the sample's specs hold no owner check-in, so one is given here
+    objective = report.objectives[0]
+    kr = objective.key_results[0].model_copy(update={"owner_confidence": 0.7, "owner_note": "slower than planned"})
+    changed = report.model_copy(
+        update={
+            "objectives": [
+                objective.model_copy(update={"key_results": [kr, *objective.key_results[1:]]}),
+                *report.objectives[1:],
+            ]
+        }
+    )
+    assert f"Owner confidence: `{kr.id}` 70% (“slower than planned”)" in markdown.render(changed)
+    aligned = [o for o in report.objectives if o.aligned_score is not None]
+    assert aligned, "the sample aligns team objectives to company ones"
+    rendered = markdown.render(report)
+    for o in aligned:
+        assert f"aligned team objectives score {o.aligned_score:.2f}" in rendered
+
+
 def test_written_markdown_is_the_snapshot_apart_from_the_generated_line(runs):
     written = GENERATED.sub("Generated", (runs["directory"] / "scorecard.md").read_text())
     assert written == GENERATED.sub("Generated", SNAPSHOT.read_text())

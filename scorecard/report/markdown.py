@@ -105,11 +105,16 @@ def _objective(objective: m.Objective, report_as_of: date) -> list[str]:
         if objective.score_change is not None
         else ""
     )
+    aligned = (
+        f" · aligned team objectives score {fmt.score(objective.aligned_score)}"
+        if objective.aligned_score is not None
+        else ""
+    )
     lines = [
         f"### {fmt.status_label(objective.status)} · {escape(objective.title)}",
         "",
         f"{code(f'{objective.team}/{objective.id}')} · owner {escape(objective.owner or '–')} · "
-        f"score {fmt.score(objective.score)}{change}",
+        f"score {fmt.score(objective.score)}{change}{aligned}",
         "",
         "| Key result | Metric | Baseline → current → target | Progress | Score | Δ | Status | Data | Projection |",
         "|---|---|---|---|---:|---:|---|---|---|",
@@ -132,6 +137,15 @@ def _objective(objective: m.Objective, report_as_of: date) -> list[str]:
             )
             + " |"
         )
+    confident = [kr for kr in objective.key_results if kr.owner_confidence is not None]
+    if confident:
+        # the owners' own call from their latest check-in, beside the computed score (as the HTML shows it)
+        said = [
+            f"{code(kr.id)} {fmt.share(kr.owner_confidence)}"
+            + (f" (“{escape(kr.owner_note)}”)" if kr.owner_note else "")
+            for kr in confident
+        ]
+        lines += ["", "Owner confidence: " + "; ".join(said)]
     return [*lines, ""]
 
 
