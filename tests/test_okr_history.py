@@ -389,6 +389,22 @@ def test_a_backfill_before_the_freeze_does_not_take_an_unripe_period_for_restate
     ], frozen
 
 
+def test_weekly_history_is_not_filled_in_after_the_data_stopped(warehouse, monkeypatch):
+    # a catch-up run for 12-06 on data that stopped on 11-15 (an ingestion outage) wrote check-ins for 11-22
+    # and 11-29 from that data with data status unknown, as good history for good; the held 12-06 check-in
+    # then took its score from 11-29
+    monkeypatch.setenv("SCORECARD_DUCKDB", str(warehouse))
+    lines: list[str] = []
+    assert score(PROJECT_DIR, [date(2026, 12, 6)], lines.append, weekly_history=True, after_own_build=True) == 0
+    assert lines[:2] == [
+        "weekly history: filling in 7 past weeks (2026-10-04 to 2026-11-15)",
+        "weekly history: not filling in 2 weeks (2026-11-22 to 2026-11-29), after 2026-11-15, the last day "
+        "with data: they would be scored on data that had stopped",
+    ]
+    weeks = [row[0] for row in query(warehouse, "select distinct as_of from okrs.okr_checkins order by 1")]
+    assert weeks == [date(2026, 10, 4) + timedelta(days=7 * i) for i in range(7)] + [date(2026, 12, 6)]
+
+
 def test_a_date_after_the_kpi_tables_build_is_not_scored(warehouse, monkeypatch):
     # the KPI tables were built for 2026-11-15: scored on 2027-01-10, every Q4 key result was recorded as
     # missed for good (exit 0, data status unknown), judged on data that stops seven weeks before

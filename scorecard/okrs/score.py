@@ -81,12 +81,22 @@ def _score_dates(con, warehouse: Path, specs, catalog, as_of_dates: list[date], 
     wanted = wanted_series(specs, catalog)
     if weekly_history and as_of_dates:
         past = _weekly_history_dates(con, specs, as_of_dates[-1])
+        # a week after the data stopped would be scored on data that had stopped, with no check for its
+        # date to hold it: a catch-up run after an outage wrote such weeks as good history for good
+        last_day = _last_day_with_data(con)
+        beyond = [day for day in past if last_day is not None and day > last_day]
+        past = [day for day in past if day not in beyond]
         echo(
             f"weekly history: filling in {len(past)} past week{'' if len(past) == 1 else 's'} "
             f"({past[0]}{'' if len(past) == 1 else f' to {past[-1]}'})"
             if past
             else "weekly history: no past weeks missing"
         )
+        if beyond:
+            echo(
+                f"weekly history: not filling in {_weeks(beyond)}, after {last_day}, the last day with data: "
+                "they would be scored on data that had stopped"
+            )
         as_of_dates = [*past, *as_of_dates]
     for as_of in as_of_dates:
         series = load_series(con, wanted, as_of)
@@ -109,6 +119,24 @@ def _score_dates(con, warehouse: Path, specs, catalog, as_of_dates: list[date], 
         statuses = Counter(row["status"] for row in checkins)
         summary = ", ".join(f"{count} {status}" for status, count in sorted(statuses.items()))
         echo(f"{as_of}: scored {len(checkins)} key results in {len(objectives)} objectives ({summary or 'none'})")
+
+
+def _weeks(days: list[date]) -> str:
+    return f"{len(days)} week{'' if len(days) == 1 else 's'} ({days[0]}{'' if len(days) == 1 else f' to {days[-1]}'})"
+
+
+def _last_day_with_data(con) -> date | None:
+    """The last day any simple KPI has a value (dau has one every day there is activity); a trailing
+    window or a derived metric goes on past the data, so they do not count."""
+    rows = con.execute(
+        """
+        select max(v.period_start)
+        from kpis.kpi_values as v
+        inner join kpis.kpi_definitions as d on v.metric_name = d.metric_name
+        where v.grain = 'day' and v.dimension_name = 'all' and d.metric_type = 'simple' and v.value is not null
+        """
+    ).fetchall()
+    return rows[0][0]
 
 
 def _require_built_through(con, warehouse: Path, last: date | None) -> None:
