@@ -87,15 +87,14 @@ def _score_dates(con, warehouse: Path, specs, catalog, as_of_dates: list[date], 
         beyond = [day for day in past if last_day is not None and day > last_day]
         past = [day for day in past if day not in beyond]
         echo(
-            f"weekly history: filling in {len(past)} past week{'' if len(past) == 1 else 's'} "
-            f"({past[0]}{'' if len(past) == 1 else f' to {past[-1]}'})"
+            f"weekly history: filling in {_weeks(past, 'past week')}"
             if past
             else "weekly history: no past weeks missing"
         )
         if beyond:
             echo(
-                f"weekly history: not filling in {_weeks(beyond)}, after {last_day}, the last day with data: "
-                "they would be scored on data that had stopped"
+                f"weekly history: not filling in {_weeks(beyond, 'week')}, after {last_day}, the last day with "
+                "data: they would be scored on data that had stopped"
             )
         as_of_dates = [*past, *as_of_dates]
     for as_of in as_of_dates:
@@ -121,8 +120,11 @@ def _score_dates(con, warehouse: Path, specs, catalog, as_of_dates: list[date], 
         echo(f"{as_of}: scored {len(checkins)} key results in {len(objectives)} objectives ({summary or 'none'})")
 
 
-def _weeks(days: list[date]) -> str:
-    return f"{len(days)} week{'' if len(days) == 1 else 's'} ({days[0]}{'' if len(days) == 1 else f' to {days[-1]}'})"
+def _weeks(days: list[date], noun: str) -> str:
+    """`5 past weeks (2026-10-04 to 2026-11-08)`, or `1 week (2026-11-22)`."""
+    if len(days) == 1:
+        return f"1 {noun} ({days[0]})"
+    return f"{len(days)} {noun}s ({days[0]} to {days[-1]})"
 
 
 def _last_day_with_data(con) -> date | None:
