@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from scorecard.config import warehouse_path
+from scorecard.config import reports_dir, warehouse_path
 from scorecard.dbt import NodeProgress, quiet_console, run_dbt
 from scorecard.errors import EXIT_INVALID, EXIT_OK, InvalidInput, StepFailed
 from scorecard.metric_specs import check_metric_specs
@@ -29,7 +29,7 @@ from scorecard.quality.gx_suites import preload
 from scorecard.report import write_reports
 from scorecard.runlock import warehouse_lock
 from scorecard.sample import SampleSpec, generate
-from scorecard.warehouse import has_raw_data, require_history_at
+from scorecard.warehouse import ensure_writable_dir, has_raw_data, require_history_at
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +56,8 @@ def run_pipeline(
         with progress.step("check metric specs"), quiet_console():
             check_metric_specs(project_dir, as_of)
             check_inputs = load_check_inputs(project_dir)  # the checks' settings: read now, not after the build
+        # the reports are the last step: a folder they cannot go to is found before minutes of building
+        ensure_writable_dir(reports_dir(project_dir) / str(as_of), what="the reports")
         with warehouse_lock(warehouse, lock_timeout, option="--lock-timeout"), quiet_console():
             return _run_steps(progress, project_dir, warehouse, check_inputs, as_of=as_of, select=select, sample=sample)
 

@@ -15,7 +15,7 @@ from scorecard.errors import InvalidInput, StepFailed
 _LOCK_HOLDER = re.compile(r"PID (\d+)")
 
 
-def ensure_writable_dir(path: Path) -> None:
+def ensure_writable_dir(path: Path, what: str = "the warehouse") -> None:
     """Create the file's directory and prove it accepts writes (root ignores mode bits, so try one)."""
     directory = path.parent
     try:
@@ -24,7 +24,7 @@ def ensure_writable_dir(path: Path) -> None:
             pass
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        raise InvalidInput(f"{directory}: cannot write the warehouse there ({reason})") from None
+        raise InvalidInput(f"{directory}: cannot write {what} there ({reason})") from None
 
 
 def on_read_only_file_system(path: Path) -> bool:

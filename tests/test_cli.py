@@ -468,3 +468,14 @@ def test_run_with_no_sample_on_a_warehouse_with_no_raw_data_stops_in_one_line(tm
     result = scorecard("run", "--no-sample", "--as-of", SAMPLE_AS_OF, warehouse=warehouse)
     _last_line_error(result, 2, f"{warehouse}: no raw data to build from (--no-sample)")
     assert len(result.stderr.splitlines()) < 15, result.stderr
+
+
+def test_run_with_a_reports_folder_it_cannot_write_stops_before_building(tmp_path, monkeypatch):
+    # it built, checked and scored for about 46 s, then failed writing the reports (exit 3)
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the reports folder should be\n")
+    monkeypatch.setenv("SCORECARD_REPORTS_DIR", str(blocker / "reports"))
+    warehouse = tmp_path / "w.duckdb"
+    result = scorecard("run", "--as-of", SAMPLE_AS_OF, warehouse=warehouse)
+    _last_line_error(result, 2, f"{blocker / 'reports'}: cannot write the reports there")
+    assert not warehouse.exists()  # stopped before the sample was generated
