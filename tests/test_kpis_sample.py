@@ -16,6 +16,17 @@ pytestmark = pytest.mark.dbt
 KEYS = "grain, period_start, dimension_name, dimension_value"
 
 
+def is_complete(path, metric: str, grain: str, start: str) -> bool:
+    """kpi_values.is_complete of a KPI's total for one period."""
+    ((flag,),) = query(
+        path,
+        "select is_complete from kpis.kpi_values where metric_name = ? and grain = ? and period_start = ? "
+        "and dimension_name = 'all'",
+        [metric, grain, start],
+    )
+    return flag
+
+
 def test_arpu_is_aov_times_orders_per_buyer_times_paying_user_share(built_sample):
     rows = query(
         built_sample["path"],
@@ -466,13 +477,7 @@ def test_a_month_of_weekly_data_is_complete_once_its_last_week_is_over(built_sam
     shutil.copy(built_sample["path"], path)
 
     def complete(metric: str, grain: str, start: str) -> bool:
-        ((flag,),) = query(
-            path,
-            "select is_complete from kpis.kpi_values where metric_name = ? and grain = ? and period_start = ? "
-            "and dimension_name = 'all'",
-            [metric, grain, start],
-        )
-        return flag
+        return is_complete(path, metric, grain, start)
 
     result = dbt(["run", "--select", "kpis", "--full-refresh"], path, tmp_path, as_of="2026-10-31")
     assert result.returncode == 0, result.stdout[-3000:]
@@ -511,13 +516,7 @@ def test_cac_is_complete_only_once_the_days_ad_spend_has_landed(built_sample):
     assert last_spend == date(2026, 11, 14)
 
     def complete(metric: str, grain: str, start: str) -> bool:
-        ((flag,),) = query(
-            built_sample["path"],
-            "select is_complete from kpis.kpi_values where metric_name = ? and grain = ? and period_start = ? "
-            "and dimension_name = 'all'",
-            [metric, grain, start],
-        )
-        return flag
+        return is_complete(built_sample["path"], metric, grain, start)
 
     assert complete("cac", "day", "2026-11-14") and not complete("cac", "day", "2026-11-15")
     assert not complete("cac", "week", "2026-11-09") and not complete("ltv_to_cac", "week", "2026-11-09")

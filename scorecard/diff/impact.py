@@ -71,7 +71,7 @@ def _walk_starts(base: Parsed, head: Parsed, impact: Impact) -> list[str]:
         paths = [change.path for change in impact.field_changes.get(uid, [])]
         if how == "modified" and kind == "metric" and paths and all(p.startswith("config.meta.") for p in paths):
             impact.metrics.add(name)
-        elif how == "modified" and kind == "semantic_model" and paths and all(p.startswith("measures[") for p in paths):
+        elif kind == "semantic_model" and _measures_only(how, paths):
             impact.semantic_models.add(name)
             starts += _metrics_of_measures(base, head, _listed(paths, "measures"))
         elif how == "modified" and kind == "semantic_model" and _categorical_only(base, head, name, paths):
@@ -79,6 +79,12 @@ def _walk_starts(base: Parsed, head: Parsed, impact: Impact) -> list[str]:
         else:
             starts.append(uid)
     return starts
+
+
+def _measures_only(how: str, paths: list[str]) -> bool:
+    """Whether a semantic model's change is to some of its measures alone: the metrics of the others and
+    what splits by its dimensions are as they were."""
+    return how == "modified" and bool(paths) and all(path.startswith("measures[") for path in paths)
 
 
 def _categorical_only(base: Parsed, head: Parsed, name: str, paths: list[str]) -> bool:
@@ -279,7 +285,7 @@ def _dimension_readers(base: Parsed, head: Parsed, impact: Impact) -> None:
         if not uid.startswith("semantic_model.") or how == "added":
             continue
         paths = [change.path for change in impact.field_changes.get(uid, [])]
-        if how == "modified" and all(path.startswith("measures[") for path in paths):
+        if _measures_only(how, paths):
             continue
         name = uid.split(".", 2)[2]
         versions = [m for side in (base, head) for m in side.semantic_manifest["semantic_models"] if m["name"] == name]
@@ -345,7 +351,7 @@ def redefined_metrics(base: Parsed, head: Parsed, impact: Impact) -> set[str]:
                 redefined.add(name)
         elif kind == "semantic_model":
             paths = [change.path for change in impact.field_changes.get(uid, [])]
-            if how == "modified" and all(path.startswith("measures[") for path in paths):
+            if _measures_only(how, paths):
                 measures |= _listed(paths, "measures")
             elif how == "modified" and _categorical_only(base, head, name, paths):
                 continue
