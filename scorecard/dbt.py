@@ -115,7 +115,9 @@ def run_dbt(
         # (DuckDB having swallowed it) a finished build: it is the user's interrupt, not dbt failing
         raise KeyboardInterrupt from result.exception
     if result.exception is not None:
-        reason = (str(result.exception).strip().splitlines() or [type(result.exception).__name__])[0]
+        # dbt's heading alone ("Compilation Error in operation ...") would not say what went wrong
+        reason = describe_dbt_error(str(result.exception)) if str(result.exception).strip() else ""
+        reason = reason or type(result.exception).__name__
         raise StepFailed(f"dbt {args[0]} could not run: {reason}") from result.exception
     if not result.success and not allow_failures:
         failed = _failed_nodes(result.result)
@@ -228,7 +230,12 @@ def describe_dbt_error(text: str, project_dir: Path | None = None) -> str:
         heading = next((line for line in lines if line.startswith("dbt found")), None)
         if heading:
             return f"{', '.join(listed)}: {heading.rstrip('.')}"
-    named = [i for i, line in enumerate(lines) if ".yml" in line and not line.startswith(">")]
+    # an on-run-start hook's heading names dbt_project.yml, where the hook is declared, not the problem's file
+    named = [
+        i
+        for i, line in enumerate(lines)
+        if ".yml" in line and not line.startswith((">", "Compilation Error in operation"))
+    ]
     if named:
         first = named[0]
         if lines[first].startswith(("Parsing Error", "Compilation Error")) and first + 1 < len(lines):

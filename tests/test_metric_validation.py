@@ -260,6 +260,39 @@ def test_the_unmodified_project_compiles(tmp_path):
     assert result.returncode == 0, result.stdout[-2000:]
 
 
+def test_dbt_build_stops_on_an_invalid_kpi_definition_with_one_message(tmp_path):
+    # every KPI model reads the plan, and each failed with the same message: 21 times for one typo
+    from scorecard.dbt import run_dbt
+    from scorecard.errors import StepFailed
+
+    project = copy_project(
+        tmp_path / "project", ["dbt_project.yml", "profiles.yml", "models", "metrics", "macros", "checks"]
+    )
+    path = project / "metrics" / "engagement.yml"
+    path.write_text(path.read_text().replace(DAU_KPI, DAU_KPI.replace("owner:", "ownr:"), 1))
+    problem = "metrics/engagement.yml: metric 'dau': unknown key 'ownr' in config.meta.kpi (did you mean 'owner'?)"
+
+    result = dbt(["build", "--select", "kpis"], tmp_path / "w.duckdb", tmp_path, project=project)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert output.count(problem) == 1, output[-3000:]
+
+    # scorecard's own dbt runner tells the problem, not dbt's heading for the hook it failed in
+    with pytest.raises(StepFailed) as raised:
+        run_dbt(project, tmp_path / "w.duckdb", ["build", "--select", "kpis"], silent=True)
+    assert str(raised.value).startswith(f"dbt build could not run: {problem}")
+
+
+def test_a_selection_without_kpi_models_builds_despite_an_invalid_kpi_definition(tmp_path):
+    project = copy_project(
+        tmp_path / "project", ["dbt_project.yml", "profiles.yml", "models", "metrics", "macros", "checks"]
+    )
+    path = project / "metrics" / "engagement.yml"
+    path.write_text(path.read_text().replace(DAU_KPI, DAU_KPI.replace("owner:", "ownr:"), 1))
+    result = dbt(["run", "--select", "dim_dates"], tmp_path / "w.duckdb", tmp_path, project=project)
+    assert result.returncode == 0, result.stdout[-2000:]
+
+
 DUPLICATE_METRIC = """Compilation Error
   dbt found two metrics with the name "dau".
 
