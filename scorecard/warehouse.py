@@ -95,6 +95,13 @@ def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection
             raise InvalidInput(
                 f"{path}: {what}; SCORECARD_DUCKDB must name a DuckDB warehouse file, or a path where none exists yet"
             ) from None
+        if "could not read enough bytes" in message.lower() or "corrupt" in message.lower():
+            # a DuckDB file that is damaged (a copy cut short, a full disk): nothing to rebuild it from
+            # here, and the file holds the check-in history, so it is left as it is
+            raise StepFailed(
+                f"{path}: the warehouse file is damaged or cut short ({_first_line(message)}); restore it "
+                "from a backup, or point SCORECARD_DUCKDB at another file"
+            ) from None
         raise StepFailed(f"{path}: cannot open the warehouse: {_first_line(message)}") from None
     except duckdb.Error as exc:
         raise StepFailed(f"{path}: cannot open the warehouse: {_first_line(str(exc))}") from None

@@ -461,6 +461,24 @@ def test_a_warehouse_path_that_is_no_duckdb_file_is_configuration_exit_2(tmp_pat
     assert path.is_dir() if kind == "folder" else path.read_text() in ("not a database\n", "")
 
 
+def test_a_damaged_warehouse_file_is_told_as_damaged_and_left_as_it_is(tmp_path):
+    # a copy cut short read "cannot open the warehouse: IO Error: Could not read enough bytes ..."
+    import duckdb
+
+    path = tmp_path / "w.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("create table t as select random() as x from range(2000000)")
+    con.execute("checkpoint")
+    con.close()
+    size = path.stat().st_size
+    os.truncate(path, size // 2)
+    for command in (["score"], ["export", "--out", str(tmp_path / "out")]):
+        result = scorecard(*command, warehouse=path)
+        assert_one_line_error(result, 3, f"{path}: the warehouse file is damaged or cut short (IO Error: ")
+        assert "restore it from a backup" in result.stderr
+    assert path.stat().st_size == size // 2
+
+
 def test_run_with_no_sample_on_a_warehouse_with_no_raw_data_stops_in_one_line(tmp_path):
     # it warned "dbt will build empty models", then every staging view failed on the missing raw schema:
     # about 150 lines and exit 3, for a scheduled run before the first load
