@@ -243,8 +243,13 @@ def test_renaming_a_metric_a_key_result_uses_is_a_breaking_change(repo, built_sa
     assert code == 1
     kinds = {finding["kind"]: finding["message"] for finding in report["breaking"]}
     assert kinds["metric_missing"] == (
-        "growth/2026-Q4/obvious-onboarding/d1-retention: metric 'd1_retention' does not exist at head"
+        "growth/2026-Q4/obvious-onboarding/d1-retention: metric 'd1_retention' does not exist at head; "
+        "'day1_retention' has its values at head (a rename?): bind the key result to 'day1_retention'"
     )
+    # it read as one KPI removed and another added, with nothing saying the values were the same
+    ((rows,),) = query(built_sample["path"], "select count(*) from kpis.kpi_values where metric_name = 'd1_retention'")
+    assert rows > 0
+    assert report["renamed_kpis"] == [{"base_metric": "d1_retention", "head_metric": "day1_retention", "rows": rows}]
     assert "unknown metric 'd1_retention'" in kinds["invalid_spec"]
     changes = {(c["kind"], c["name"]): c["change"] for c in report["definition_changes"]}
     assert changes[("metric", "d1_retention")] == "removed" and changes[("metric", "day1_retention")] == "added"

@@ -5,7 +5,15 @@ from __future__ import annotations
 from datetime import date
 
 from scorecard.diff.markdown import render
-from scorecard.diff.model import DiffReport, KeyResultImpact, KpiStatusChange, Lineage, MetricValues, RowChange
+from scorecard.diff.model import (
+    DiffReport,
+    KeyResultImpact,
+    KpiStatusChange,
+    Lineage,
+    MetricValues,
+    RenamedKpi,
+    RowChange,
+)
 
 
 def _report(**parts) -> DiffReport:
@@ -85,3 +93,24 @@ def test_a_kpi_whose_cadence_changed_shows_each_sides_own_period():
     assert "| month of 2026-10-01 | 4.182 → 13.17 |" in render(_report(kpi_statuses=[same]))
     added = change.model_copy(update={"base_cadence": None, "base_period_start": None, "base_value": None})
     assert "| month of 2026-10-01 | no value → 13.17 |" in render(_report(kpi_statuses=[added]))
+
+
+def test_a_renamed_kpi_is_told_as_a_rename_and_not_counted_as_moving():
+    leaving = MetricValues(
+        metric="d1_retention",
+        grain="week",
+        changed_periods=12,
+        total_periods=12,
+        changed_rows=60,
+        largest_absolute=None,
+        largest_relative=None,
+    )
+    arriving = leaving.model_copy(update={"metric": "day1_retention"})
+    moving = leaving.model_copy(update={"metric": "d7_retention", "changed_periods": 1, "changed_rows": 1})
+    renamed = RenamedKpi(base_metric="d1_retention", head_metric="day1_retention", rows=1234)
+    text = render(_report(metric_values=[leaving, arriving, moving], renamed_kpis=[renamed]))
+    assert "**Values change**: 1 KPI and 0 key results move, 1 KPI renamed. Review before merging." in text
+    assert (
+        "### Renamed KPIs\n\n- `d1_retention` → `day1_retention`: the same values in all 1,234 rows of "
+        "`kpi_values`; key results and dashboards that read `d1_retention` must follow\n"
+    ) in text

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 
-from scorecard.diff.values import Change, MetricGrainChange, compare_kpi_values
+from scorecard.diff.values import Change, MetricGrainChange, compare_kpi_values, find_renames
 
 JAN, FEB, MAR = date(2026, 1, 1), date(2026, 2, 1), date(2026, 3, 1)
 PERIOD_END = {JAN: date(2026, 1, 31), FEB: date(2026, 2, 28), MAR: date(2026, 3, 31)}
@@ -187,3 +187,42 @@ def test_database_paths_with_quotes(tmp_path):
     head = _replace(REVENUE, JAN, "all", 101.0)
     [change] = compare_kpi_values(_build(directory / "base.duckdb", REVENUE), _build(directory / "head.duckdb", head))
     assert change.largest_absolute == Change(JAN, "all", "all", 100.0, 101.0)
+
+
+def _renamed(rows: list[Row], name: str) -> list[Row]:
+    return [(name, *row[1:]) for row in rows]
+
+
+def _renames(tmp_path: Path, base: list[Row], head: list[Row]) -> list[tuple[str, str, int]]:
+    found = find_renames(_build(tmp_path / "base.duckdb", base), _build(tmp_path / "head.duckdb", head))
+    return [(r.base_metric, r.head_metric, r.rows) for r in found]
+
+
+ORDERS: list[Row] = [("orders", "month", JAN, "all", "all", 10.0), ("orders", "month", FEB, "all", "all", 20.0)]
+
+
+def test_a_kpi_renamed_with_its_rows_untouched_is_a_rename(tmp_path):
+    # float noise is no change, as in the comparison
+    head = [*_renamed(_replace(REVENUE, MAR, "FR", 120.0 * (1 + 1e-12)), "sales"), *ORDERS]
+    assert _renames(tmp_path, [*REVENUE, *ORDERS], head) == [("revenue", "sales", 9)]
+
+
+def test_one_value_moved_or_one_row_fewer_is_no_rename(tmp_path):
+    assert _renames(tmp_path / "moved", REVENUE, _renamed(_replace(REVENUE, FEB, "DE", 121.0), "sales")) == []
+    assert _renames(tmp_path / "fewer", REVENUE, _renamed(REVENUE[:-1], "sales")) == []
+    assert _renames(tmp_path / "more", REVENUE[:-1], _renamed(REVENUE, "sales")) == []
+    other_segment = [(*row[:4], "ES" if row[4] == "FR" else row[4], row[5]) for row in REVENUE]
+    assert _renames(tmp_path / "segment", REVENUE, _renamed(other_segment, "sales")) == []
+
+
+def test_a_kpi_matching_two_new_kpis_or_on_both_sides_is_no_rename(tmp_path):
+    two_copies = [*_renamed(REVENUE, "sales"), *_renamed(REVENUE, "turnover")]
+    assert _renames(tmp_path / "copies", REVENUE, two_copies) == []
+    # revenue stays and sales is a new KPI with its values: an addition, not a rename
+    assert _renames(tmp_path / "kept", REVENUE, [*REVENUE, *_renamed(REVENUE, "sales")]) == []
+    # two renames at once, each told apart by its values
+    head = [*_renamed(REVENUE, "sales"), *_renamed(ORDERS, "order_count")]
+    assert _renames(tmp_path / "both", [*REVENUE, *ORDERS], head) == [
+        ("orders", "order_count", 2),
+        ("revenue", "sales", 9),
+    ]

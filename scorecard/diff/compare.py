@@ -33,6 +33,7 @@ from scorecard.diff.model import (
     KpiStatusChange,
     Lineage,
     MetricValues,
+    RenamedKpi,
     RowChange,
 )
 from scorecard.diff.revisions import checkout
@@ -40,7 +41,7 @@ from scorecard.diff.scores import SideScores, recorded_baselines, score_side
 from scorecard.diff.sides import Build, Parsed, Side, build_sides, make_side, parse_sides, write_defer_state
 from scorecard.diff.sql_changes import compare_sql
 from scorecard.diff.statuses import compare_kpi_status
-from scorecard.diff.values import compare_kpi_values
+from scorecard.diff.values import compare_kpi_values, find_renames
 from scorecard.errors import InvalidInput
 from scorecard.forked import ChildFailed, run_forked
 from scorecard.warehouse import connect, kpi_tables_behind
@@ -147,6 +148,8 @@ def _report(
 ) -> DiffReport:
     built_kpis = builds is not None and all("kpi_values" in build.built for build in builds)
     values = compare_kpi_values(sides[0].database, sides[1].database) if built_kpis else []
+    renames = find_renames(sides[0].database, sides[1].database) if built_kpis else []
+    renamed_to = {rename.base_metric: rename.head_metric for rename in renames}
     statuses = []
     if built_kpis and all("kpi_status" in build.built for build in builds):
         statuses = [_status(change) for change in compare_kpi_status(sides[0].database, sides[1].database)]
@@ -156,7 +159,9 @@ def _report(
     changed_metrics = redefined_metrics(parsed[0], parsed[1], impact) | {change.metric for change in values}
     unloadable = scored[1].unloadable
     spec_changes = goalposts.spec_changes(scored[0].specs, scored[1].specs, unloadable)
-    found = goalposts.findings(scored[0].specs, scored[1].specs, as_of, changed_metrics, head_metrics, unloadable)
+    found = goalposts.findings(
+        scored[0].specs, scored[1].specs, as_of, changed_metrics, head_metrics, unloadable, renamed_to
+    )
     breaking = [f for f in found if f.kind == "metric_missing"]
     breaking += [Finding(kind="invalid_spec", key_result=None, message=e) for e in scored[1].errors]
     kpis = _kpis(parsed, impact)
@@ -174,6 +179,7 @@ def _report(
         key_results=key_results,
         metric_values=[_metric_values(change) for change in values],
         kpi_statuses=statuses,
+        renamed_kpis=[RenamedKpi(**vars(rename)) for rename in renames],
         definition_changes=_definition_changes(impact, builds, spec_changes),
         lineage=Lineage(
             models=sorted(impact.models),

@@ -87,8 +87,10 @@ def findings(
     changed_metrics: set[str],
     head_metrics: set[str],
     unloadable: set[str] = frozenset(),
+    renamed_to: dict[str, str] | None = None,
 ) -> list[Finding]:
-    """``unloadable``: the head's spec files with errors."""
+    """``unloadable``: the head's spec files with errors; ``renamed_to``: KPIs renamed at head, values
+    untouched (base name to head name)."""
     before, after = key_results(base), key_results(head)
     result = []
     for ident, kr in sorted({**before, **after}.items()):
@@ -98,6 +100,8 @@ def findings(
         kept = ident in after or kr.file in unloadable
         if metric is not None and metric not in head_metrics and kept:
             message = f"{ident}: metric '{metric}' does not exist at head"
+            if renamed := (renamed_to or {}).get(metric):
+                message += f"; '{renamed}' has its values at head (a rename?): bind the key result to '{renamed}'"
             result.append(Finding(kind="metric_missing", key_result=ident, message=message))
     for ident, kr in sorted(after.items()):
         if not kr.running(as_of):

@@ -20,6 +20,13 @@ def render(report: DiffReport) -> str:
     if report.breaking:
         lines += ["### ⛔ Breaking changes", ""]
         lines += [f"- {_esc(f.message)}" for f in report.breaking] + [""]
+    if report.renamed_kpis:
+        lines += ["### Renamed KPIs", ""]
+        lines += [
+            f"- {_code(r.base_metric)} → {_code(r.head_metric)}: the same values in all {r.rows:,} rows of "
+            f"`kpi_values`; key results and dashboards that read {_code(r.base_metric)} must follow"
+            for r in report.renamed_kpis
+        ] + [""]
     if report.goalposts:
         lines += ["### ⚠️ Goalposts moved during a running cycle", ""]
         lines += [f"- **{_esc(f.message)}**" for f in report.goalposts] + [""]
@@ -42,13 +49,17 @@ def render(report: DiffReport) -> str:
 
 def _verdict(report: DiffReport) -> str:
     if report.values_changed:
-        metrics = len({m.metric for m in report.metric_values})
+        # a renamed KPI's rows leave under one name and arrive under another: its values do not move
+        renamed = {name for r in report.renamed_kpis for name in (r.base_metric, r.head_metric)}
+        metrics = len({m.metric for m in report.metric_values} - renamed)
         moved = sum(kr.changed for kr in report.key_results)
         turned = sum(status.changed for status in report.kpi_statuses)
         statuses = f", {turned} KPI{'s' if turned != 1 else ''} against target" if turned else ""
+        renames = len(report.renamed_kpis)
+        renames_told = f", {renames} KPI{'s' if renames != 1 else ''} renamed" if renames else ""
         return (
             f"**Values change**: {metrics} KPI{'s' if metrics != 1 else ''}{statuses} and "
-            f"{moved} key result{'s' if moved != 1 else ''} move. Review before merging."
+            f"{moved} key result{'s' if moved != 1 else ''} move{renames_told}. Review before merging."
         )
     if report.definition_changes:
         return "**No value change**: no KPI value, key-result score or status moves."

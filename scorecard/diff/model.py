@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.2"  # 1.1: kpi_statuses; 1.2: their base_cadence and base_period_start
+SCHEMA_VERSION = "1.3"  # 1.1: kpi_statuses; 1.2: their base_cadence and base_period_start; 1.3: renamed_kpis
 
 
 class _Model(BaseModel):
@@ -69,6 +69,12 @@ class KpiStatusChange(_Model):
     changed: bool = Field(description="The target status differs: the KPI's tile changes.")
 
 
+class RenamedKpi(_Model):
+    base_metric: str
+    head_metric: str
+    rows: int = Field(description="kpi_values rows of the KPI, equal one for one on both sides.")
+
+
 class KeyResultImpact(_Model):
     key_result: str = Field(description="team/cycle/objective/key result")
     metric: str | None
@@ -100,6 +106,12 @@ class DiffReport(_Model):
     kpi_statuses: list[KpiStatusChange] = Field(
         description="KPIs whose kpis.kpi_status row differs in target status, target, cadence or period, or "
         "that are KPIs on one side only; empty when no KPI model was built."
+    )
+    renamed_kpis: list[RenamedKpi] = Field(
+        [],
+        description="A KPI only at the base and one only at head with the same kpi_values rows (grains, "
+        "periods, segments, values): a rename with the values untouched. Its rows still count in metric_values "
+        "and values_changed, since what reads the KPI by name (key results, dashboards) must change with it.",
     )
     definition_changes: list[DefinitionChange]
     lineage: Lineage

@@ -58,6 +58,12 @@ class MetricGrainChange:
         return (change.after - change.before) / abs(change.before)
 
 
+# b's value equals h's (the parameter is TOLERANCE), as described below
+_SAME_VALUE = (
+    "(b.value is null and h.value is null) or b.value = h.value "
+    "or abs(h.value - b.value) <= ? * greatest(abs(b.value), abs(h.value))"
+)
+
 # Equal: both NULL, or both present with `b = h` (also covers infinities) or |h - b| <= TOLERANCE * max(|b|, |h|).
 # Purely relative with no absolute floor, so 0 vs 0 is equal but 0 vs 1e-300 is a change: a KPI that was zero
 # and now is not has changed, however small the new number. NULL vs a number, and a row on one side only, differ.
@@ -74,11 +80,7 @@ with joined as (
         b.value as before,
         h.value as after,
         not coalesce(
-            b.present and h.present and (
-                (b.value is null and h.value is null)
-                or b.value = h.value
-                or abs(h.value - b.value) <= ? * greatest(abs(b.value), abs(h.value))
-            ),
+            b.present and h.present and (__SAME_VALUE__),
             false
         ) as changed
     from (select *, true as present from base.kpis.kpi_values) as b
@@ -123,7 +125,60 @@ from measured
 group by metric_name, grain
 having count(*) filter (where changed) > 0
 order by metric_name, coalesce(list_position(?, grain), 1000), grain
-"""
+""".replace("__SAME_VALUE__", _SAME_VALUE)
+
+
+# A KPI only in base and a KPI only in head whose rows match one for one (the same grains, periods and
+# segments, values equal as above): a rename. Equal row counts and every base row matched make the match
+# one for one, the key being unique per metric. Only pairs that match no other KPI are a rename.
+_RENAMES_SQL = """
+with b as (
+    select * from base.kpis.kpi_values
+    where metric_name not in (select distinct metric_name from head.kpis.kpi_values)
+),
+
+h as (
+    select * from head.kpis.kpi_values
+    where metric_name not in (select distinct metric_name from base.kpis.kpi_values)
+),
+
+b_sizes as (select metric_name, count(*) as row_count from b group by metric_name),
+
+h_sizes as (select metric_name, count(*) as row_count from h group by metric_name),
+
+matched as (
+    select b.metric_name as base_metric, h.metric_name as head_metric, count(*) as row_count
+    from b
+    inner join h
+        on b.grain = h.grain
+        and b.period_start = h.period_start
+        and b.dimension_name = h.dimension_name
+        and b.dimension_value = h.dimension_value
+        and (__SAME_VALUE__)
+    inner join b_sizes on b.metric_name = b_sizes.metric_name
+    inner join h_sizes on h.metric_name = h_sizes.metric_name and b_sizes.row_count = h_sizes.row_count
+    group by b.metric_name, h.metric_name, b_sizes.row_count
+    having count(*) = b_sizes.row_count
+)
+
+select base_metric, head_metric, row_count
+from matched
+qualify count(*) over (partition by base_metric) = 1 and count(*) over (partition by head_metric) = 1
+order by base_metric
+""".replace("__SAME_VALUE__", _SAME_VALUE)
+
+
+@dataclass(frozen=True)
+class Rename:
+    base_metric: str
+    head_metric: str
+    rows: int  # kpi_values rows, the same on both sides
+
+
+def find_renames(base_db: Path, head_db: Path) -> list[Rename]:
+    """KPIs that exist on one side each with the same rows: renamed, their values untouched."""
+    rows = _query(base_db, head_db, _RENAMES_SQL, [TOLERANCE])
+    return [Rename(base_metric=base, head_metric=head, rows=count) for base, head, count in rows]
 
 
 def _change(row: dict | None) -> Change | None:
@@ -133,13 +188,7 @@ def _change(row: dict | None) -> Change | None:
 def compare_kpi_values(base_db: Path, head_db: Path) -> list[MetricGrainChange]:
     """Only metric/grain pairs with at least one changed row, sorted by metric then grain (day, week, month,
     quarter; any other grain after those)."""
-    con = duckdb.connect()
-    try:
-        con.execute(f"attach {sql_literal(base_db)} as base (read_only)")
-        con.execute(f"attach {sql_literal(head_db)} as head (read_only)")
-        rows = con.execute(_SQL, [TOLERANCE, list(GRAINS)]).fetchall()
-    finally:
-        con.close()
+    rows = _query(base_db, head_db, _SQL, [TOLERANCE, list(GRAINS)])
     return [
         MetricGrainChange(
             metric=metric,
@@ -152,3 +201,14 @@ def compare_kpi_values(base_db: Path, head_db: Path) -> list[MetricGrainChange]:
         )
         for metric, grain, changed_periods, changed_rows, total_periods, largest_absolute, largest_relative in rows
     ]
+
+
+def _query(base_db: Path, head_db: Path, sql: str, parameters: list) -> list[tuple]:
+    """``sql`` over both builds, attached read-only as ``base`` and ``head``, so neither is modified."""
+    con = duckdb.connect()
+    try:
+        con.execute(f"attach {sql_literal(base_db)} as base (read_only)")
+        con.execute(f"attach {sql_literal(head_db)} as head (read_only)")
+        return con.execute(sql, parameters).fetchall()
+    finally:
+        con.close()
