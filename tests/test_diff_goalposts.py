@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from scorecard.diff.goalposts import findings, spec_changes
+from scorecard.diff.goalposts import cadence_changes, findings, spec_changes
 from scorecard.okrs.catalog import load_catalog
 from scorecard.okrs.load import load_specs
 from tests.conftest import PROJECT_DIR
@@ -86,3 +86,35 @@ def test_key_results_of_a_file_that_no_longer_loads_are_not_called_removed(tmp_p
     # its metric gone is what broke it: still a breaking change
     (finding,) = findings(base, head, AFTER_CYCLE, set(), _metrics() - {"push_return_share"}, unloadable)
     assert finding.kind == "metric_missing" and finding.key_result.endswith("/push-guardrail")
+
+
+def test_a_new_cadence_moves_the_grain_of_a_running_key_result_that_names_none(tmp_path):
+    # a KPI's cadence from week to month moved its key results to months without a word, an auto baseline
+    # frozen from a week's value then compared with months
+    specs = _load(tmp_path / "base", RETENTION)
+    changes = {"d7_retention": ("week", "month"), "sessions_per_active_user": ("week", "month")}
+    found = {f.key_result: f for f in findings(specs, specs, IN_CYCLE, set(), _metrics(), cadence_changes=changes)}
+    assert set(found) == {KR, "retention/2026-Q4/weekly-habit/sessions-per-active-user"}
+    assert found[KR].kind == "goalpost_moved"
+    assert found[KR].message == (
+        f"{KR}: moved mid-cycle (2026-10-01 to 2026-12-31): grain, following the cadence of 'd7_retention', "
+        "'week' → 'month'"
+    )
+    assert found["retention/2026-Q4/weekly-habit/sessions-per-active-user"].message.endswith(
+        "'week' → 'month' (its auto baseline was frozen at the old grain)"
+    )
+    # a key result with a grain of its own keeps it, and a finished cycle has no goalposts to move
+    pinned = _load(
+        tmp_path / "pinned",
+        RETENTION.replace("        metric: d7_retention\n", "        metric: d7_retention\n        grain: week\n"),
+    )
+    assert [f.key_result for f in findings(pinned, pinned, IN_CYCLE, set(), _metrics(), cadence_changes=changes)] == [
+        "retention/2026-Q4/weekly-habit/sessions-per-active-user"
+    ]
+    assert findings(specs, specs, AFTER_CYCLE, set(), _metrics(), cadence_changes=changes) == []
+
+
+def test_cadence_changes_are_those_of_kpis_on_both_sides():
+    base = {"dau": "day", "wau": "week", "gone": "week"}
+    head = {"dau": "day", "wau": "month", "new": "quarter"}
+    assert cadence_changes(base, head) == {"wau": ("week", "month")}

@@ -159,8 +159,9 @@ def _report(
     changed_metrics = redefined_metrics(parsed[0], parsed[1], impact) | {change.metric for change in values}
     unloadable = scored[1].unloadable
     spec_changes = goalposts.spec_changes(scored[0].specs, scored[1].specs, unloadable)
+    cadence_changes = goalposts.cadence_changes(scored[0].cadences, scored[1].cadences)
     found = goalposts.findings(
-        scored[0].specs, scored[1].specs, as_of, changed_metrics, head_metrics, unloadable, renamed_to
+        scored[0].specs, scored[1].specs, as_of, changed_metrics, head_metrics, unloadable, renamed_to, cadence_changes
     )
     breaking = [f for f in found if f.kind == "metric_missing"]
     breaking += [Finding(kind="invalid_spec", key_result=None, message=e) for e in scored[1].errors]

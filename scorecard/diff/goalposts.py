@@ -88,9 +88,10 @@ def findings(
     head_metrics: set[str],
     unloadable: set[str] = frozenset(),
     renamed_to: dict[str, str] | None = None,
+    cadence_changes: dict[str, tuple[str, str]] | None = None,
 ) -> list[Finding]:
     """``unloadable``: the head's spec files with errors; ``renamed_to``: KPIs renamed at head, values
-    untouched (base name to head name)."""
+    untouched (base name to head name); ``cadence_changes``: KPIs whose cadence differs (base, head)."""
     before, after = key_results(base), key_results(head)
     result = []
     for ident, kr in sorted({**before, **after}.items()):
@@ -113,6 +114,7 @@ def findings(
                 for name in WATCHED
                 if not _same(name, was.get(name), kr.fields.get(name))
             ]
+            moved += _cadence_move(was, kr.fields, cadence_changes or {})
             if moved:
                 message = f"{ident}: moved mid-cycle ({kr.start} to {kr.end}): " + "; ".join(moved)
                 result.append(Finding(kind="goalpost_moved", key_result=ident, message=message))
@@ -121,3 +123,20 @@ def findings(
             message = f"{ident}: the definition of '{metric}' changed while the cycle ({kr.start} to {kr.end}) runs"
             result.append(Finding(kind="definition_changed", key_result=ident, message=message))
     return result
+
+
+def cadence_changes(base: dict[str, str], head: dict[str, str]) -> dict[str, tuple[str, str]]:
+    """KPIs on both sides whose cadence differs: name -> (base cadence, head cadence)."""
+    return {name: (base[name], cadence) for name, cadence in head.items() if base.get(name, cadence) != cadence}
+
+
+def _cadence_move(was: dict, now: dict, cadence_changes: dict[str, tuple[str, str]]) -> list[str]:
+    """A key result with no grain of its own is measured at its KPI's cadence: a new cadence moves it to
+    another grain as surely as a new `grain:` would, and an auto baseline frozen from a week's value is
+    then compared with months."""
+    metric = now.get("metric")
+    if was.get("grain") or now.get("grain") or was.get("metric") != metric or metric not in cadence_changes:
+        return []
+    before, after = cadence_changes[metric]
+    frozen = " (its auto baseline was frozen at the old grain)" if now.get("baseline") == "auto" else ""
+    return [f"grain, following the cadence of '{metric}', {before!r} → {after!r}{frozen}"]

@@ -32,6 +32,7 @@ class SideScores:
     errors: list[str]  # spec problems at this side, one line each
     unloadable: set[str]  # the spec files those problems are in
     scores: dict[str, KeyResultScore]  # team/cycle/objective/key result -> score
+    cadences: dict[str, str]  # KPI -> its cadence, the grain of a key result that names none
 
 
 def recorded_baselines(warehouse: Path) -> dict[tuple, tuple[float | None, date]]:
@@ -60,4 +61,5 @@ def score_side(
         )
         for c in checkins
     }
-    return SideScores(loaded.specs, errors, {issue.file for issue in loaded.errors}, scores)
+    cadences = {name: metric.cadence for name, metric in catalog.items()}
+    return SideScores(loaded.specs, errors, {issue.file for issue in loaded.errors}, scores, cadences)
