@@ -649,3 +649,13 @@ def test_a_table_replaced_every_run_follows_a_change_of_its_columns(built_sample
         "select metric_name, is_sized_by_value from kpis.kpi_definitions "
         "where metric_name in ('dau', 'aov') order by 1",
     ) == [("aov", False), ("dau", True)]
+
+
+def test_the_okr_catalog_reads_each_kpis_finest_grain_as_the_compiler_does(built_sample):
+    # lint's complete-after-deadline works the grain out from the YAML, the compiler from dbt's graph
+    from scorecard.okrs.catalog import load_catalog
+
+    compiled = dict(query(built_sample["path"], "select metric_name, finest_grain from kpis.kpi_definitions"))
+    catalog = {name: metric.finest_grain for name, metric in load_catalog(PROJECT_DIR).items()}
+    assert catalog == compiled
+    assert {name for name, grain in compiled.items() if grain != "day"} >= {"power_user_share", "quota_attainment"}

@@ -186,6 +186,41 @@ def test_a_key_result_with_no_complete_period_before_its_deadline_is_named(tmp_p
     assert len(lint()) == 1
 
 
+def test_a_kpi_measured_by_week_has_a_month_that_waits_for_its_last_week(tmp_path: Path):
+    # By hand: power_user_share is measured by ISO week, and November 2026 holds every week starting in it,
+    # the last from Monday 11-30 to Sunday 12-06. With a deadline on 12-03 the rule took November as
+    # complete on 11-30 and said nothing; on 12-06 it is complete, so that deadline gets no warning.
+    spec = tmp_path / "weekly.yml"
+
+    def lint(deadline: str) -> list[str]:
+        spec.write_text(
+            f"""cycle: {{start: 2026-11-01, end: 2026-12-31}}
+team: growth
+owner: growth-pm
+objectives:
+  - id: habits
+    title: Make the weekly habit stick
+    key_results:
+      - id: power-users
+        metric: power_user_share
+        baseline: 20%
+        target: 30%
+        grain: month
+        deadline: {deadline}
+"""
+        )
+        result = scorecard("--project-dir", str(PROJECT_DIR), "lint", str(spec), cwd=tmp_path)
+        assert result.returncode == 0, result.stdout + result.stderr
+        return [line for line in result.stdout.splitlines() if "complete-after-deadline" in line or "has no" in line]
+
+    assert lint("2026-12-03") == [
+        "weekly.yml:12: objectives.0.key_results.0.grain: warning: 'power_user_share' has no month to score "
+        "before 2026-12-06: the first in the cycle, 2026-11, ends with its last week, 2026-11-30 to 2026-12-06, "
+        "past the deadline 2026-12-03; this key result scores no_data until then"
+    ]
+    assert lint("2026-12-06") == []
+
+
 def test_a_relative_target_on_a_share_names_the_percentage_points_reading(tmp_path: Path):
     # By hand: +5% of a 30% baseline is 30% + 1.5% = 31.5%, while +5pp is 35%; -10% from the 30% example
     # (auto baseline) is 27%, while -10pp is 20%. Points on a share, and a relative target on a count or on a

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from scorecard.errors import InvalidInput
+from scorecard.periods import GRAINS
 from scorecard.yaml_file import read_yaml
 
 # the KPI compiler's defaults too (macros/kpi/kpi_metadata.sql, kpi_default_range), which check targets against them
@@ -25,6 +27,9 @@ class CatalogMetric:
     value_range: tuple[float | None, float | None] = (None, None)
     maturity_days: float = 0  # a cohort KPI's period is complete this many days after it ends
     display: str | None = None  # how a ratio reads: a percentage (a share, a rate) or a number (LTV to CAC)
+    # the coarsest time grain among the semantic models it reads (kpi_definitions.finest_grain): a KPI
+    # measured by ISO week has a month that holds every week starting in it
+    finest_grain: str = "day"
 
     @property
     def is_ratio(self) -> bool:
@@ -49,8 +54,10 @@ def load_catalog(project_dir: Path) -> dict[str, CatalogMetric]:
     folder = project_dir / "metrics"
     if not folder.is_dir():
         raise InvalidInput(f"{folder}: folder not found; the KPI definitions the OKR specs refer to live there")
-    for path in sorted(folder.glob("*.yml")):
-        for metric in _metrics(path):
+    documents = {path: _document(path) for path in sorted(folder.glob("*.yml"))}
+    grains = _finest_grains(documents.values())
+    for path, document in documents.items():
+        for metric in _metrics(path, document):
             kpi = _mapping(_mapping(metric.get("config"), path, metric).get("meta"), path, metric).get("kpi")
             if kpi is None and isinstance(metric.get("meta"), dict) and "kpi" in metric["meta"]:
                 # dbt drops a top-level meta once config.meta is set, so the KPI compiler refuses it too
@@ -85,6 +92,7 @@ def load_catalog(project_dir: Path) -> dict[str, CatalogMetric]:
                 value_range=tuple(value_range),
                 maturity_days=maturity_days,
                 display=kpi.get("display"),
+                finest_grain=grains(name),
             )
     return catalog
 
@@ -93,10 +101,14 @@ def _number_or_open(bound: object) -> bool:
     return bound is None or (isinstance(bound, int | float) and not isinstance(bound, bool))
 
 
-def _metrics(path: Path) -> list[dict]:
+def _document(path: Path) -> dict:
     document = read_yaml(path, str(path)) or {}
     if not isinstance(document, dict):
         raise InvalidInput(f"{path}: expected a mapping with semantic_models and metrics")
+    return document
+
+
+def _metrics(path: Path, document: dict) -> list[dict]:
     metrics = document.get("metrics") or []
     named = isinstance(metrics, list) and all(isinstance(m, dict) and isinstance(m.get("name"), str) for m in metrics)
     if not named:
@@ -110,3 +122,50 @@ def _mapping(value: object, path: Path, metric: dict) -> dict:
     if not isinstance(value, dict):
         raise InvalidInput(f"{path}: metric '{metric['name']}': config and config.meta must be mappings")
     return value
+
+
+def _finest_grains(documents) -> Callable[[str], str]:
+    """metric name -> the finest grain it exists at, as the KPI compiler works it out (kpi_metric_grains):
+    a leaf's is its measure's time dimension's granularity, any other metric's the coarsest of its inputs'.
+    What the compiler would refuse (an unknown measure, a loop) counts as day here; the build names it."""
+    measure_grains: dict[str, str] = {}
+    metrics: dict[str, dict] = {}
+    for document in documents:
+        for model in _listed(document.get("semantic_models")):
+            defaults = model.get("defaults") if isinstance(model.get("defaults"), dict) else {}
+            time_grains = {
+                dimension.get("name"): (dimension.get("type_params") or {}).get("time_granularity", "day")
+                for dimension in _listed(model.get("dimensions"))
+                if dimension.get("type") == "time" and isinstance(dimension.get("type_params") or {}, dict)
+            }
+            for measure in _listed(model.get("measures")):
+                time_dimension = measure.get("agg_time_dimension") or defaults.get("agg_time_dimension")
+                measure_grains[measure.get("name")] = time_grains.get(time_dimension, "day")
+        metrics.update({metric.get("name"): metric for metric in _listed(document.get("metrics"))})
+
+    def grain(name: str, seen: tuple[str, ...] = ()) -> str:
+        metric = metrics.get(name)
+        if metric is None or name in seen:
+            return "day"
+        params = metric.get("type_params") if isinstance(metric.get("type_params"), dict) else {}
+        if metric.get("type") in ("ratio", "derived"):
+            inputs = [params.get("numerator"), params.get("denominator"), *_listed(params.get("metrics"))]
+            found = [grain(_name(i), (*seen, name)) for i in inputs if i is not None]
+            return max(found or ["day"], key=_grain_index)
+        found = measure_grains.get(_name(params.get("measure")), "day")
+        return found if found in GRAINS else "day"
+
+    return grain
+
+
+def _listed(value: object) -> list[dict]:
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def _name(reference: object) -> str | None:
+    """A metric or measure named as a string or as a mapping with a name (`{name: ..., filter: ...}`)."""
+    return reference.get("name") if isinstance(reference, dict) else reference  # type: ignore[return-value]
+
+
+def _grain_index(grain: str) -> int:
+    return GRAINS.index(grain) if grain in GRAINS else 0

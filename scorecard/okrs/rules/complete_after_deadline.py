@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from scorecard.okrs.rules._common import key_results_at_grain, warning
-from scorecard.periods import GRAINS, period_end, period_label, period_start
+from scorecard.periods import GRAINS, data_end, period_end, period_label, period_start
 
 RULE = "complete-after-deadline"
 
@@ -22,14 +22,19 @@ def check(specs, catalog):
         cycle_start, cycle_end = loaded.spec.cycle_bounds()
         # the first period scored is the one the cycle starts in (a straddling week counts)
         first = period_start(cycle_start, grain)
-        ends = period_end(first, grain)
+        # a KPI measured by ISO week has a month that waits for the last week starting in it
+        ends = data_end(first, grain, metric.finest_grain)
         maturity = max(metric.maturity_days, 0)
         complete_on = ends + timedelta(days=maturity)
         deadline = key_result.deadline or cycle_end
         if complete_on <= deadline:
             continue
         days = f"{maturity:g} day{'' if maturity == 1 else 's'}"
-        why = f"is complete {days} after it ends" if maturity else f"ends on {ends}"
+        if ends != period_end(first, grain):
+            last_week = f"its last week, {period_start(ends, 'week')} to {ends}"
+            why = f"is complete {days} after {last_week}" if maturity else f"ends with {last_week}"
+        else:
+            why = f"is complete {days} after it ends" if maturity else f"ends on {ends}"
         issues.append(
             warning(
                 loaded,
