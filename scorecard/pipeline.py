@@ -84,8 +84,14 @@ def _run_steps(
         else:
             with progress.step("generate sample data"):
                 result = generate(warehouse, SampleSpec(as_of=as_of))
-                log.info(
-                    "generated %s events for %s users", f"{result.row_counts['events']:,}", result.row_counts["users"]
+                # a warning, not news: a scheduled run pointed at a mistyped SCORECARD_DUCKDB would otherwise
+                # report made-up numbers with exit 0
+                log.warning(
+                    "%s had no raw data: generated the sample data (%s events for %s users) and reports on it; "
+                    "where real data is expected, run with --no-sample, which stops instead",
+                    warehouse,
+                    f"{result.row_counts['events']:,}",
+                    result.row_counts["users"],
                 )
     preload()  # GX takes seconds to import: let that pass while dbt builds
     with progress.step("dbt build") as step:

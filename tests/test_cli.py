@@ -488,6 +488,16 @@ def test_run_with_no_sample_on_a_warehouse_with_no_raw_data_stops_in_one_line(tm
     assert len(result.stderr.splitlines()) < 15, result.stderr
 
 
+def test_run_warns_when_it_generates_the_sample(tmp_path):
+    # a scheduled run pointed at a mistyped SCORECARD_DUCKDB said "generated ... events" at INFO among the
+    # steps and reported on made-up data; --select nothing stops the run right after the sample is made
+    warehouse = tmp_path / "typo.duckdb"
+    result = scorecard("run", "--select", "no_such_model", "--as-of", SAMPLE_AS_OF, warehouse=warehouse)
+    _last_line_error(result, 2, "--select no_such_model: matches no model")
+    (warning,) = [line for line in result.stderr.splitlines() if "generated the sample data" in line]
+    assert " WARNING " in warning and f"{warehouse} had no raw data" in warning and "--no-sample" in warning
+
+
 def test_run_with_a_reports_folder_it_cannot_write_stops_before_building(tmp_path, monkeypatch):
     # it built, checked and scored for about 46 s, then failed writing the reports (exit 3)
     blocker = tmp_path / "not-a-folder"
