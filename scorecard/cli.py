@@ -311,7 +311,7 @@ def export_command(obj: dict, output_format: str, out_dir: Path) -> int:
     # another user's job has the database open, the read stops as "locked by another process"; between its
     # steps it may read a half-done run)
     locked = warehouse.exists() and not on_read_only_file_system(warehouse) and os.access(warehouse.parent, os.W_OK)
-    with warehouse_lock(warehouse) if locked else nullcontext():
+    with warehouse_lock(warehouse, writes=False) if locked else nullcontext():
         for written in export_parquet(obj["project_dir"], out_dir):
             click.echo(f"wrote {written.path} ({written.rows:,} rows)")
     return EXIT_OK
@@ -358,7 +358,8 @@ def diff_command(
         except OSError as exc:
             raise InvalidInput(f"--out {out_file}: cannot write there ({exc.strerror or exc})") from None
     warehouse = warehouse_path(obj["project_dir"])
-    with warehouse_lock(warehouse, lock_timeout, option="--lock-timeout"):
+    # it reads the warehouse (and builds into it only when it has no KPI tables): readers need not leave
+    with warehouse_lock(warehouse, lock_timeout, option="--lock-timeout", writes=False):
         report = run_diff(obj["project_dir"], base_ref, head_ref, as_of.date(), warehouse)
     text = render(report) if output_format == "md" else report.model_dump_json(indent=2) + "\n"
     if out_file is None:

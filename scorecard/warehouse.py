@@ -83,8 +83,7 @@ def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection
     except duckdb.IOException as exc:
         message = str(exc)
         if "lock" in message.lower():
-            holder = _LOCK_HOLDER.search(message)
-            who = f"another process (PID {holder.group(1)})" if holder else "another process"
+            who = lock_holder(message)
             raise StepFailed(
                 f"{path}: the warehouse is locked by {who}; wait for it to finish or point "
                 "SCORECARD_DUCKDB at another file"
@@ -176,6 +175,12 @@ def table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> boo
         "select count(*) from information_schema.tables where table_schema = ? and table_name = ?", [schema, table]
     ).fetchall()
     return rows[0][0] > 0
+
+
+def lock_holder(message: str) -> str:
+    """Who holds the DuckDB file, as DuckDB's lock error names it: "another process (PID 123)"."""
+    holder = _LOCK_HOLDER.search(message)
+    return f"another process (PID {holder.group(1)})" if holder else "another process"
 
 
 def _first_line(message: str) -> str:

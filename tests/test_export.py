@@ -223,3 +223,17 @@ def test_export_reads_a_warehouse_in_a_folder_it_may_not_write(warehouse, tmp_pa
     assert result.returncode == 0, result.stderr
     assert len(list((tmp_path / "out").glob("*.parquet"))) == len(TABLES)
     assert not (folder / f"{warehouse.name}.lock").exists()
+
+
+def test_export_reads_beside_another_reader_without_waiting(warehouse, tmp_path):
+    # a writer waits for another process to close the DuckDB file (test_run_lock); export only reads
+    from tests.test_run_lock import reader_process, scorecard_waiting_up_to
+
+    reader = reader_process(warehouse)
+    try:
+        result = scorecard_waiting_up_to(0, "export", "--out", str(tmp_path / "out"), warehouse=warehouse)
+    finally:
+        reader.kill()
+        reader.wait()
+    assert result.returncode == 0, result.stderr
+    assert "waiting" not in result.stderr and (tmp_path / "out" / "kpi_values.parquet").is_file()

@@ -84,6 +84,77 @@ def test_a_second_command_waits_for_the_lock_and_then_succeeds(warehouse):
     assert f"{SAMPLE_AS_OF}: scored" in stdout
 
 
+READER = """
+import sys, duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+con.execute("select count(*) from kpis.kpi_values").fetchall()
+print("open", flush=True)
+sys.stdin.readline()
+con.close()
+"""
+
+
+def reader_process(warehouse: Path) -> subprocess.Popen:
+    """Another process with the warehouse open read-only, as a BI tool or a `duckdb -readonly` shell has it,
+    until a line on its stdin."""
+    reader = subprocess.Popen(
+        [str(BIN / "python"), "-c", READER, str(warehouse)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    assert reader.stdout.readline().strip() == "open"
+    return reader
+
+
+def scorecard_waiting_up_to(seconds: int, *args: str, warehouse: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "SCORECARD_DUCKDB": str(warehouse), "SCORECARD_LOCK_TIMEOUT": str(seconds)}
+    command = [str(BIN / "scorecard"), *args]
+    return subprocess.run(command, cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_a_writer_waits_for_a_reader_of_the_duckdb_file_then_gives_up_in_one_line(warehouse):
+    # a read-only connection in another process failed `score` at once: "the warehouse is locked by
+    # another process", exit 3, whatever the lock timeout
+    before = digest(warehouse)
+    reader = reader_process(warehouse)
+    try:
+        result = scorecard_waiting_up_to(2, "score", "--as-of", SAMPLE_AS_OF, warehouse=warehouse)
+    finally:
+        reader.kill()
+        reader.wait()
+    assert result.returncode == 3, (result.stdout, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    assert sum(f"waiting for another process (PID {reader.pid}), which has {warehouse} open" in x for x in lines) == 1
+    assert lines[-1].startswith(
+        f"scorecard: error: {warehouse}: another process (PID {reader.pid}) has the warehouse open; gave up after 2 s"
+    ), result.stderr
+    assert [line for line in lines if line.startswith("scorecard:")] == [lines[-1]]
+    assert digest(warehouse) == before
+
+
+def test_a_writer_goes_ahead_once_the_reader_has_closed_the_file(warehouse):
+    reader = reader_process(warehouse)
+    try:
+        waiting = subprocess.Popen(
+            [str(BIN / "scorecard"), "score", "--as-of", SAMPLE_AS_OF],
+            cwd=PROJECT_DIR,
+            env={**os.environ, "SCORECARD_DUCKDB": str(warehouse), "SCORECARD_LOCK_TIMEOUT": "120"},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        seen = ""
+        while f"waiting for another process (PID {reader.pid})" not in seen:
+            line = waiting.stderr.readline()
+            assert line, seen
+            seen += line
+        reader.communicate("close\n", timeout=60)
+    finally:
+        reader.kill()
+        reader.wait()
+    stdout, stderr = waiting.communicate(timeout=300)
+    assert waiting.returncode == 0, (stdout, seen + stderr)
+    assert f"{SAMPLE_AS_OF}: scored" in stdout
+
+
 def test_a_bad_lock_timeout_setting_is_one_line_and_exit_2(tmp_path):
     env_result = subprocess.run(
         [str(BIN / "scorecard"), "generate", "--users", "100"],
