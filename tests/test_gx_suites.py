@@ -138,13 +138,16 @@ def test_kpi_ranges_follow_the_ranges_declared_in_metrics():
     by_name = {e.meta.get("check_name"): e for e in suite.expectations if e.meta.get("check_name")}
     shares = by_name["share"].kwargs
     assert (shares["min_value"], shares["max_value"]) == (0, 1)
-    [_, not_shares] = shares["row_condition"]["conditions"]
-    assert not_shares["operator"] == "NOT_IN"
+    # the ratios held to [0, 1] are those whose range (declared, else the unit's) ends at 1, read from
+    # kpi_definitions: a KPI added with a range of its own needs no edit to this suite
+    [unit, share] = shares["row_condition"]["conditions"]
+    assert (unit["column"]["name"], unit["operator"], unit["parameter"]) == ("unit", "==", "ratio")
+    assert (share["column"]["name"], share["operator"], share["parameter"]) == ("range_high", "==", 1)
+    assert "range_high" in suite.meta.lookups[0].columns
     ranges = declared_ranges()
     assert ranges, "metrics/ declares no range any more: revisit the kpi_values suite"
     for metric, ((low, high), cadence) in ranges.items():
-        # a KPI with its own range is no share of a whole, and is checked against its range
-        assert metric in not_shares["parameter"]
+        # a KPI with its own range is checked against it
         check = by_name[f"declared_range.{metric}"].kwargs
         assert (check.get("min_value"), check.get("max_value")) == (low, high), metric
         conditions = {c["column"]["name"]: c["parameter"] for c in check["row_condition"]["conditions"]}
@@ -174,6 +177,24 @@ def test_every_expectation_passes_on_the_sample(default_sample, capfd):
     assert os.environ["GX_ANALYTICS_ENABLED"] == "False"
     out, err = capfd.readouterr()
     assert (out, err) == ("", "")
+
+
+@pytest.mark.dbt
+def test_the_share_check_holds_a_ratio_to_0_to_1_unless_its_range_says_otherwise(sample_copy):
+    # a KPI added with `range: [-1, null]` (a period-over-period change) failed the share check, which
+    # listed the six KPIs with other ranges by name
+    inject(
+        sample_copy,
+        "update kpis.kpi_values set value = -0.4 where metric_name = 'd1_retention' and grain = 'week' "
+        "and dimension_name = 'all' and period_start = '2026-10-05'",
+    )
+    check_id = "gx.kpis.kpi_values.expect_column_values_to_be_between.value.share"
+    assert not_passing(run(sample_copy)) == {check_id: "fail"}
+    inject(
+        sample_copy,
+        "update kpis.kpi_definitions set range_low = -1, range_high = null where metric_name = 'd1_retention'",
+    )
+    assert not_passing(run(sample_copy)) == {}
 
 
 @pytest.mark.dbt

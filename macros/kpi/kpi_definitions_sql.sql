@@ -9,6 +9,7 @@
         ('tolerance', type_double()), ('warn_at', type_double()), ('maturity_days', 'integer'),
         ('dimensions', dbt.type_string()), ('is_additive', 'boolean'), ('source_file', dbt.type_string()),
         ('display', dbt.type_string()), ('is_sized_by_value', 'boolean'), ('finest_grain', dbt.type_string()),
+        ('range_low', type_double()), ('range_high', type_double()),
     ] -%}
     {%- set rows = [] -%}
     {%- if execute -%}
@@ -37,7 +38,7 @@
                 name, metric.label or name, (metric.description or '') | trim, metric.type, kpi.owner, kpi.unit,
                 kpi.direction, kpi.cadence, kpi.target, kpi.tolerance, kpi.warn_at, kpi.maturity_days,
                 kpi.dimensions | map('replace', '__', '.') | join(', '), additive.value, metric.original_file_path,
-                kpi.display, additive.sized, grains[0],
+                kpi.display, additive.sized, grains[0], kpi.range[0], kpi.range[1],
             ]) -%}
         {%- endfor -%}
     {%- endif -%}

@@ -80,6 +80,7 @@
         'target': kpi.get('target'), 'tolerance': kpi.get('tolerance'), 'warn_at': kpi.get('warn_at'),
         'maturity_days': kpi.get('maturity_days', 0) or 0, 'dimensions': dimensions,
         'display': kpi.get('display') or ('percent' if kpi.unit == 'ratio' else 'number'),
+        'range': kpi.get('range') or kpi_default_range(kpi.unit),
     }) }}
 {%- endmacro %}
 
