@@ -566,3 +566,16 @@ def test_a_target_worse_than_its_auto_baseline_is_a_warning_once_scored(tmp_path
     loaded = load_specs([okrs], catalog)
     key_results, _, _ = evaluate(loaded.specs, catalog, series, date(2026, 11, 15), {})
     assert list(direction_against_metric.against_scored(loaded.specs, catalog, key_results)) == []
+
+
+def test_the_catalog_reads_every_yaml_file_dbt_reads_in_metrics(tmp_path: Path):
+    # a metrics file named .yaml, or one in a subfolder, was built by dbt but unknown to the OKR specs:
+    # "unknown metric" for a key result on a KPI the warehouse had
+    project = copy_project(tmp_path / "project")
+    metrics = project / "metrics"
+    (metrics / "engagement.yml").rename(metrics / "engagement.yaml")
+    (metrics / "money").mkdir()
+    (metrics / "commerce.yml").rename(metrics / "money" / "commerce.yml")
+    catalog = load_catalog(project)
+    assert {"dau", "stickiness", "aov", "order_revenue"} <= set(catalog)
+    assert catalog == load_catalog(PROJECT_DIR)

@@ -42,7 +42,7 @@ class CatalogMetric:
 
 
 def load_catalog(project_dir: Path) -> dict[str, CatalogMetric]:
-    """Every KPI metric (a metric with config.meta.kpi) in the project's metrics/ folder. A file that
+    """Every KPI metric (a metric with config.meta.kpi) in the project's metrics/ folder and its subfolders. A file that
     cannot be read as metric definitions stops with one line naming it (dbt's parser, which the build
     runs later, would name neither the file nor the metric)."""
     catalog: dict[str, CatalogMetric] = {}
@@ -54,7 +54,9 @@ def load_catalog(project_dir: Path) -> dict[str, CatalogMetric]:
     folder = project_dir / "metrics"
     if not folder.is_dir():
         raise InvalidInput(f"{folder}: folder not found; the KPI definitions the OKR specs refer to live there")
-    documents = {path: _document(path) for path in sorted(folder.glob("*.yml"))}
+    # every YAML file dbt reads there (model-paths include metrics/, subfolders too, either extension)
+    files = sorted(p for p in folder.rglob("*") if p.suffix.lower() in (".yml", ".yaml") and p.is_file())
+    documents = {path: _document(path) for path in files}
     grains = _finest_grains(documents.values())
     for path, document in documents.items():
         for metric in _metrics(path, document):
