@@ -154,6 +154,21 @@ DAU_KPI = """          owner: product-analytics
         (
             "metrics/commerce.yml",
             AOV_KPI,
+            AOV_KPI.replace("tolerance: 0.05", "tolerance: 5"),
+            "compile",
+            ["metrics/commerce.yml: metric 'aov'", "tolerance is 5, expected below 1: a share of the target"],
+        ),
+        (
+            "metrics/engagement.yml",
+            "      meta:\n        kpi:\n" + DAU_KPI,
+            "      meta:\n        dimensions: [user__platform]\n        kpi:\n"
+            + DAU_KPI.replace("          dimensions: [user__platform, user__country]", ""),
+            "compile",
+            ["metrics/engagement.yml: metric 'dau'", "config.meta.dimensions sits beside config.meta.kpi"],
+        ),
+        (
+            "metrics/commerce.yml",
+            AOV_KPI,
             AOV_KPI.replace("tolerance: 0.05", "range: [100, 0]"),
             "compile",
             ["metrics/commerce.yml: metric 'aov'", "range is [100, 0]: the lowest value must come first"],
@@ -226,6 +241,8 @@ DAU_KPI = """          owner: product-analytics
         "misspelled-meta",
         "negative-maturity",
         "negative-tolerance",
+        "tolerance-as-percent",
+        "kpi-key-beside-kpi",
         "range-upside-down",
         "target-outside-range",
         "ratio-target-as-percent",

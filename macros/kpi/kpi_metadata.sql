@@ -26,6 +26,12 @@
         {{ kpi_error(metric, "config.meta.kpi must be a mapping of owner, unit, direction, cadence, target, ...") }}
     {%- endif -%}
     {%- set allowed = ['owner', 'unit', 'direction', 'cadence', 'target', 'tolerance', 'warn_at', 'dimensions', 'maturity_days', 'range', 'display'] -%}
+    {#- a KPI key indented one level short (config.meta.dimensions beside config.meta.kpi) would be ignored
+        without a word: the KPI split by nothing, its target gone. `owner` is left alone: dbt projects
+        commonly give any node a meta owner -#}
+    {%- for key in meta.keys() if key != 'owner' and key in allowed -%}
+        {{ kpi_error(metric, "config.meta." ~ key ~ " sits beside config.meta.kpi, where it is ignored: indent it under kpi") }}
+    {%- endfor -%}
     {%- for key in kpi.keys() if key not in allowed -%}
         {%- set suggestions = [] -%}
         {%- for candidate in allowed if candidate[0] == key[0] and (candidate | length - key | length) | abs <= 2 -%}
@@ -94,6 +100,12 @@
     {%- endif -%}
     {%- if kpi.get('tolerance') is not none and kpi.tolerance < 0 -%}
         {{ kpi_error(metric, "config.meta.kpi.tolerance is " ~ kpi.tolerance ~ ", expected 0 or more (0.05 is a band of 5% of the target)") }}
+    {%- endif -%}
+    {#- a share of the target: `tolerance: 5` meant as 5% puts every value of a higher-is-better KPI near its
+        target (none could be off target), and six times the target near one that is lower-is-better -#}
+    {%- if kpi.get('tolerance') is not none and kpi.tolerance >= 1 -%}
+        {{ kpi_error(metric, "config.meta.kpi.tolerance is " ~ kpi.tolerance ~ ", expected below 1: a share of the target "
+            ~ "(0.05 is a band of 5%); give a band as a value with warn_at") }}
     {%- endif -%}
     {%- set bounds = kpi.get('range') or kpi_default_range(kpi.unit) -%}
     {%- for bound in bounds if bound is not none and bound is not number -%}
