@@ -277,7 +277,28 @@ def test_the_unmodified_project_compiles(tmp_path):
     assert result.returncode == 0, result.stdout[-2000:]
 
 
-def test_dbt_build_stops_on_an_invalid_kpi_definition_with_one_message(tmp_path):
+@pytest.mark.parametrize(
+    ("file", "old", "new", "problem"),
+    [
+        (
+            "metrics/engagement.yml",
+            DAU_KPI,
+            DAU_KPI.replace("owner:", "ownr:"),
+            "metrics/engagement.yml: metric 'dau': unknown key 'ownr' in config.meta.kpi (did you mean 'owner'?)",
+        ),
+        (
+            # found in the leaf model alone: the marts and 45 models built, then the same message per model
+            # that read it, which called it a "dimension", not the filter's
+            "metrics/sales.yml",
+            "{{ Dimension('invoice__customer_type') }}",
+            "{{ Dimension('invoice__customer_typ') }}",
+            "metrics/sales.yml: metric 'collected_amount': filter dimension 'invoice__customer_typ' is not on "
+            "semantic model 'invoices'",
+        ),
+    ],
+    ids=["kpi-metadata", "filter-dimension"],
+)
+def test_dbt_build_stops_on_an_invalid_kpi_definition_with_one_message(tmp_path, file, old, new, problem):
     # every KPI model reads the plan, and each failed with the same message: 21 times for one typo
     from scorecard.dbt import run_dbt
     from scorecard.errors import StepFailed
@@ -285,14 +306,15 @@ def test_dbt_build_stops_on_an_invalid_kpi_definition_with_one_message(tmp_path)
     project = copy_project(
         tmp_path / "project", ["dbt_project.yml", "profiles.yml", "models", "metrics", "macros", "checks"]
     )
-    path = project / "metrics" / "engagement.yml"
-    path.write_text(path.read_text().replace(DAU_KPI, DAU_KPI.replace("owner:", "ownr:"), 1))
-    problem = "metrics/engagement.yml: metric 'dau': unknown key 'ownr' in config.meta.kpi (did you mean 'owner'?)"
+    path = project / file
+    assert old in path.read_text()
+    path.write_text(path.read_text().replace(old, new))
 
     result = dbt(["build", "--select", "kpis"], tmp_path / "w.duckdb", tmp_path, project=project)
     output = result.stdout + result.stderr
     assert result.returncode != 0
     assert output.count(problem) == 1, output[-3000:]
+    assert "PASS=" not in output  # stopped before any model ran
 
     # scorecard's own dbt runner tells the problem, not dbt's heading for the hook it failed in
     with pytest.raises(StepFailed) as raised:

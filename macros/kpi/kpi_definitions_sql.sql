@@ -16,14 +16,7 @@
         {%- set plan = kpi_plan() -%}
         {%- for name, kpi in plan.kpis.items() | sort -%}
             {%- set metric = plan.catalog.metrics[name] -%}
-            {#- checked here, in the one model that lists the KPIs (the plan every KPI model reads would
-                pull the grain macros into each model's compiling): a cadence finer than the metric exists
-                at would leave kpi_status with no value for good -#}
-            {%- set grains = kpi_metric_grains(name, plan) -%}
-            {%- if kpi.cadence not in grains -%}
-                {{ kpi_error(metric, "config.meta.kpi.cadence is '" ~ kpi.cadence ~ "', but the metric exists only at "
-                    ~ grains | join(', ') ~ " grain (no finer than its semantic models' time dimensions)") }}
-            {%- endif -%}
+            {%- set grains = kpi_cadence_grains(name, kpi, plan) -%}
             {#- additive: a simple sum or count, so its segments add up to its total -#}
             {%- set additive = namespace(value=false, sized=false) -%}
             {%- if metric.type in ['simple', 'cumulative'] -%}

@@ -23,7 +23,8 @@
         {%- set dimensions = {} -%}
         {%- for leaf in leaves -%}
             {%- for qualified in leaf.dimensions + leaf.filter.dimensions if qualified not in dimensions -%}
-                {%- do dimensions.update({qualified: kpi_resolve_dimension(semantic_model, qualified, leaf.metric, catalog)}) -%}
+                {%- set in_filter = qualified not in leaf.dimensions -%}
+                {%- do dimensions.update({qualified: kpi_resolve_dimension(semantic_model, qualified, leaf.metric, catalog, in_filter=in_filter)}) -%}
             {%- endfor -%}
         {%- endfor -%}
         {%- set joins = {} -%}

@@ -1,12 +1,14 @@
 {# Where a dimension like user__platform comes from, seen from one semantic model:
    its own dimension, or one reached through a foreign entity (a left join to the
    semantic model whose primary entity it is), as MetricFlow resolves it. #}
-{% macro kpi_resolve_dimension(semantic_model, qualified, metric, catalog, via=none) -%}
-    {#- via: the input metric that reads semantic_model, when metric (the KPI named in errors) is not it -#}
+{% macro kpi_resolve_dimension(semantic_model, qualified, metric, catalog, via=none, in_filter=false) -%}
+    {#- via: the input metric that reads semantic_model, when metric (the KPI named in errors) is not it;
+        in_filter: the metric's filter names the dimension, which the error says (it read as a split) -#}
     {%- set through = " (through its input '" ~ via ~ "')" if via else "" -%}
+    {%- set what = "filter dimension" if in_filter else "dimension" -%}
     {%- set parts = qualified.split('__') -%}
     {%- if parts | length != 2 -%}
-        {{ kpi_error(metric, "dimension '" ~ qualified ~ "' must be written <entity>__<dimension>") }}
+        {{ kpi_error(metric, what ~ " '" ~ qualified ~ "' must be written <entity>__<dimension>") }}
     {%- endif -%}
     {%- set entity_name, dimension_name = parts -%}
     {%- set column = 'dim__' ~ entity_name ~ '__' ~ dimension_name -%}
@@ -26,7 +28,7 @@
         {%- if owner is not none -%}
             {%- for dimension in owner.dimensions if dimension.name == dimension_name -%}
                 {%- if dimension.type != 'categorical' -%}
-                    {{ kpi_error(metric, "dimension '" ~ qualified ~ "' is a time dimension" ~ through ~ "; KPIs are split by categorical dimensions only") }}
+                    {{ kpi_error(metric, what ~ " '" ~ qualified ~ "' is a time dimension" ~ through ~ "; KPIs are split by categorical dimensions only") }}
                 {%- endif -%}
                 {{ return({
                     'qualified': qualified, 'short': dimension_name, 'column': column,
@@ -47,7 +49,7 @@
             {%- endfor -%}
         {%- endfor -%}
     {%- endfor -%}
-    {{ kpi_error(metric, "dimension '" ~ qualified ~ "' is not on semantic model '" ~ semantic_model.name ~ "'" ~ through
+    {{ kpi_error(metric, what ~ " '" ~ qualified ~ "' is not on semantic model '" ~ semantic_model.name ~ "'" ~ through
         ~ " nor reachable through one of its entities ("
         ~ semantic_model.entities | map(attribute='name') | join(', ') ~ ")"
         ~ ("; " ~ entity_name ~ " offers " ~ offered | sort | join(', ') if offered else "")) }}

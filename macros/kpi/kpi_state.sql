@@ -22,15 +22,15 @@
 {# on-run-start (dbt_project.yml): create the state table (and its schema) before any
    model runs, once, when the run builds a model: a mart records its build there too.
    Two models creating it in parallel transactions would conflict.
-   When the run builds a KPI model, the KPI plan is worked out here first, so that an
-   invalid KPI definition stops the run with its one message: every KPI model reads the
-   plan, and each would otherwise fail with the same message (21 of them for a typo in
-   one metric's config.meta.kpi). #}
+   When the run builds a KPI model, the KPI definitions are checked here first
+   (kpi_check_catalog), so that an invalid one stops the run with its one message: the
+   KPI models read the same definitions, and each would otherwise fail with the same
+   message (21 of them for a typo in one metric's config.meta.kpi). #}
 {% macro kpi_prepare_state() -%}
     {%- if execute -%}
         {%- for unique_id in selected_resources if unique_id in graph.nodes and graph.nodes[unique_id].fqn[1:2] == ['kpis'] -%}
             {%- if loop.first -%}
-                {%- do kpi_plan() -%}
+                {%- do kpi_check_catalog() -%}
             {%- endif -%}
         {%- endfor -%}
         {%- set state = kpi_state() -%}

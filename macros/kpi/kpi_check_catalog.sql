@@ -1,0 +1,38 @@
+{# What can be wrong with the KPI definitions that dbt's graph alone shows, checked once
+   in the on-run-start hook of a run that builds a KPI model (kpi_prepare_state): the
+   plan (KPI metadata, inputs, split dimensions), every semantic model's leaves
+   (measures, time dimensions, aggregations, filters and the dimensions they name), its
+   lookback and each KPI's cadence. Each would otherwise stop every KPI model that reads
+   it, with the same message, after the models before them had been built. What only
+   the database can tell (a derived expression naming no input, a filter's SQL) still
+   fails the model whose SQL it is. The leaves are kept in the plan, which the models
+   read, so the check costs the run little. #}
+{% macro kpi_check_catalog() -%}
+    {%- set plan = kpi_plan() -%}
+    {%- set catalog = plan.catalog -%}
+    {%- for semantic_model in catalog.semantic_models.values() | sort(attribute='name') -%}
+        {%- set leaves = kpi_semantic_model_leaves(semantic_model, plan) -%}
+        {%- if leaves -%}
+            {%- do kpi_lookback_days(semantic_model) -%}
+        {%- endif -%}
+        {%- for leaf in leaves -%}
+            {%- for qualified in leaf.filter.dimensions -%}
+                {%- do kpi_resolve_dimension(semantic_model, qualified, leaf.metric, catalog, in_filter=true) -%}
+            {%- endfor -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {%- for name, kpi in plan.kpis.items() | sort -%}
+        {%- do kpi_cadence_grains(name, kpi, plan) -%}
+    {%- endfor -%}
+{%- endmacro %}
+
+{# The grains a KPI exists at, once its cadence is known to be one of them: a cadence finer
+   than the metric exists at would leave kpi_status with no value for good. #}
+{% macro kpi_cadence_grains(name, kpi, plan) -%}
+    {%- set grains = kpi_metric_grains(name, plan) -%}
+    {%- if kpi.cadence not in grains -%}
+        {{ kpi_error(plan.catalog.metrics[name], "config.meta.kpi.cadence is '" ~ kpi.cadence ~ "', but the metric exists only at "
+            ~ grains | join(', ') ~ " grain (no finer than its semantic models' time dimensions)") }}
+    {%- endif -%}
+    {{ return(grains) }}
+{%- endmacro %}
