@@ -105,9 +105,10 @@ def run_dbt(
     log.debug("dbt %s", " ".join(full_args))
     # dbt sets its console log up on each invoke, writing to sys.stdout as it is then
     console = _WithoutInterruptTrace(sys.stdout)
+    failures = _SemanticValidationFailures()
     try:
         with redirect_stdout(console):
-            result = dbtRunner(callbacks=list(callbacks)).invoke(full_args)
+            result = dbtRunner(callbacks=[*callbacks, failures]).invoke(full_args)
     finally:
         console.close()
     if isinstance(result.exception, KeyboardInterrupt) or interrupts.was_interrupted():
@@ -115,15 +116,36 @@ def run_dbt(
         # (DuckDB having swallowed it) a finished build: it is the user's interrupt, not dbt failing
         raise KeyboardInterrupt from result.exception
     if result.exception is not None:
+        cause = failures.explained(result.exception)
         # dbt's heading alone ("Compilation Error in operation ...") would not say what went wrong
-        reason = describe_dbt_error(str(result.exception)) if str(result.exception).strip() else ""
+        reason = describe_dbt_error(str(cause)) if str(cause).strip() else ""
         reason = reason or type(result.exception).__name__
-        raise StepFailed(f"dbt {args[0]} could not run: {reason}") from result.exception
+        raise StepFailed(f"dbt {args[0]} could not run: {reason}") from cause
     if not result.success and not allow_failures:
         failed = _failed_nodes(result.result)
         detail = f": {', '.join(failed[:5])}{' and more' if len(failed) > 5 else ''}" if failed else ""
         raise StepFailed(f"dbt {args[0]} failed{detail} (details above and in {project_dir / 'logs' / 'dbt.log'})")
     return result
+
+
+class _SemanticValidationFailures:
+    """The problems behind dbt's "Semantic Manifest validation failed.", which dbt logs as events of their
+    own ("Invalid time granularity 'dayz' in window: '7 dayz'") and leaves out of the error it raises."""
+
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+
+    def __call__(self, event) -> None:
+        if event.info.name == "SemanticValidationFailure":
+            self.messages.append(str(event.info.msg))
+
+    def explained(self, exception: BaseException) -> BaseException:
+        """``exception``, or for a failed validation an error whose text ends with the problems found."""
+        if not self.messages or "Semantic Manifest validation failed" not in str(exception):
+            return exception
+        explained = RuntimeError("\n".join([str(exception).strip(), *self.messages]))
+        explained.__cause__ = exception
+        return explained
 
 
 class _WithoutInterruptTrace:
@@ -214,9 +236,11 @@ def describe_dbt_error(text: str, project_dir: Path | None = None) -> str:
 
     With ``project_dir``, an error dbt raises without naming the file (a value the spec does not know,
     like `type: simpel`) is located in the project's YAML."""
-    from scorecard.spec_values import describe_invalid_enum, describe_yaml_syntax_error
+    from scorecard.spec_values import describe_invalid_enum, describe_validation_failure, describe_yaml_syntax_error
 
     if located := describe_yaml_syntax_error(project_dir, text):
+        return located
+    if located := describe_validation_failure(project_dir, text):
         return located
     if project_dir is not None and (located := describe_invalid_enum(project_dir, text)):
         return located

@@ -1,4 +1,4 @@
-"""Name the file and the metric behind dbt's "Invalid enum value" error.
+"""Name the file and the metric behind dbt's "Invalid enum value" and semantic validation errors.
 
 dbt's parser stops on a value the Semantic Layer spec does not know (`type: simpel`, `agg: summ`) with
 only "Invalid enum value: `simpel` in enum MetricType": no file, no metric. This finds the value in the
@@ -29,15 +29,24 @@ def describe_invalid_enum(project_dir: Path, text: str) -> str | None:
     article = "an" if label[:1] in "aeiou" else "a"
     allowed = _allowed_values(enum_name)
     expected = f"; expected one of {', '.join(allowed)}" if allowed else ""
+    found = _first_occurrence(project_dir, value)
+    if found is None:
+        return None
+    path, owners, field = found
+    where = ", ".join(f"{kind} '{name}'" for kind, name in owners)
+    place = f"{path.relative_to(project_dir).as_posix()}: {where}: " if where else f"{path.name}: "
+    return f"{place}{field} '{value}' is not {article} {label}{expected}"
+
+
+def _first_occurrence(project_dir: Path, value: str) -> tuple[Path, tuple, str] | None:
+    """The first YAML file of the project holding ``value`` as a scalar, with its owners and field."""
     for path in _yaml_files(project_dir):
         try:
             document = yaml.safe_load(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, yaml.YAMLError):
             continue
         for owners, field in _occurrences(document, value):
-            where = ", ".join(f"{kind} '{name}'" for kind, name in owners)
-            place = f"{path.relative_to(project_dir).as_posix()}: {where}: " if where else f"{path.name}: "
-            return f"{place}{field} '{value}' is not {article} {label}{expected}"
+            return path, owners, field
     return None
 
 
@@ -71,6 +80,30 @@ def describe_yaml_syntax_error(project_dir: Path | None, text: str) -> str | Non
         if len(matches) == 1:
             name = matches[0].relative_to(project_dir).as_posix()
     return f"{name}:{line['line']}: YAML syntax error: {problem}"
+
+
+_VALIDATION_FAILED = "Semantic Manifest validation failed"
+_QUOTED = re.compile(r"'([^']+)'")
+
+
+def describe_validation_failure(project_dir: Path | None, text: str) -> str | None:
+    """The first problem behind dbt's "Semantic Manifest validation failed." (the lines after it, as
+    scorecard.dbt.run_dbt adds them), with the file and the metric or semantic model where a value it
+    quotes is found in the project's YAML; None for any other error, or when no problem is given."""
+    if _VALIDATION_FAILED not in text:
+        return None
+    after = text.split(_VALIDATION_FAILED, 1)[1].splitlines()[1:]
+    problems = [line.strip() for line in after if line.strip()]
+    if not problems:
+        return None
+    problem = problems[0]
+    for value in sorted(_QUOTED.findall(problem), key=len, reverse=True) if project_dir is not None else []:
+        if found := _first_occurrence(project_dir, value):
+            path, owners, _field = found
+            # the outermost owner only: a derived metric's input reads as another metric
+            where = "".join(f"{kind} '{name}': " for kind, name in owners[:1])
+            return f"{path.relative_to(project_dir).as_posix()}: {where}{problem}"
+    return problem
 
 
 def _yaml_files(project_dir: Path) -> list[Path]:

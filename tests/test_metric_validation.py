@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from scorecard.dbt import describe_dbt_error
+from scorecard.errors import InvalidInput
 from tests.conftest import copy_project, dbt
 
 pytestmark = pytest.mark.dbt
@@ -395,6 +398,37 @@ def test_a_yaml_syntax_error_names_the_file_in_its_folder_the_line_and_the_probl
         "(while parsing a flow sequence)"
     )
     assert describe_dbt_error(YAML_SYNTAX).startswith("engagement.yml:379: YAML syntax error: did not find")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "described"),
+    [
+        (
+            "        window: 7 days\n",
+            "        window: 7 dayz\n",
+            "metrics/engagement.yml: metric 'wau': Invalid time granularity 'dayz' in window: '7 dayz'",
+        ),
+        (
+            "          offset_window: 1 month\n",
+            "          offset_window: 1 mnth\n",
+            "metrics/subscription.yml: metric 'revenue_growth_rate': Invalid time granularity 'mnth' in window: "
+            "'1 mnth'",
+        ),
+    ],
+    ids=["window", "offset-window"],
+)
+def test_a_failed_semantic_validation_names_the_file_the_metric_and_the_problem(tmp_path, old, new, described):
+    # `scorecard run` said only "metric specs are invalid: Semantic Manifest validation failed.": dbt logs
+    # the problem as an event of its own and leaves it out of the error it raises
+    from scorecard.metric_specs import check_metric_specs
+
+    project = copy_project(tmp_path / "project", ["dbt_project.yml", "profiles.yml", "models", "metrics", "macros"])
+    path = project / ("metrics/engagement.yml" if "7 days" in old else "metrics/subscription.yml")
+    assert old in path.read_text()
+    path.write_text(path.read_text().replace(old, new, 1))
+    with pytest.raises(InvalidInput) as raised:
+        check_metric_specs(project, date(2026, 11, 15))
+    assert str(raised.value) == f"metric specs are invalid: {described}"
 
 
 # run_results.json's message when fct_carts' contract says cart_id is varchar (dbt 1.11, spaces as dbt wrote them)
