@@ -201,6 +201,18 @@ DAU_KPI = """          owner: product-analytics
             ["metrics/commerce.yml: metric 'aov'", "warn_at 50 is on the wrong side of the target 40"],
         ),
         (
+            # a week back from a month is no month: kpi_status read no_data for good, without a word
+            "metrics/subscription.yml",
+            "          range: [-1, null]\n          direction: higher_is_better\n          cadence: month\n",
+            "          range: [-1, null]\n          direction: higher_is_better\n          cadence: week\n",
+            "compile",
+            [
+                "metrics/subscription.yml: metric 'revenue_growth_rate': config.meta.kpi.cadence is 'week', but its "
+                "input 'order_revenue_month_before' (offset_window 1 month) lands on a period of the same grain only "
+                "at day, month grain",
+            ],
+        ),
+        (
             "metrics/sales.yml",
             QUOTA_KPI,
             QUOTA_KPI.replace("cadence: quarter", "cadence: week"),
@@ -250,6 +262,7 @@ DAU_KPI = """          owner: product-analytics
         "target-outside-range",
         "ratio-target-as-percent",
         "warn-at-beyond-target",
+        "cadence-offset-never-lands",
         "cadence-finer-than-metric",
         "dimension-typo-names-the-kpi",
         "top-level-meta",

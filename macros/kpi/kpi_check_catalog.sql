@@ -27,12 +27,31 @@
 {%- endmacro %}
 
 {# The grains a KPI exists at, once its cadence is known to be one of them: a cadence finer
-   than the metric exists at would leave kpi_status with no value for good. #}
+   than the metric exists at, or one its offset inputs never land on (a week back from a
+   month is no month), would leave kpi_status with no value for good. #}
 {% macro kpi_cadence_grains(name, kpi, plan) -%}
+    {%- set metric = plan.catalog.metrics[name] -%}
     {%- set grains = kpi_metric_grains(name, plan) -%}
     {%- if kpi.cadence not in grains -%}
-        {{ kpi_error(plan.catalog.metrics[name], "config.meta.kpi.cadence is '" ~ kpi.cadence ~ "', but the metric exists only at "
+        {{ kpi_error(metric, "config.meta.kpi.cadence is '" ~ kpi.cadence ~ "', but the metric exists only at "
             ~ grains | join(', ') ~ " grain (no finer than its semantic models' time dimensions)") }}
     {%- endif -%}
+    {%- for shifted in kpi_offset_inputs(name, plan) if kpi.cadence not in kpi_offset_grains(shifted.offset) -%}
+        {{ kpi_error(metric, "config.meta.kpi.cadence is '" ~ kpi.cadence ~ "', but its input '" ~ shifted.alias
+            ~ "' (offset_window " ~ shifted.offset.count ~ " " ~ shifted.offset.granularity ~ ") lands on a period of the same grain only at "
+            ~ kpi_offset_grains(shifted.offset) | join(', ') ~ " grain: the KPI would have no value at its cadence") }}
+    {%- endfor -%}
     {{ return(grains) }}
+{%- endmacro %}
+
+{# Every input with an offset_window in a metric's tree of inputs. #}
+{% macro kpi_offset_inputs(name, plan) -%}
+    {%- set found = [] -%}
+    {%- for input in kpi_metric_inputs(plan.catalog.metrics[name]) -%}
+        {%- if input.offset -%}
+            {%- do found.append(input) -%}
+        {%- endif -%}
+        {%- do found.extend(kpi_offset_inputs(input.name, plan)) -%}
+    {%- endfor -%}
+    {{ return(found) }}
 {%- endmacro %}
