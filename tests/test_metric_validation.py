@@ -444,6 +444,43 @@ def test_a_failed_semantic_validation_names_the_file_the_metric_and_the_problem(
     assert str(raised.value) == f"metric specs are invalid: {described}"
 
 
+@pytest.mark.parametrize(
+    ("file", "old", "new", "described"),
+    [
+        (
+            "metrics/subscription.yml",
+            "        / nullif(order_revenue_month_before + invoiced_revenue_month_before, 0)\n",
+            "        / nullif(order_revenue_prev + invoiced_revenue_month_before, 0)\n",
+            "metrics/subscription.yml: metric 'revenue_growth_rate': expr '(order_revenue + invoiced_revenue - "
+            "order_revenue_month_before - invoiced_revenue_month_before) / nullif(order_revenue_prev + "
+            "invoiced_revenue_month_before, 0)' names 'order_revenue_prev', which is none of its inputs "
+            "(order_revenue, invoiced_revenue, order_revenue_month_before, invoiced_revenue_month_before)",
+        ),
+        (
+            "metrics/sales.yml",
+            "{{ Dimension('invoice__customer_type') }} = 'business'",
+            "{{ Dimension('invoice__customer_type') }} = business",
+            "metrics/sales.yml: metric 'collected_amount': filter '{{ Dimension('invoice__customer_type') }} = "
+            "business' names 'business', which is no {{ Dimension(...) }} reference; quote a value as 'business' "
+            "(and 1 more)",
+        ),
+    ],
+    ids=["derived-expr-names-no-input", "filter-value-unquoted"],
+)
+def test_sql_inside_a_metric_that_names_nothing_it_has_stops_the_spec_check(tmp_path, file, old, new, described):
+    # both passed the check and failed the build after the marts: exit 3, "Binder Error: Referenced column
+    # ... not found", naming neither file nor metric, every KPI stale
+    from scorecard.metric_specs import check_metric_specs
+
+    project = copy_project(tmp_path / "project", ["dbt_project.yml", "profiles.yml", "models", "metrics", "macros"])
+    path = project / file
+    assert old in path.read_text()
+    path.write_text(path.read_text().replace(old, new))
+    with pytest.raises(InvalidInput) as raised:
+        check_metric_specs(project, date(2026, 11, 15))
+    assert str(raised.value).startswith(f"metric specs are invalid: {described}"), str(raised.value)
+
+
 # run_results.json's message when fct_carts' contract says cart_id is varchar (dbt 1.11, spaces as dbt wrote them)
 CONTRACT_FAILED = (
     "Compilation Error in model fct_carts (models/marts/fct_carts.sql)\n  This model has an enforced contract "
