@@ -12,6 +12,7 @@ import pytest
 
 from scorecard.cli import cli
 from tests.conftest import PROJECT_DIR, SAMPLE_AS_OF, copy_project, query, scorecard
+from tests.test_run_lock import scorecard_waiting_up_to
 
 
 def assert_one_line_error(result, code: int, *fragments: str) -> None:
@@ -84,8 +85,18 @@ def test_locked_warehouse_is_one_line_and_exit_3(tmp_path, command):
     )
     try:
         assert holder.stdout.readline().strip() == "ready"
-        result = scorecard(*(part.format(tmp=tmp_path) for part in command), warehouse=path)
-        assert_one_line_error(result, 3, str(path), "locked by another process", f"PID {holder.pid}")
+        # a command that writes waits for the other process within the lock timeout (test_run_lock), one that
+        # reads stops at once
+        result = scorecard_waiting_up_to(1, *(part.format(tmp=tmp_path) for part in command), warehouse=path)
+        if command[0] in ("generate", "check", "score"):
+            told = f"another process (PID {holder.pid}) has the warehouse open; gave up after 1 s"
+            lines = result.stderr.strip().splitlines()
+            assert (
+                result.returncode == 3 and lines[-1] == f"scorecard: error: {path}: {told}" + lines[-1].split(told)[1]
+            )
+            assert [line for line in lines if "scorecard:" in line] == [lines[-1]], result.stderr
+        else:
+            assert_one_line_error(result, 3, str(path), "locked by another process", f"PID {holder.pid}")
         if command[0] == "generate":
             # lint reads the warehouse only for three rules: it runs without them, and says so; but a --strict
             # gate passed without them would pass a moved goalpost unseen (it exited 0)
@@ -304,10 +315,19 @@ def test_a_date_the_calendar_does_not_have_names_the_file_and_line(tmp_path):
     [
         ("metrics:\n  - name: [broken\n", "zz_broken.yml:3: not valid YAML"),
         ("- a list\n- not a mapping\n", "expected a mapping with semantic_models and metrics"),
-        ("metrics:\n  - name: x\n    config: {meta: {kpi: {dimensions: 3}}}\n", "metric 'x': kpi.dimensions must be"),
+        (
+            "metrics:\n  - name: x\n    config: {meta: {kpi: {dimensions: 3}}}\n",
+            "metric 'x': config.meta.kpi.dimensions must be a list like [user__platform]",
+        ),
         # these two were internal errors (a list as a dict key; a text compared with a number)
-        ("metrics:\n  - name: x\n    config: {meta: {kpi: {unit: [count]}}}\n", "metric 'x': kpi.unit must be a word"),
-        ("metrics:\n  - name: x\n    config: {meta: {kpi: {range: [a, b]}}}\n", "metric 'x': kpi.range must be [low"),
+        (
+            "metrics:\n  - name: x\n    config: {meta: {kpi: {unit: [count]}}}\n",
+            "metric 'x': config.meta.kpi.unit must be a word",
+        ),
+        (
+            "metrics:\n  - name: x\n    config: {meta: {kpi: {range: [a, b]}}}\n",
+            "metric 'x': config.meta.kpi.range must be [lowest",
+        ),
         # YAML keeps the last of two values without a word
         (
             "metrics:\n  - name: x\n    config:\n      meta:\n        kpi:\n"
@@ -320,7 +340,10 @@ def test_a_date_the_calendar_does_not_have_names_the_file_and_line(tmp_path):
 def test_a_malformed_metrics_file_stops_lint_with_its_name(tmp_path, content, fragment):
     project = copy_project(tmp_path / "project")
     (project / "metrics" / "zz_broken.yml").write_text(content)
-    assert_one_line_error(_lint(project), 2, "metrics/zz_broken.yml", fragment)
+    result = _lint(project)
+    assert_one_line_error(result, 2, "metrics/zz_broken.yml", fragment)
+    # named from the project, in the KPI compiler's words, as `dbt build` names it
+    assert str(project) not in result.stderr
 
 
 def test_no_okr_specs_or_no_metrics_folder_is_exit_2_before_the_warehouse_is_opened(tmp_path):

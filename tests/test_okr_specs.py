@@ -529,7 +529,7 @@ def test_kpi_metadata_under_a_top_level_meta_is_refused_naming_the_file_and_metr
     result = scorecard("--project-dir", str(project), "lint", cwd=project)
     assert result.returncode == 2, result.stdout + result.stderr
     assert result.stderr.strip().splitlines()[-1] == (
-        f"scorecard: error: {commerce}: metric 'aov': KPI metadata under meta.kpi: move it to config.meta.kpi "
+        "scorecard: error: metrics/commerce.yml: metric 'aov': KPI metadata under meta.kpi: move it to config.meta.kpi "
         "(dbt drops a metric's top-level meta once config.meta is set)"
     )
 

@@ -56,7 +56,9 @@ def load_catalog(project_dir: Path) -> dict[str, CatalogMetric]:
         raise InvalidInput(f"{folder}: folder not found; the KPI definitions the OKR specs refer to live there")
     # every YAML file dbt reads there (model-paths include metrics/, subfolders too, either extension)
     files = sorted(p for p in folder.rglob("*") if p.suffix.lower() in (".yml", ".yaml") and p.is_file())
-    documents = {path: _document(path) for path in files}
+    # named as the KPI compiler names them, from the project: metrics/engagement.yml
+    shown = {path: path.relative_to(project_dir) for path in files}
+    documents = {shown[path]: _document(path, shown[path]) for path in files}
     grains = _finest_grains(documents.values())
     for path, document in documents.items():
         for metric in _metrics(path, document):
@@ -72,19 +74,25 @@ def load_catalog(project_dir: Path) -> dict[str, CatalogMetric]:
             name = metric["name"]
             for key in ("unit", "direction", "cadence"):
                 if key in kpi and not isinstance(kpi[key], str):
-                    raise InvalidInput(f"{path}: metric '{name}': kpi.{key} must be a word, got {kpi[key]!r}")
+                    raise InvalidInput(
+                        f"{path}: metric '{name}': config.meta.kpi.{key} must be a word, got {kpi[key]!r}"
+                    )
             dimensions = kpi.get("dimensions") or []
             if not isinstance(dimensions, list) or not all(isinstance(d, str) for d in dimensions):
-                raise InvalidInput(f"{path}: metric '{name}': kpi.dimensions must be a list of dimension names")
+                raise InvalidInput(
+                    f"{path}: metric '{name}': config.meta.kpi.dimensions must be a list like [user__platform]"
+                )
             # a ratio is a share (0..1), a count, duration or amount is not negative, unless the KPI metadata
             # gives another range (NRR, growth rates)
             value_range = kpi.get("range") or DEFAULT_RANGES.get(kpi.get("unit"), (None, None))
             bounds = isinstance(value_range, list | tuple) and len(value_range) == 2
             if not bounds or not all(_number_or_open(bound) for bound in value_range):
-                raise InvalidInput(f"{path}: metric '{name}': kpi.range must be [low, high], numbers or null (open)")
+                raise InvalidInput(
+                    f"{path}: metric '{name}': config.meta.kpi.range must be [lowest, highest], numbers or null (open)"
+                )
             maturity_days = kpi.get("maturity_days") or 0
             if not isinstance(maturity_days, int | float) or isinstance(maturity_days, bool):
-                raise InvalidInput(f"{path}: metric '{name}': kpi.maturity_days must be a number of days")
+                raise InvalidInput(f"{path}: metric '{name}': config.meta.kpi.maturity_days must be a number of days")
             catalog[name] = CatalogMetric(
                 name=name,
                 unit=kpi.get("unit", ""),
@@ -103,10 +111,10 @@ def _number_or_open(bound: object) -> bool:
     return bound is None or (isinstance(bound, int | float) and not isinstance(bound, bool))
 
 
-def _document(path: Path) -> dict:
-    document = read_yaml(path, str(path)) or {}
+def _document(path: Path, shown: Path) -> dict:
+    document = read_yaml(path, str(shown)) or {}
     if not isinstance(document, dict):
-        raise InvalidInput(f"{path}: expected a mapping with semantic_models and metrics")
+        raise InvalidInput(f"{shown}: expected a mapping with semantic_models and metrics")
     return document
 
 
