@@ -56,24 +56,31 @@ def test_run_gives_up_after_the_lock_timeout_and_leaves_the_warehouse_as_it_was(
     assert not Path(f"{warehouse}.wal").exists()
 
 
+def score_until_waiting(warehouse: Path, waiting_line: str) -> tuple[subprocess.Popen, str]:
+    """`scorecard score` started with a 120 s lock timeout, once it has logged ``waiting_line``; and its stderr
+    until then."""
+    waiting = subprocess.Popen(
+        [str(BIN / "scorecard"), "score", "--as-of", SAMPLE_AS_OF],
+        cwd=PROJECT_DIR,
+        env={**os.environ, "SCORECARD_DUCKDB": str(warehouse), "SCORECARD_LOCK_TIMEOUT": "120"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    seen = ""
+    while waiting_line not in seen:  # readline blocks until a line (or the exit)
+        line = waiting.stderr.readline()
+        assert line, seen
+        seen += line
+    return waiting, seen
+
+
 @pytest.mark.dbt
 def test_a_second_command_waits_for_the_lock_and_then_succeeds(warehouse):
     held = FileLock(lock_path(warehouse))
     held.acquire()
     try:
-        waiting = subprocess.Popen(
-            [str(BIN / "scorecard"), "score", "--as-of", SAMPLE_AS_OF],
-            cwd=PROJECT_DIR,
-            env={**os.environ, "SCORECARD_DUCKDB": str(warehouse), "SCORECARD_LOCK_TIMEOUT": "120"},
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        seen = ""
-        while "waiting for another scorecard run on" not in seen:  # readline blocks until a line (or the exit)
-            line = waiting.stderr.readline()
-            assert line, seen
-            seen += line
+        waiting, seen = score_until_waiting(warehouse, "waiting for another scorecard run on")
         assert f"waiting for another scorecard run on {warehouse} (up to 120 s)" in seen, seen
         time.sleep(1)
         assert waiting.poll() is None  # still waiting while the lock is held
@@ -133,19 +140,7 @@ def test_a_writer_waits_for_a_reader_of_the_duckdb_file_then_gives_up_in_one_lin
 def test_a_writer_goes_ahead_once_the_reader_has_closed_the_file(warehouse):
     reader = reader_process(warehouse)
     try:
-        waiting = subprocess.Popen(
-            [str(BIN / "scorecard"), "score", "--as-of", SAMPLE_AS_OF],
-            cwd=PROJECT_DIR,
-            env={**os.environ, "SCORECARD_DUCKDB": str(warehouse), "SCORECARD_LOCK_TIMEOUT": "120"},
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        seen = ""
-        while f"waiting for another process (PID {reader.pid})" not in seen:
-            line = waiting.stderr.readline()
-            assert line, seen
-            seen += line
+        waiting, seen = score_until_waiting(warehouse, f"waiting for another process (PID {reader.pid})")
         reader.communicate("close\n", timeout=60)
     finally:
         reader.kill()
