@@ -3,13 +3,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+import subprocess
 
 import pytest
 
 from scorecard.dbt import describe_dbt_error
-from scorecard.errors import InvalidInput
-from tests.conftest import copy_project, dbt
+from tests.conftest import BIN, copy_project, dbt, scorecard
 
 pytestmark = pytest.mark.dbt
 
@@ -293,6 +292,18 @@ def test_the_unmodified_project_compiles(tmp_path):
     assert result.returncode == 0, result.stdout[-2000:]
 
 
+RUN_DBT = """
+import sys
+from pathlib import Path
+from scorecard.dbt import run_dbt
+from scorecard.errors import StepFailed
+try:
+    run_dbt(Path(sys.argv[1]), Path(sys.argv[2]), ["build", "--select", "kpis"], silent=True)
+except StepFailed as exc:
+    print(exc)
+"""
+
+
 @pytest.mark.parametrize(
     ("file", "old", "new", "problem"),
     [
@@ -316,9 +327,6 @@ def test_the_unmodified_project_compiles(tmp_path):
 )
 def test_dbt_build_stops_on_an_invalid_kpi_definition_with_one_message(tmp_path, file, old, new, problem):
     # every KPI model reads the plan, and each failed with the same message: 21 times for one typo
-    from scorecard.dbt import run_dbt
-    from scorecard.errors import StepFailed
-
     project = copy_project(
         tmp_path / "project", ["dbt_project.yml", "profiles.yml", "models", "metrics", "macros", "checks"]
     )
@@ -332,10 +340,16 @@ def test_dbt_build_stops_on_an_invalid_kpi_definition_with_one_message(tmp_path,
     assert output.count(problem) == 1, output[-3000:]
     assert "PASS=" not in output  # stopped before any model ran
 
-    # scorecard's own dbt runner tells the problem, not dbt's heading for the hook it failed in
-    with pytest.raises(StepFailed) as raised:
-        run_dbt(project, tmp_path / "w.duckdb", ["build", "--select", "kpis"], silent=True)
-    assert str(raised.value).startswith(f"dbt build could not run: {problem}")
+    # scorecard's own dbt runner tells the problem, not dbt's heading for the hook it failed in. In a process
+    # of its own: dbt's parser starts a thread pool that a later fork in this worker (check_metric_specs,
+    # below) would inherit without its threads, and the forked parse would wait on it for good
+    runner = subprocess.run(
+        [str(BIN / "python"), "-c", RUN_DBT, str(project), str(tmp_path / "w.duckdb")],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert runner.stdout.strip().startswith(f"dbt build could not run: {problem}"), runner.stdout + runner.stderr
 
 
 def test_a_selection_without_kpi_models_builds_despite_an_invalid_kpi_definition(tmp_path):
@@ -433,15 +447,8 @@ def test_a_yaml_syntax_error_names_the_file_in_its_folder_the_line_and_the_probl
 def test_a_failed_semantic_validation_names_the_file_the_metric_and_the_problem(tmp_path, old, new, described):
     # `scorecard run` said only "metric specs are invalid: Semantic Manifest validation failed.": dbt logs
     # the problem as an event of its own and leaves it out of the error it raises
-    from scorecard.metric_specs import check_metric_specs
-
-    project = copy_project(tmp_path / "project", ["dbt_project.yml", "profiles.yml", "models", "metrics", "macros"])
-    path = project / ("metrics/engagement.yml" if "7 days" in old else "metrics/subscription.yml")
-    assert old in path.read_text()
-    path.write_text(path.read_text().replace(old, new, 1))
-    with pytest.raises(InvalidInput) as raised:
-        check_metric_specs(project, date(2026, 11, 15))
-    assert str(raised.value) == f"metric specs are invalid: {described}"
+    file = "metrics/engagement.yml" if "7 days" in old else "metrics/subscription.yml"
+    assert _spec_check_error(tmp_path, file, old, new) == f"scorecard: error: metric specs are invalid: {described}"
 
 
 @pytest.mark.parametrize(
@@ -470,15 +477,25 @@ def test_a_failed_semantic_validation_names_the_file_the_metric_and_the_problem(
 def test_sql_inside_a_metric_that_names_nothing_it_has_stops_the_spec_check(tmp_path, file, old, new, described):
     # both passed the check and failed the build after the marts: exit 3, "Binder Error: Referenced column
     # ... not found", naming neither file nor metric, every KPI stale
-    from scorecard.metric_specs import check_metric_specs
+    error = _spec_check_error(tmp_path, file, old, new)
+    assert error.startswith(f"scorecard: error: metric specs are invalid: {described}"), error
 
-    project = copy_project(tmp_path / "project", ["dbt_project.yml", "profiles.yml", "models", "metrics", "macros"])
+
+def _spec_check_error(tmp_path, file: str, old: str, new: str) -> str:
+    """`scorecard run`'s error line with ``old`` replaced by ``new`` in ``file``: its spec check stops it
+    before the warehouse is touched. (As a command, since the check forks, and a fork in this pytest
+    worker after an in-process dbt parse in another test would inherit dbt's thread pool without its
+    threads, and wait on it for good.)"""
+    parts = ["dbt_project.yml", "profiles.yml", "models", "metrics", "macros", "checks", "okrs"]
+    project = copy_project(tmp_path / "project", parts)
     path = project / file
     assert old in path.read_text()
     path.write_text(path.read_text().replace(old, new))
-    with pytest.raises(InvalidInput) as raised:
-        check_metric_specs(project, date(2026, 11, 15))
-    assert str(raised.value).startswith(f"metric specs are invalid: {described}"), str(raised.value)
+    warehouse = tmp_path / "untouched" / "w.duckdb"
+    result = scorecard("--project-dir", str(project), "run", "--as-of", "2026-11-15", warehouse=warehouse, cwd=project)
+    assert result.returncode == 2, result.stderr[-2000:]
+    assert not warehouse.exists()
+    return result.stderr.strip().splitlines()[-1]
 
 
 # run_results.json's message when fct_carts' contract says cart_id is varchar (dbt 1.11, spaces as dbt wrote them)
