@@ -134,7 +134,9 @@ def test_run_dbt_console_is_quiet_only_when_asked(fake_dbt, tmp_path: Path):
         # the console shows warnings and errors; the file log keeps its debug detail (it follows --log-level)
         assert args[args.index("--log-level") + 1] == "warn"
         assert args[args.index("--log-level-file") + 1] == "debug"
-    assert callbacks == [callback]
+    # the caller's callbacks, then run_dbt's own, which keeps the problems of a failed semantic validation
+    assert callbacks[0] is callback
+    assert [type(c).__name__ for c in callbacks[1:]] == ["_SemanticValidationFailures"]
 
 
 def test_dbt_writes_no_colour_codes_to_a_console_that_is_not_a_terminal(monkeypatch, tmp_path: Path):
