@@ -65,7 +65,7 @@
     {%- if 'tolerance' in kpi and 'warn_at' in kpi -%}
         {{ kpi_error(metric, "config.meta.kpi takes a tolerance or a warn_at band, not both") }}
     {%- endif -%}
-    {%- do kpi_check_numbers(metric, kpi) -%}
+    {%- set bounds = kpi_check_numbers(metric, kpi) -%}
     {%- set dimensions = kpi.get('dimensions', []) or [] -%}
     {%- if dimensions is string or dimensions is not iterable -%}
         {{ kpi_error(metric, "config.meta.kpi.dimensions must be a list like [user__platform]") }}
@@ -86,13 +86,14 @@
         'target': kpi.get('target'), 'tolerance': kpi.get('tolerance'), 'warn_at': kpi.get('warn_at'),
         'maturity_days': kpi.get('maturity_days', 0) or 0, 'dimensions': dimensions,
         'display': kpi.get('display') or ('percent' if kpi.unit == 'ratio' else 'number'),
-        'range': kpi.get('range') or kpi_default_range(kpi.unit),
+        'range': bounds,
     }) }}
 {%- endmacro %}
 
 {# Numbers in KPI metadata that cannot mean what they say: a negative maturity (a partial period
    marked complete), a negative tolerance, a range upside down, a target the KPI cannot reach or a
-   warn_at band on the wrong side of the target (the near-target band silently gone). #}
+   warn_at band on the wrong side of the target (the near-target band silently gone). Returns the
+   range it checked: the declared one, else the unit's. #}
 {% macro kpi_check_numbers(metric, kpi) -%}
     {%- set maturity = kpi.get('maturity_days') -%}
     {%- if maturity is not none and (maturity < 0 or maturity != maturity | int) -%}
@@ -130,6 +131,7 @@
                 ~ ": " ~ kpi.direction ~ " needs it " ~ ("below" if kpi.direction == 'higher_is_better' else "above") ~ " the target") }}
         {%- endif -%}
     {%- endif -%}
+    {{ return([low, high]) }}
 {%- endmacro %}
 
 {# The values a KPI can take unless config.meta.kpi.range says otherwise: a share 0..1, a count,
