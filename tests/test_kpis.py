@@ -2,7 +2,7 @@
 
 Edge cases: empty periods (no row, not zero), division by zero (a row with a null value), a segment
 present in the numerator but absent from the denominator, immature cohorts, the 2026/2027 year
-boundary and ISO week 53 (2026-12-28 .. 2027-01-03).
+boundary and ISO week 53 (2026-12-28 .. 2027-01-03), a conversion window's last day.
 """
 
 from __future__ import annotations
@@ -112,6 +112,18 @@ def kpi(path: Path, metric: str, grain: str, period: str, dimension: str = "all"
         ("d7_retention", "week", "2026-12-28", "all", "all", 0.5),
         ("d30_retention", "week", "2026-12-28", "all", "all", None),  # no mature member yet: unknown, not 0%
         ("d30_retention", "month", "2026-11-01", "all", "all", 0.0),
+        # visitor conversion (a conversion metric, 7-day window): visit 12's signup six days later is credited
+        # to the visit's day; visit 13's, seven days later, is not: a visit day with visits and no credited
+        # signup has a row and no value, as in MetricFlow (a ratio whose numerator has no row)
+        ("visitor_conversion_rate", "day", "2026-12-22", "all", "all", 1.0),
+        ("visitor_conversion_rate", "day", "2026-12-23", "all", "all", None),
+        ("visitor_conversion_rate", "day", "2026-12-28", "all", "all", None),
+        ("visitor_conversion_rate", "week", "2026-12-21", "all", "all", 0.5),
+        ("visitor_conversion_rate", "week", "2026-12-21", "visit_channel", "email", 1.0),
+        ("visitor_conversion_rate", "week", "2026-12-21", "visit_channel", "paid_search", None),
+        ("visitor_conversion_rate", "month", "2026-12-01", "all", "all", 0.25),
+        ("visitor_conversion_rate", "month", "2026-12-01", "landing_page", "/", 1 / 3),
+        ("visitor_conversion_rate", "day", "2026-12-30", "all", "all", ABSENT),
         # quotas are quarterly: no daily or monthly attainment at all
         ("quota_attainment", "day", "2027-01-04", "all", "all", ABSENT),
         ("quota_attainment", "month", "2027-01-01", "all", "all", ABSENT),
@@ -135,6 +147,9 @@ def test_kpi_value(edges, metric, grain, period, dimension, segment, expected):
         ("d1_retention", "week", "2026-12-28", date(2027, 1, 3), True),  # day 1 of every cohort observed
         ("d7_retention", "week", "2026-12-28", date(2027, 1, 3), False),  # 01-03 + 7 days is after 01-06
         ("d30_retention", "month", "2026-11-01", date(2026, 11, 30), True),
+        # a visit on a week's Sunday may convert up to six days later (maturity_days: 6)
+        ("visitor_conversion_rate", "week", "2026-12-21", date(2026, 12, 27), True),  # 12-27 + 6 = 01-02
+        ("visitor_conversion_rate", "week", "2026-12-28", date(2027, 1, 3), False),  # 01-03 + 6 is after 01-06
     ],
 )
 def test_period_end_and_completeness(edges, metric, grain, period, period_end, is_complete):
@@ -147,6 +162,9 @@ def test_ratio_rows_carry_numerator_and_denominator(edges):
     # the filled numerator is the row's numerator too, so the value re-aggregates from the parts
     assert kpi(edges, "paying_user_share", "month", "2026-12-01", "platform", "android")[:3] == (0.0, 0.0, 1.0)
     assert kpi(edges, "push_return_share", "day", "2026-12-28")[:3] == (None, 0.0, 0.0)
+    # a conversion rate's parts: the credited signups and the visits
+    assert kpi(edges, "visitor_conversion_rate", "week", "2026-12-21")[:3] == (0.5, 1.0, 2.0)
+    assert kpi(edges, "visitor_conversion_rate", "week", "2026-12-28")[:3] == (None, None, 2.0)
 
 
 def test_nothing_after_the_as_of_date(edges):

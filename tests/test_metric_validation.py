@@ -15,13 +15,14 @@ pytestmark = pytest.mark.dbt
 CONVERSION_METRIC = """
   - name: visit_to_signup_conversion
     label: Visit-to-signup conversion
-    description: Landing visits converting to a signup, as a conversion metric.
+    description: Landing visits converting to a signup within two days.
     type: conversion
     type_params:
       conversion_type_params:
         base_measure: landing_visits
-        conversion_measure: landing_visits
+        conversion_measure: signups
         entity: visit
+        window: 2 days
     config:
       meta:
         kpi:
@@ -29,6 +30,7 @@ CONVERSION_METRIC = """
           unit: ratio
           direction: higher_is_better
           cadence: week
+          maturity_days: 1
 """
 
 AOV_KPI = """          unit: currency
@@ -71,9 +73,35 @@ DAU_KPI = """          owner: product-analytics
         (
             "metrics/acquisition.yml",
             "\nmetrics:\n",
-            "\nmetrics:\n" + CONVERSION_METRIC,
+            "\nmetrics:\n"
+            + CONVERSION_METRIC.replace(
+                "        window: 2 days\n",
+                "        window: 2 days\n        constant_properties:\n"
+                "          - base_property: visit_channel\n            conversion_property: acquisition_channel\n",
+            ),
             "compile",
-            ["metrics/acquisition.yml: metric 'visit_to_signup_conversion'", "type 'conversion' is not supported"],
+            [
+                "metrics/acquisition.yml: metric 'visit_to_signup_conversion'",
+                "constant_properties are not supported by the KPI compiler",
+            ],
+        ),
+        (
+            "metrics/acquisition.yml",
+            "\nmetrics:\n",
+            "\nmetrics:\n" + CONVERSION_METRIC.replace("          maturity_days: 1\n", ""),
+            "compile",
+            [
+                "metrics/acquisition.yml: metric 'visit_to_signup_conversion'",
+                "conversion window of 2 days",
+                "set config.meta.kpi.maturity_days to 1 or more",
+            ],
+        ),
+        (
+            "metrics/acquisition.yml",
+            "\nmetrics:\n",
+            "\nmetrics:\n" + CONVERSION_METRIC.replace("window: 2 days", "window: 2 hours"),
+            "compile",
+            ["metrics/acquisition.yml: metric 'visit_to_signup_conversion'", "conversion window in hours"],
         ),
         (
             "metrics/engagement.yml",
@@ -243,7 +271,9 @@ DAU_KPI = """          owner: product-analytics
     ids=[
         "unknown-measure",
         "ratio-without-denominator",
-        "unsupported-type",
+        "unsupported-construct-of-a-type",
+        "conversion-window-outlasts-maturity",
+        "conversion-window-in-hours",
         "dimension-not-on-model",
         "misspelled-kpi-key",
         "bad-cadence",

@@ -5,8 +5,15 @@
    (kpi_recomputed_periods); a trailing window only widens the rows it reads. #}
 {% macro kpi_leaf_lookback(name, plan) -%}
     {%- set catalog = plan.catalog -%}
-    {%- set owner = catalog.semantic_models[catalog.measure_models[catalog.metrics[name].type_params.measure.name]] -%}
-    {{ return(kpi_lookback_days(owner) + plan.leaf_maturity.get(name, 0)) }}
+    {%- set metric = catalog.metrics[name] -%}
+    {%- set owner = catalog.semantic_models[catalog.measure_models[metric.type_params.measure.name]] -%}
+    {%- set days = kpi_lookback_days(owner) -%}
+    {#- a conversions leaf changes with late conversion events too (the KPI's maturity covers the window) -#}
+    {%- if metric.type_params.conversion_type_params -%}
+        {%- set events = catalog.semantic_models[catalog.measure_models[metric.type_params.conversion_type_params.conversion_measure.name]] -%}
+        {%- set days = [days, kpi_lookback_days(events)] | max -%}
+    {%- endif -%}
+    {{ return(days + plan.leaf_maturity.get(name, 0)) }}
 {%- endmacro %}
 
 {# The lookback of a KPI (or any metric): the longest among the leaves it is built from,

@@ -1,7 +1,8 @@
 {# The KPI compiler's first stage: for one semantic model, the values of every leaf
    metric (simple or cumulative) that a KPI needs, at every grain, for the total and
    for each dimension it is split by. One scan of the semantic model's table serves
-   all its measures, grains and dimensions (GROUPING SETS). Output, long:
+   all its measures, grains and dimensions (GROUPING SETS); a conversion metric's
+   credits (kpi_conversion_credits) also read its conversion events. Output, long:
    metric_name, grain, period_start, dimension_name, dimension_value, value,
    numerator, denominator (numerator and denominator only for averages). #}
 {% macro kpi_leaf_values(semantic_model_name) -%}
@@ -14,9 +15,13 @@
     {%- if semantic_model is none -%}
         {{ exceptions.raise_compiler_error(model.original_file_path ~ ": no semantic model named '" ~ semantic_model_name ~ "' in metrics/") }}
     {%- endif -%}
-    {%- do kpi_check_dependencies(semantic_model, catalog) -%}
     {%- do kpi_lookback_days(semantic_model) -%}
     {%- set leaves = kpi_semantic_model_leaves(semantic_model, plan) -%}
+    {%- set credited = [] -%}
+    {%- for leaf in leaves if leaf.name in catalog.derived_measures -%}
+        {%- do credited.append(leaf) -%}
+    {%- endfor -%}
+    {%- do kpi_check_dependencies(semantic_model, catalog, credited) -%}
     {%- if leaves | length == 0 -%}
         {{ kpi_leaf_values_empty() }}
     {%- else -%}
@@ -66,12 +71,32 @@
         {%- endfor -%}
         {%- set floors = floors | unique | list -%}
         {%- set base_start = none if (not starts or none in floors) else ('least(' ~ floors | join(', ') ~ ')' if floors | length > 1 else floors[0]) -%}
+        {%- set row_filter = [] -%}
+        {%- for time_dimension in time_dimensions.values() if base_start is not none -%}
+            {%- do row_filter.append('cast(' ~ (time_dimension.expr or time_dimension.name) ~ ' as date) >= ' ~ base_start) -%}
+        {%- endfor -%}
+
+with
+{%- if credited %}
+
+base_rows as (
+    select *, row_number() over () as kpi_row_id
+    from {{ kpi_model_relation(semantic_model) }}
+    {%- if row_filter %}
+    where {{ row_filter | join(' or ') }}
+    {%- endif %}
+),
+    {%- for leaf in credited %}
+
+credits__{{ leaf.name }} as (
+    {{ kpi_conversion_credits(leaf, catalog, 'cast(' ~ (leaf.time_dimension.expr or leaf.time_dimension.name) ~ ' as date)', base_start) }}
+),
+    {%- endfor %}
+{%- endif %}
 
 {#- a date after the as-of date has not happened yet at the as-of date: its row counts for no period
     (a run for an earlier date on later data would put later rows in the running week, month and quarter),
     while the row's other time dimensions still count it #}
-with
-
 base as (
     select
         {%- for time_dimension in time_dimensions.values() %}
@@ -87,12 +112,16 @@ base as (
         {%- for leaf in leaves %}
         {{ leaf.measure.expr or leaf.measure.name }} as measure__{{ leaf.name }}{{ "," if not loop.last }}
         {%- endfor %}
-    from {{ kpi_model_relation(semantic_model) }}
-    {%- if base_start is not none %}
-    where
-        {%- for time_dimension in time_dimensions.values() %}
-        {{ "or " if not loop.first }}cast({{ time_dimension.expr or time_dimension.name }} as date) >= {{ base_start }}
+    {%- if credited %}
+    from base_rows
+        {%- for leaf in credited %}
+    left join credits__{{ leaf.name }} on base_rows.kpi_row_id = credits__{{ leaf.name }}.kpi_row_id
         {%- endfor %}
+    {%- else %}
+    from {{ kpi_model_relation(semantic_model) }}
+        {%- if row_filter %}
+    where {{ row_filter | join(' or ') }}
+        {%- endif %}
     {%- endif %}
 ),
 {%- for join in joins.values() %}

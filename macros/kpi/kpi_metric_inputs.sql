@@ -47,8 +47,13 @@
             {%- do inputs.append({'name': part.name, 'alias': part.alias or part.name, 'offset': part.offset_window}) -%}
         {%- endfor -%}
         {{ return(inputs) }}
+    {%- elif metric.type == 'conversion' -%}
+        {#- its two leaves (kpi_conversion_leaves), as a ratio's numerator and denominator; kpi_check_conversion
+            has checked the definition by the time a KPI's plan reaches here -#}
+        {{ return([{'name': metric.name ~ '__conversions', 'alias': metric.name ~ '__conversions', 'offset': none},
+            {'name': metric.name ~ '__base', 'alias': metric.name ~ '__base', 'offset': none}]) }}
     {%- else -%}
-        {{ kpi_error(metric, "metric type '" ~ metric.type ~ "' is not supported by the KPI compiler (supported: simple, ratio, derived, cumulative)") }}
+        {{ kpi_error(metric, "metric type '" ~ metric.type ~ "' is not supported by the KPI compiler (supported: simple, ratio, derived, cumulative, conversion)") }}
     {%- endif -%}
 {%- endmacro %}
 

@@ -30,6 +30,9 @@
     {%- if name in trail -%}
         {{ kpi_error(metric, "depends on itself through " ~ (trail + [name]) | join(' -> ')) }}
     {%- endif -%}
+    {%- if metric.type == 'conversion' -%}
+        {%- do kpi_check_conversion(metric, maturity_days, plan.catalog) -%}
+    {%- endif -%}
     {%- set inputs = kpi_metric_inputs(metric) -%}
     {%- if inputs | length == 0 -%}
         {#- checked here, where the KPI that asks for the dimension is known: the leaf's own models would

@@ -15,7 +15,8 @@
             {{ kpi_error(metric, "unknown measure '" ~ measure_name ~ "'") }}
         {%- endif -%}
         {%- if catalog.measure_models[measure_name] == semantic_model.name -%}
-            {%- set found = namespace(measure=none, time_dimension=none) -%}
+            {#- a conversions leaf's measure is the credits kpi_conversion_credits adds to the base rows -#}
+            {%- set found = namespace(measure=catalog.derived_measures.get(measure_name), time_dimension=none) -%}
             {%- for measure in semantic_model.measures if measure.name == measure_name -%}
                 {%- set found.measure = measure -%}
             {%- endfor -%}

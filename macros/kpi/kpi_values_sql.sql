@@ -106,7 +106,14 @@ level_{{ level }} as (
         {%- for name in plan.order if depth[name] == level -%}
             {%- set metric = catalog.metrics[name] -%}
             {%- set inputs = kpi_metric_inputs(metric) -%}
-            {%- if metric.type == 'ratio' -%}
+            {%- if metric.type == 'conversion' and kpi_conversion_calculation(metric) == 'conversions' -%}
+                {%- set conversions = kpi_filled(inputs[0].name, plan, 'current_level.value__' ~ inputs[0].name) %},
+        {{ conversions }} as value__{{ name }},
+        cast(null as {{ type_double() }}) as numerator__{{ name }},
+        cast(null as {{ type_double() }}) as denominator__{{ name }},
+        greatest(current_level.has__{{ inputs[0].name }}, current_level.has__{{ inputs[1].name }}) as has__{{ name }}
+            {%- elif metric.type in ['ratio', 'conversion'] -%}
+                {#- a conversion rate: the conversions credited to the base rows over the base measure -#}
                 {%- set numerator = kpi_filled(inputs[0].name, plan, 'current_level.value__' ~ inputs[0].name) -%}
                 {%- set denominator = kpi_filled(inputs[1].name, plan, 'current_level.value__' ~ inputs[1].name) %},
         {{ numerator }} / nullif({{ denominator }}, 0) as value__{{ name }},

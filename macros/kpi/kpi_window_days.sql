@@ -8,9 +8,14 @@
     {%- if not window -%}
         {{ return(none) }}
     {%- endif -%}
+    {{ return(kpi_days_in_window(metric, window, 'cumulative')) }}
+{%- endmacro %}
+
+{# A window's length in days; the compiler works in days, so finer windows stop the build. #}
+{% macro kpi_days_in_window(metric, window, kind) -%}
     {%- set days_per = {'day': 1, 'week': 7} -%}
     {%- if window.granularity not in days_per -%}
-        {{ kpi_error(metric, "a cumulative window in " ~ window.granularity ~ "s is not supported by the KPI compiler (use days or weeks)") }}
+        {{ kpi_error(metric, "a " ~ kind ~ " window in " ~ window.granularity ~ "s is not supported by the KPI compiler (use days or weeks)") }}
     {%- endif -%}
     {{ return(window.count * days_per[window.granularity]) }}
 {%- endmacro %}

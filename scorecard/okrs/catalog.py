@@ -136,7 +136,8 @@ def _mapping(value: object, path: Path, metric: dict) -> dict:
 
 def _finest_grains(documents) -> Callable[[str], str]:
     """metric name -> the finest grain it exists at, as the KPI compiler works it out (kpi_metric_grains):
-    a leaf's is its measure's time dimension's granularity, any other metric's the coarsest of its inputs'.
+    a leaf's is its measure's time dimension's granularity (a conversion metric's, its base measure's), any
+    other metric's the coarsest of its inputs'.
     What the compiler would refuse (an unknown measure, a loop) counts as day here; the build names it."""
     measure_grains: dict[str, str] = {}
     metrics: dict[str, dict] = {}
@@ -162,7 +163,11 @@ def _finest_grains(documents) -> Callable[[str], str]:
             inputs = [params.get("numerator"), params.get("denominator"), *_listed(params.get("metrics"))]
             found = [grain(_name(i), (*seen, name)) for i in inputs if i is not None]
             return max(found or ["day"], key=_grain_index)
-        found = measure_grains.get(_name(params.get("measure")), "day")
+        measure = params.get("measure")
+        if metric.get("type") == "conversion":
+            conversion = params.get("conversion_type_params")
+            measure = conversion.get("base_measure") if isinstance(conversion, dict) else None
+        found = measure_grains.get(_name(measure), "day")
         return found if found in GRAINS else "day"
 
     return grain

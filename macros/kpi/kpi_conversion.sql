@@ -1,0 +1,127 @@
+{# What the KPI compiler needs of a conversion metric, checked when a KPI's plan reaches it:
+   both measures known, the entity on both semantic models, a window in days or weeks, a
+   conversion measure whose credits add up (count or sum of 1, not count_distinct), and a KPI that waits
+   for the window to close (maturity_days) before it calls a period complete: a visit on a
+   period's last day may still convert that many days later. #}
+{% macro kpi_check_conversion(metric, maturity_days, catalog) -%}
+    {%- set params = metric.type_params.conversion_type_params -%}
+    {%- if not params -%}
+        {{ kpi_error(metric, "a conversion metric needs type_params.conversion_type_params") }}
+    {%- endif -%}
+    {%- if metric.filter -%}
+        {{ kpi_error(metric, "a filter on a conversion metric is not supported by the KPI compiler") }}
+    {%- endif -%}
+    {%- if params.constant_properties -%}
+        {{ kpi_error(metric, "conversion constant_properties are not supported by the KPI compiler") }}
+    {%- endif -%}
+    {%- for role in ['base_measure', 'conversion_measure'] -%}
+        {%- set input = params[role] -%}
+        {%- if input is none or input.name is none -%}
+            {{ kpi_error(metric, "conversion_type_params needs a " ~ role) }}
+        {%- endif -%}
+        {%- if input.name not in catalog.measure_models -%}
+            {{ kpi_error(metric, "unknown measure '" ~ input.name ~ "' (" ~ role ~ ")") }}
+        {%- endif -%}
+        {%- if input.filter or input.join_to_timespine -%}
+            {{ kpi_error(metric, "measure-level filter and join_to_timespine are not supported by the KPI compiler (" ~ role ~ " '" ~ input.name ~ "')") }}
+        {%- endif -%}
+        {%- set semantic_model = catalog.semantic_models[catalog.measure_models[input.name]] -%}
+        {%- if kpi_conversion_entity(semantic_model, params.entity) is none -%}
+            {{ kpi_error(metric, "entity '" ~ params.entity ~ "' is not on semantic model '" ~ semantic_model.name ~ "' (" ~ role ~ " '" ~ input.name ~ "')") }}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- set conversion_measure = catalog.metrics[metric.name ~ '__conversions'].type_params.conversion_measure_definition -%}
+    {#- the spec allows count, sum(1) and count_distinct; credits summed over base rows cannot be counted distinct -#}
+    {%- if conversion_measure.agg not in ['sum', 'count'] -%}
+        {{ kpi_error(metric, "a conversion measure with aggregation '" ~ conversion_measure.agg ~ "' is not supported by the KPI compiler (count, or sum of 1)") }}
+    {%- endif -%}
+    {%- if kpi_conversion_calculation(metric) not in ['conversion_rate', 'conversions'] -%}
+        {{ kpi_error(metric, "conversion calculation '" ~ kpi_conversion_calculation(metric) ~ "' is unknown (conversion_rate, conversions)") }}
+    {%- endif -%}
+    {%- set days = kpi_conversion_window_days(metric) -%}
+    {%- if maturity_days < days - 1 -%}
+        {{ kpi_error(metric, "its conversion window of " ~ days ~ " days credits conversions up to " ~ (days - 1)
+            ~ (" day" if days == 2 else " days") ~ " after a base row's day: set config.meta.kpi.maturity_days to " ~ (days - 1)
+            ~ " or more on the KPI, or its periods are called complete while conversions still come in") }}
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro kpi_conversion_calculation(metric) -%}
+    {%- set calculation = metric.type_params.conversion_type_params.calculation -%}
+    {{ return((calculation.value if calculation.value is defined else calculation) or 'conversion_rate') }}
+{%- endmacro %}
+
+{# Days a base row's conversions may come in: MetricFlow credits a conversion dated within
+   the window after the base row's day, that day included (7 days: the day and the six after). #}
+{% macro kpi_conversion_window_days(metric) -%}
+    {%- set window = metric.type_params.conversion_type_params.window -%}
+    {%- if not window -%}
+        {{ kpi_error(metric, "a conversion metric without a window is not supported by the KPI compiler (its periods would never be final)") }}
+    {%- endif -%}
+    {{ return(kpi_days_in_window(metric, window, 'conversion')) }}
+{%- endmacro %}
+
+{# The SQL for an entity on a semantic model, or none when it has no such entity. #}
+{% macro kpi_conversion_entity(semantic_model, name) -%}
+    {%- for entity in semantic_model.entities if entity.name == name -%}
+        {{ return(entity.expr or entity.name) }}
+    {%- endfor -%}
+    {{ return(none) }}
+{%- endmacro %}
+
+{# For a conversions leaf: per row of the base semantic model (kpi_row_id, numbered in
+   base_rows), the conversion measure of the conversion events credited to it. Each event
+   goes to the latest base row of its entity dated on its day or within the window before
+   it (rows on the same day: the first numbered), as MetricFlow does; an event dated
+   after the as-of date has not happened yet. An incremental run reads the base rows from
+   `floor` on, and so the events from there: an event credited to a row before it counts
+   for a period the run does not recompute, and among rows from it on, the latest is
+   the latest there is. #}
+{% macro kpi_conversion_credits(leaf, catalog, base_time_sql, floor) -%}
+    {%- set metric = catalog.metrics[leaf.metric.conversion_of] -%}
+    {%- set params = metric.type_params.conversion_type_params -%}
+    {%- set conversion_measure = leaf.metric.type_params.conversion_measure_definition -%}
+    {%- set base_model = catalog.semantic_models[catalog.measure_models[params.base_measure.name]] -%}
+    {%- set conversion_model = catalog.semantic_models[catalog.measure_models[params.conversion_measure.name]] -%}
+    {%- set time_name = conversion_measure.agg_time_dimension or conversion_model.defaults.agg_time_dimension -%}
+    {%- set found = namespace(time=none) -%}
+    {%- for dimension in conversion_model.dimensions if dimension.name == time_name -%}
+        {%- set found.time = 'cast(' ~ (dimension.expr or dimension.name) ~ ' as date)' -%}
+    {%- endfor -%}
+    {%- if found.time is none -%}
+        {{ kpi_error(metric, "measure '" ~ conversion_measure.name ~ "' has no time dimension '" ~ time_name ~ "' on semantic model '" ~ conversion_model.name ~ "'") }}
+    {%- endif -%}
+    {%- set value = conversion_measure.expr or conversion_measure.name -%}
+    {%- set credit = value if conversion_measure.agg == 'sum' else 'case when ' ~ value ~ ' is not null then 1 else 0 end' -%}
+    select kpi_row_id, sum(credit) as credited__{{ leaf.name }}
+    from (
+        select
+            base_events.kpi_row_id,
+            conversion_events.credit,
+            row_number() over (
+                partition by conversion_events.event_id
+                order by base_events.day desc, base_events.kpi_row_id
+            ) as recency
+        from (
+            select
+                {{ kpi_conversion_entity(conversion_model, params.entity) }} as entity,
+                {{ found.time }} as day,
+                {{ credit }} as credit,
+                row_number() over () as event_id
+            from {{ kpi_model_relation(conversion_model) }}
+            where {{ found.time }} <= {{ as_of_date() }}
+            {%- if floor is not none %}
+                and {{ found.time }} >= {{ floor }}
+            {%- endif %}
+        ) as conversion_events
+        inner join (
+            select kpi_row_id, {{ kpi_conversion_entity(base_model, params.entity) }} as entity, {{ base_time_sql }} as day
+            from base_rows
+        ) as base_events
+            on base_events.entity = conversion_events.entity
+            and base_events.day <= conversion_events.day
+            and base_events.day > cast({{ dbt.dateadd('day', -kpi_conversion_window_days(metric), 'conversion_events.day') }} as date)
+    ) as credited
+    where recency = 1
+    group by kpi_row_id
+{%- endmacro %}

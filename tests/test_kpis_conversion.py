@@ -1,0 +1,162 @@
+"""A conversion metric whose entity has many base rows: each conversion is credited once, to the latest base
+row of its entity in the window, worked out by hand on tests/fixtures/raw_kpi_edges.yml and checked against
+MetricFlow. The catalog's own conversion metric (visitor_conversion_rate) has one base row per entity (a
+visit converts once), so which row is credited is tested here, on a copy of the project with one more KPI:
+orders credited to the active days of their user in the 7 days before, over distinct active users."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from scorecard.metricflow_check import MetricFlowCheck
+from tests.conftest import FIXTURES, copy_project, dbt, load_raw_fixture, query
+
+pytestmark = pytest.mark.dbt
+
+METRIC = "session_to_order_conversion"
+KPI = f"""
+  - name: {METRIC}
+    label: Session-to-order conversion
+    description: Orders placed within 7 days of an active day of the same user, per active user.
+    type: conversion
+    type_params:
+      conversion_type_params:
+        base_measure: active_users
+        conversion_measure: placed_orders
+        entity: user
+        window: 7 days
+    config:
+      meta:
+        kpi:
+          owner: commerce-lead
+          unit: ratio
+          direction: higher_is_better
+          cadence: week
+          maturity_days: 6
+          dimensions: [user__platform]
+"""
+AS_OF = "2027-01-06"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> tuple[Path, Path]:
+    scratch = tmp_path_factory.mktemp("kpi_conversion")
+    project = copy_project(
+        scratch / "project", ["dbt_project.yml", "profiles.yml", "models", "metrics", "macros", "checks"]
+    )
+    engagement = project / "metrics" / "engagement.yml"
+    engagement.write_text(engagement.read_text().replace("\nmetrics:\n", "\nmetrics:\n" + KPI, 1))
+    # the spec counts conversions (count, sum of 1 or count_distinct)
+    commerce = project / "metrics" / "commerce.yml"
+    commerce.write_text(
+        commerce.read_text().replace(
+            "    measures:\n      - name: order_revenue\n",
+            "    measures:\n      - name: placed_orders\n        agg: count\n        expr: order_id\n"
+            "      - name: order_revenue\n",
+            1,
+        )
+    )
+    # the user_days leaf table now reads the orders it credits
+    leaf_model = project / "models" / "kpis" / "kpi_measures__user_days.sql"
+    leaf_model.write_text(
+        leaf_model.read_text().replace(
+            "-- depends_on: {{ ref('dim_users') }}\n",
+            "-- depends_on: {{ ref('dim_users') }}\n-- depends_on: {{ ref('fct_orders') }}\n",
+        )
+    )
+    warehouse = scratch / "conversion.duckdb"
+    spec = load_raw_fixture(warehouse, FIXTURES / "raw_kpi_edges.yml")
+    assert spec["as_of"] == AS_OF
+    result = dbt(["build", "--exclude", "tag:data_quality"], warehouse, scratch, as_of=AS_OF, project=project)
+    assert result.returncode == 0, result.stdout[-4000:]
+    return warehouse, scratch
+
+
+def values(path: Path) -> dict[tuple, tuple]:
+    rows = query(
+        path,
+        "select grain, period_start, dimension_name, dimension_value, value, numerator, denominator "
+        "from kpis.kpi_values where metric_name = ?",
+        [METRIC],
+    )
+    return {tuple(row[:4]): tuple(row[4:]) for row in rows}
+
+
+@pytest.mark.parametrize(
+    ("grain", "period", "dimension", "segment", "expected"),
+    [
+        # user 1's order on Thu 12-31 has two active days of theirs in the 7 days to it (12-28 and 12-31): it
+        # is credited to the latest, 12-31, and only to it; 12-28 has an active user and no credited order
+        ("day", "2026-12-31", "all", "all", (1.0, 1.0, 1.0)),
+        ("day", "2026-12-28", "all", "all", (None, None, 1.0)),
+        # week 53: users 1 (ios) and 2 (android) active; one order, credited once
+        ("week", "2026-12-28", "all", "all", (0.5, 1.0, 2.0)),
+        ("week", "2026-12-28", "platform", "ios", (1.0, 1.0, 1.0)),
+        ("week", "2026-12-28", "platform", "android", (None, None, 1.0)),
+        # user 3's order on Sat 01-02 has no active day of theirs in the window (their only one is 11-01)
+        ("month", "2027-01-01", "all", "all", (None, None, 1.0)),
+        ("quarter", "2026-10-01", "platform", "web", (None, None, 1.0)),
+    ],
+)
+def test_each_conversion_is_credited_once_to_the_latest_base_row(built, grain, period, dimension, segment, expected):
+    row = values(built[0])[(grain, date.fromisoformat(period), dimension, segment)]
+    assert (
+        row == pytest.approx(expected, rel=1e-12)
+        if expected[0] is not None
+        else row[0] is None and row[1:] == expected[1:]
+    )
+
+
+def test_agrees_with_metricflow_at_every_grain_and_split(built):
+    warehouse, scratch = built
+    ours = values(warehouse)
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        check = MetricFlowCheck(scratch / "target" / "semantic_manifest.json", con)
+        compared = 0
+        for grain in ("day", "week", "month", "quarter"):
+            for dimension in (None, "user__platform"):
+                _, rows = check.rows([METRIC], [f"metric_time__{grain}", *([dimension] if dimension else [])])
+                theirs = {
+                    (grain, _day(row[0]), "platform" if dimension else "all", row[1] if dimension else "all"): row[-1]
+                    for row in rows
+                }
+                mine = {
+                    key: value[0]
+                    for key, value in ours.items()
+                    if key[0] == grain and key[2] == ("platform" if dimension else "all")
+                }
+                assert set(mine) == set(theirs), (grain, dimension)
+                for key, value in theirs.items():
+                    assert (mine[key] is None) == (value is None), key
+                    if value is not None:
+                        assert mine[key] == pytest.approx(value, rel=1e-9), key
+                    compared += 1
+    finally:
+        con.close()
+    assert compared > 20
+
+
+def _day(value: date | datetime) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def test_an_incremental_rerun_keeps_every_value(built, tmp_path):
+    warehouse, _ = built
+    path = tmp_path / "rerun.duckdb"
+    shutil.copy(warehouse, path)
+    result = dbt(["run", "--select", "kpis"], path, tmp_path, as_of=AS_OF, project=built[1] / "project")
+    assert result.returncode == 0, result.stdout[-4000:]
+    # an incremental run, not a full one: it recomputed the credits from the lookback on only
+    run_sql = tmp_path / "target" / "run" / "scorecard" / "models" / "kpis" / "kpi_measures__user_days.sql"
+    assert f"credits__{METRIC}__conversions" in run_sql.read_text()
+    assert re.search(
+        r"kpi_row_id\s+from \S+fct_user_days\"\s+where cast\(activity_date as date\) >= ", run_sql.read_text()
+    )
+    assert values(path) == values(warehouse)
