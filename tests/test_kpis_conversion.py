@@ -2,7 +2,8 @@
 row of its entity in the window, worked out by hand on tests/fixtures/raw_kpi_edges.yml and checked against
 MetricFlow. The catalog's own conversion metric (visitor_conversion_rate) has one base row per entity (a
 visit converts once), so which row is credited is tested here, on a copy of the project with one more KPI:
-orders credited to the active days of their user in the 7 days before, over distinct active users."""
+orders credited to the active days of their user in the 7 days before, over distinct active users (and the
+same orders counted, the `conversions` calculation)."""
 
 from __future__ import annotations
 
@@ -20,27 +21,40 @@ from tests.conftest import FIXTURES, copy_project, dbt, load_raw_fixture, query
 pytestmark = pytest.mark.dbt
 
 METRIC = "session_to_order_conversion"
-KPI = f"""
-  - name: {METRIC}
-    label: Session-to-order conversion
-    description: Orders placed within 7 days of an active day of the same user, per active user.
+COUNT_METRIC = "orders_after_activity"
+KPI_TEMPLATE = """
+  - name: {name}
+    label: {name}
+    description: {description}
     type: conversion
     type_params:
       conversion_type_params:
         base_measure: active_users
         conversion_measure: placed_orders
         entity: user
+        calculation: {calculation}
         window: 7 days
     config:
       meta:
         kpi:
           owner: commerce-lead
-          unit: ratio
+          unit: {unit}
           direction: higher_is_better
           cadence: week
           maturity_days: 6
           dimensions: [user__platform]
 """
+KPIS = KPI_TEMPLATE.format(
+    name=METRIC,
+    description="Orders placed within 7 days of an active day of the same user, per active user.",
+    calculation="conversion_rate",
+    unit="ratio",
+) + KPI_TEMPLATE.format(
+    name=COUNT_METRIC,
+    description="Orders placed within 7 days of an active day of the same user.",
+    calculation="conversions",
+    unit="count",
+)
 AS_OF = "2027-01-06"
 
 
@@ -51,7 +65,7 @@ def built(tmp_path_factory) -> tuple[Path, Path]:
         scratch / "project", ["dbt_project.yml", "profiles.yml", "models", "metrics", "macros", "checks"]
     )
     engagement = project / "metrics" / "engagement.yml"
-    engagement.write_text(engagement.read_text().replace("\nmetrics:\n", "\nmetrics:\n" + KPI, 1))
+    engagement.write_text(engagement.read_text().replace("\nmetrics:\n", "\nmetrics:\n" + KPIS, 1))
     # the spec counts conversions (count, sum of 1 or count_distinct)
     commerce = project / "metrics" / "commerce.yml"
     commerce.write_text(
@@ -78,12 +92,12 @@ def built(tmp_path_factory) -> tuple[Path, Path]:
     return warehouse, scratch
 
 
-def values(path: Path) -> dict[tuple, tuple]:
+def values(path: Path, metric: str = METRIC) -> dict[tuple, tuple]:
     rows = query(
         path,
         "select grain, period_start, dimension_name, dimension_value, value, numerator, denominator "
         "from kpis.kpi_values where metric_name = ?",
-        [METRIC],
+        [metric],
     )
     return {tuple(row[:4]): tuple(row[4:]) for row in rows}
 
@@ -113,16 +127,24 @@ def test_each_conversion_is_credited_once_to_the_latest_base_row(built, grain, p
     )
 
 
-def test_agrees_with_metricflow_at_every_grain_and_split(built):
+def test_the_conversions_calculation_counts_the_credited_orders(built):
+    credited = values(built[0], COUNT_METRIC)
+    assert credited[("week", date(2026, 12, 28), "all", "all")] == (1.0, None, None)
+    assert credited[("day", date(2026, 12, 31), "platform", "ios")] == (1.0, None, None)
+    assert credited[("day", date(2026, 12, 28), "all", "all")] == (None, None, None)
+
+
+@pytest.mark.parametrize("metric", [METRIC, COUNT_METRIC])
+def test_agrees_with_metricflow_at_every_grain_and_split(built, metric):
     warehouse, scratch = built
-    ours = values(warehouse)
+    ours = values(warehouse, metric)
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         check = MetricFlowCheck(scratch / "target" / "semantic_manifest.json", con)
         compared = 0
         for grain in ("day", "week", "month", "quarter"):
             for dimension in (None, "user__platform"):
-                _, rows = check.rows([METRIC], [f"metric_time__{grain}", *([dimension] if dimension else [])])
+                _, rows = check.rows([metric], [f"metric_time__{grain}", *([dimension] if dimension else [])])
                 theirs = {
                     (grain, _day(row[0]), "platform" if dimension else "all", row[1] if dimension else "all"): row[-1]
                     for row in rows
@@ -160,3 +182,4 @@ def test_an_incremental_rerun_keeps_every_value(built, tmp_path):
         r"kpi_row_id\s+from \S+fct_user_days\"\s+where cast\(activity_date as date\) >= ", run_sql.read_text()
     )
     assert values(path) == values(warehouse)
+    assert values(path, COUNT_METRIC) == values(warehouse, COUNT_METRIC)
