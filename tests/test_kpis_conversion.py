@@ -22,6 +22,7 @@ pytestmark = pytest.mark.dbt
 
 METRIC = "session_to_order_conversion"
 COUNT_METRIC = "orders_after_activity"
+PROPERTY_METRIC = "orders_three_days_after_activity"
 KPI_TEMPLATE = """
   - name: {name}
     label: {name}
@@ -33,7 +34,7 @@ KPI_TEMPLATE = """
         conversion_measure: placed_orders
         entity: user
         calculation: {calculation}
-        window: 7 days
+        window: 7 days{properties}
     config:
       meta:
         kpi:
@@ -44,16 +45,24 @@ KPI_TEMPLATE = """
           maturity_days: 6
           dimensions: [user__platform]
 """
-KPIS = KPI_TEMPLATE.format(
-    name=METRIC,
-    description="Orders placed within 7 days of an active day of the same user, per active user.",
-    calculation="conversion_rate",
-    unit="ratio",
-) + KPI_TEMPLATE.format(
-    name=COUNT_METRIC,
-    description="Orders placed within 7 days of an active day of the same user.",
-    calculation="conversions",
-    unit="count",
+# a constant property: an order is credited only to an active day of the same weekday as three days before it
+SAME_WEEKDAY = (
+    "\n        constant_properties:\n          - base_property: activity_weekday\n"
+    "            conversion_property: weekday_three_days_before"
+)
+KPIS = "".join(
+    KPI_TEMPLATE.format(name=name, description=description, calculation=calculation, unit=unit, properties=properties)
+    for name, description, calculation, unit, properties in [
+        (METRIC, "Orders within 7 days of a user's active day, per active user.", "conversion_rate", "ratio", ""),
+        (COUNT_METRIC, "Orders within 7 days of an active day of the same user.", "conversions", "count", ""),
+        (
+            PROPERTY_METRIC,
+            "Orders three days after an active day of the same user.",
+            "conversions",
+            "count",
+            SAME_WEEKDAY,
+        ),
+    ]
 )
 AS_OF = "2027-01-06"
 
@@ -65,14 +74,29 @@ def built(tmp_path_factory) -> tuple[Path, Path]:
         scratch / "project", ["dbt_project.yml", "profiles.yml", "models", "metrics", "macros", "checks"]
     )
     engagement = project / "metrics" / "engagement.yml"
-    engagement.write_text(engagement.read_text().replace("\nmetrics:\n", "\nmetrics:\n" + KPIS, 1))
+    text = engagement.read_text().replace("\nmetrics:\n", "\nmetrics:\n" + KPIS, 1)
+    engagement.write_text(
+        text.replace(
+            "          time_granularity: day\n    measures:\n      - name: active_users\n",
+            "          time_granularity: day\n      - name: activity_weekday\n        type: categorical\n"
+            "        expr: isodow(activity_date)\n    measures:\n      - name: active_users\n",
+            1,
+        )
+    )
     # the spec counts conversions (count, sum of 1 or count_distinct)
     commerce = project / "metrics" / "commerce.yml"
     commerce.write_text(
-        commerce.read_text().replace(
+        commerce.read_text()
+        .replace(
             "    measures:\n      - name: order_revenue\n",
             "    measures:\n      - name: placed_orders\n        agg: count\n        expr: order_id\n"
             "      - name: order_revenue\n",
+            1,
+        )
+        .replace(
+            "      - name: is_cancelled\n        type: categorical\n",
+            "      - name: is_cancelled\n        type: categorical\n      - name: weekday_three_days_before\n"
+            "        type: categorical\n        expr: isodow(order_date - 3)\n",
             1,
         )
     )
@@ -134,7 +158,14 @@ def test_the_conversions_calculation_counts_the_credited_orders(built):
     assert credited[("day", date(2026, 12, 28), "all", "all")] == (None, None, None)
 
 
-@pytest.mark.parametrize("metric", [METRIC, COUNT_METRIC])
+def test_a_constant_property_limits_the_rows_an_event_is_credited_to(built):
+    # user 1's order on Thu 12-31 goes to their active Monday 12-28 (three days before is a Monday), not to 12-31
+    credited = values(built[0], PROPERTY_METRIC)
+    assert credited[("day", date(2026, 12, 28), "all", "all")] == (1.0, None, None)
+    assert credited[("day", date(2026, 12, 31), "all", "all")] == (None, None, None)
+
+
+@pytest.mark.parametrize("metric", [METRIC, COUNT_METRIC, PROPERTY_METRIC])
 def test_agrees_with_metricflow_at_every_grain_and_split(built, metric):
     warehouse, scratch = built
     ours = values(warehouse, metric)
@@ -181,5 +212,5 @@ def test_an_incremental_rerun_keeps_every_value(built, tmp_path):
     assert re.search(
         r"kpi_row_id\s+from \S+fct_user_days\"\s+where cast\(activity_date as date\) >= ", run_sql.read_text()
     )
-    assert values(path) == values(warehouse)
-    assert values(path, COUNT_METRIC) == values(warehouse, COUNT_METRIC)
+    for metric in (METRIC, COUNT_METRIC, PROPERTY_METRIC):
+        assert values(path, metric) == values(warehouse, metric), metric

@@ -75,14 +75,13 @@ DAU_KPI = """          owner: product-analytics
             "\nmetrics:\n",
             "\nmetrics:\n"
             + CONVERSION_METRIC.replace(
-                "        window: 2 days\n",
-                "        window: 2 days\n        constant_properties:\n"
-                "          - base_property: visit_channel\n            conversion_property: acquisition_channel\n",
+                "    type: conversion\n",
+                "    type: conversion\n    filter: \"{{ Dimension('visit__visit_channel') }} = 'email'\"\n",
             ),
             "compile",
             [
                 "metrics/acquisition.yml: metric 'visit_to_signup_conversion'",
-                "constant_properties are not supported by the KPI compiler",
+                "a filter on a conversion metric is not supported by the KPI compiler",
             ],
         ),
         (

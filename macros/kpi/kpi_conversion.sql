@@ -1,6 +1,6 @@
 {# What the KPI compiler needs of a conversion metric, checked when a KPI's plan reaches it:
-   both measures known, the entity on both semantic models, a window in days or weeks, a
-   conversion measure whose credits add up (count or sum of 1, not count_distinct), and a KPI that waits
+   both measures known, the entity on both semantic models, constant properties each side has,
+   a window in days or weeks, a conversion measure whose credits add up (count or sum of 1, not count_distinct), and a KPI that waits
    for the window to close (maturity_days) before it calls a period complete: a visit on a
    period's last day may still convert that many days later. #}
 {% macro kpi_check_conversion(metric, maturity_days, catalog) -%}
@@ -10,9 +10,6 @@
     {%- endif -%}
     {%- if metric.filter -%}
         {{ kpi_error(metric, "a filter on a conversion metric is not supported by the KPI compiler") }}
-    {%- endif -%}
-    {%- if params.constant_properties -%}
-        {{ kpi_error(metric, "conversion constant_properties are not supported by the KPI compiler") }}
     {%- endif -%}
     {%- for role in ['base_measure', 'conversion_measure'] -%}
         {%- set input = params[role] -%}
@@ -30,6 +27,7 @@
             {{ kpi_error(metric, "entity '" ~ params.entity ~ "' is not on semantic model '" ~ semantic_model.name ~ "' (" ~ role ~ " '" ~ input.name ~ "')") }}
         {%- endif -%}
     {%- endfor -%}
+    {%- do kpi_conversion_properties(metric, catalog) -%}
     {%- set conversion_measure = catalog.metrics[metric.name ~ '__conversions'].type_params.conversion_measure_definition -%}
     {#- the spec allows count, sum(1) and count_distinct; credits summed over base rows cannot be counted distinct -#}
     {%- if conversion_measure.agg not in ['sum', 'count'] -%}
@@ -61,6 +59,30 @@
     {{ return(kpi_days_in_window(metric, window, 'conversion')) }}
 {%- endmacro %}
 
+{# constant_properties as SQL pairs [base row's, conversion event's]: an event is credited only to
+   base rows whose property equals its own (the same product viewed and bought). Each names a
+   dimension or an entity of its semantic model. #}
+{% macro kpi_conversion_properties(metric, catalog) -%}
+    {%- set params = metric.type_params.conversion_type_params -%}
+    {%- set pairs = [] -%}
+    {%- for pair in params.constant_properties or [] -%}
+        {%- set sides = [] -%}
+        {%- for measure, name in [(params.base_measure.name, pair.base_property), (params.conversion_measure.name, pair.conversion_property)] -%}
+            {%- set semantic_model = catalog.semantic_models[catalog.measure_models[measure]] -%}
+            {%- set found = namespace(sql=kpi_conversion_entity(semantic_model, name)) -%}
+            {%- for dimension in semantic_model.dimensions if dimension.name == name -%}
+                {%- set found.sql = dimension.expr or dimension.name -%}
+            {%- endfor -%}
+            {%- if found.sql is none -%}
+                {{ kpi_error(metric, "constant property '" ~ name ~ "' is no dimension or entity of semantic model '" ~ semantic_model.name ~ "'") }}
+            {%- endif -%}
+            {%- do sides.append(found.sql) -%}
+        {%- endfor -%}
+        {%- do pairs.append(sides) -%}
+    {%- endfor -%}
+    {{ return(pairs) }}
+{%- endmacro %}
+
 {# The SQL for an entity on a semantic model, or none when it has no such entity. #}
 {% macro kpi_conversion_entity(semantic_model, name) -%}
     {%- for entity in semantic_model.entities if entity.name == name -%}
@@ -71,8 +93,9 @@
 
 {# For a conversions leaf: per row of the base semantic model (kpi_row_id, numbered in
    base_rows), the conversion measure of the conversion events credited to it. Each event
-   goes to the latest base row of its entity dated on its day or within the window before
-   it (rows on the same day: the first numbered), as MetricFlow does; an event dated
+   goes to the latest base row of its entity (and of its constant properties) dated on its
+   day or within the window before it (rows on the same day: the first numbered), as
+   MetricFlow does; an event dated
    after the as-of date has not happened yet. An incremental run reads the base rows from
    `floor` on, and so the events from there: an event credited to a row before it counts
    for a period the run does not recompute, and among rows from it on, the latest is
@@ -91,6 +114,7 @@
     {%- if found.time is none -%}
         {{ kpi_error(metric, "measure '" ~ conversion_measure.name ~ "' has no time dimension '" ~ time_name ~ "' on semantic model '" ~ conversion_model.name ~ "'") }}
     {%- endif -%}
+    {%- set properties = kpi_conversion_properties(metric, catalog) -%}
     {%- set value = conversion_measure.expr or conversion_measure.name -%}
     {%- set credit = value if conversion_measure.agg == 'sum' else 'case when ' ~ value ~ ' is not null then 1 else 0 end' -%}
     select kpi_row_id, sum(credit) as credited__{{ leaf.name }}
@@ -107,6 +131,9 @@
                 {{ kpi_conversion_entity(conversion_model, params.entity) }} as entity,
                 {{ found.time }} as day,
                 {{ credit }} as credit,
+                {%- for pair in properties %}
+                {{ pair[1] }} as property_{{ loop.index }},
+                {%- endfor %}
                 row_number() over () as event_id
             from {{ kpi_model_relation(conversion_model) }}
             where {{ found.time }} <= {{ as_of_date() }}
@@ -115,12 +142,21 @@
             {%- endif %}
         ) as conversion_events
         inner join (
-            select kpi_row_id, {{ kpi_conversion_entity(base_model, params.entity) }} as entity, {{ base_time_sql }} as day
+            select
+                kpi_row_id,
+                {%- for pair in properties %}
+                {{ pair[0] }} as property_{{ loop.index }},
+                {%- endfor %}
+                {{ kpi_conversion_entity(base_model, params.entity) }} as entity,
+                {{ base_time_sql }} as day
             from base_rows
         ) as base_events
             on base_events.entity = conversion_events.entity
             and base_events.day <= conversion_events.day
             and base_events.day > cast({{ dbt.dateadd('day', -kpi_conversion_window_days(metric), 'conversion_events.day') }} as date)
+            {%- for pair in properties %}
+            and base_events.property_{{ loop.index }} = conversion_events.property_{{ loop.index }}
+            {%- endfor %}
     ) as credited
     where recency = 1
     group by kpi_row_id
