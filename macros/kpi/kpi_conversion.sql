@@ -1,8 +1,9 @@
 {# What the KPI compiler needs of a conversion metric, checked when a KPI's plan reaches it:
-   both measures known, the entity on both semantic models, constant properties each side has,
-   a window in days or weeks, a conversion measure whose credits add up (count or sum of 1, not count_distinct), and a KPI that waits
-   for the window to close (maturity_days) before it calls a period complete: a visit on a
-   period's last day may still convert that many days later. #}
+   both measures known, the entity on both semantic models, constant properties each side
+   has, a window in days or weeks, a conversion measure whose credits add up (count or sum
+   of 1, not count_distinct), and a KPI that waits for the window to close (maturity_days)
+   before it calls a period complete: a visit on a period's last day may still convert
+   that many days later. #}
 {% macro kpi_check_conversion(metric, maturity_days, catalog) -%}
     {%- set params = metric.type_params.conversion_type_params -%}
     {%- if not params -%}
@@ -94,13 +95,14 @@
 {# For a conversions leaf: per row of the base semantic model (kpi_row_id, numbered in
    base_rows), the conversion measure of the conversion events credited to it. Each event
    goes to the latest base row of its entity (and of its constant properties) dated on its
-   day or within the window before it (rows on the same day: the first numbered), as
-   MetricFlow does; an event dated
-   after the as-of date has not happened yet. An incremental run reads the base rows from
-   `floor` on, and so the events from there: an event credited to a row before it counts
-   for a period the run does not recompute, and among rows from it on, the latest is
-   the latest there is. #}
-{% macro kpi_conversion_credits(leaf, catalog, base_time_sql, floor) -%}
+   day or within the window before it, as MetricFlow does; an event dated after the as-of
+   date has not happened yet. Among base rows of the same day MetricFlow takes any one;
+   here the first by `tie_breakers` (the SQL of what the leaf splits by), so rows that tie
+   on them are in the same segments and a rebuild credits the same segments. An
+   incremental run reads the base rows from `floor` on, and so the events from there: an
+   event credited to a row before it counts for a period the run does not recompute, and
+   among rows from it on, the latest is the latest there is. #}
+{% macro kpi_conversion_credits(leaf, catalog, base_time_sql, tie_breakers, floor) -%}
     {%- set metric = catalog.metrics[leaf.metric.conversion_of] -%}
     {%- set params = metric.type_params.conversion_type_params -%}
     {%- set conversion_measure = leaf.metric.type_params.conversion_measure_definition -%}
@@ -124,7 +126,8 @@
             conversion_events.credit,
             row_number() over (
                 partition by conversion_events.event_id
-                order by base_events.day desc, base_events.kpi_row_id
+                order by base_events.day desc
+                {%- for key in tie_breakers %}, base_events.tie_{{ loop.index }}{% endfor %}, base_events.kpi_row_id
             ) as recency
         from (
             select
@@ -146,6 +149,9 @@
                 kpi_row_id,
                 {%- for pair in properties %}
                 {{ pair[0] }} as property_{{ loop.index }},
+                {%- endfor %}
+                {%- for key in tie_breakers %}
+                {{ key }} as tie_{{ loop.index }},
                 {%- endfor %}
                 {{ kpi_conversion_entity(base_model, params.entity) }} as entity,
                 {{ base_time_sql }} as day

@@ -79,7 +79,8 @@
 with
 {%- if credited %}
 
-base_rows as (
+{# materialized: its row numbers are what the credits join on, so they must be numbered once #}
+base_rows as materialized (
     select *, row_number() over () as kpi_row_id
     from {{ kpi_model_relation(semantic_model) }}
     {%- if row_filter %}
@@ -89,7 +90,11 @@ base_rows as (
     {%- for leaf in credited %}
 
 credits__{{ leaf.name }} as (
-    {{ kpi_conversion_credits(leaf, catalog, 'cast(' ~ (leaf.time_dimension.expr or leaf.time_dimension.name) ~ ' as date)', base_start) }}
+    {%- set tie_breakers = [] -%}
+    {%- for dimension in dimensions.values() -%}
+        {%- do tie_breakers.append(dimension.foreign_key if dimension.joined else dimension.expr) -%}
+    {%- endfor %}
+    {{ kpi_conversion_credits(leaf, catalog, 'cast(' ~ (leaf.time_dimension.expr or leaf.time_dimension.name) ~ ' as date)', tie_breakers | unique | list, base_start) }}
 ),
     {%- endfor %}
 {%- endif %}
