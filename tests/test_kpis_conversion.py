@@ -64,6 +64,31 @@ KPIS = "".join(
         ),
     ]
 )
+# ties: user 1 has two sessions on 12-31 (one opened from a push; the fixture below sets them up); the order
+# that day is credited to one of them, the first by what the KPI splits by (false before true)
+TIE_METRIC = "orders_after_session"
+KPIS += f"""
+  - name: {TIE_METRIC}
+    label: {TIE_METRIC}
+    description: Orders within 7 days of a session of the same user.
+    type: conversion
+    type_params:
+      conversion_type_params:
+        base_measure: session_count
+        conversion_measure: placed_orders
+        entity: user
+        calculation: conversions
+        window: 7 days
+    config:
+      meta:
+        kpi:
+          owner: commerce-lead
+          unit: count
+          direction: higher_is_better
+          cadence: week
+          maturity_days: 6
+          dimensions: [session__opened_from_push]
+"""
 AS_OF = "2027-01-06"
 
 
@@ -80,6 +105,12 @@ def built(tmp_path_factory) -> tuple[Path, Path]:
             "          time_granularity: day\n    measures:\n      - name: active_users\n",
             "          time_granularity: day\n      - name: activity_weekday\n        type: categorical\n"
             "        expr: isodow(activity_date)\n    measures:\n      - name: active_users\n",
+            1,
+        ).replace(
+            "      - name: is_returning_user\n        type: categorical\n    measures:\n",
+            "      - name: is_returning_user\n        type: categorical\n      - name: opened_from_push\n"
+            "        type: categorical\n        expr: is_opened_from_push\n    measures:\n"
+            "      - name: session_count\n        agg: count\n        expr: session_id\n",
             1,
         )
     )
@@ -100,17 +131,27 @@ def built(tmp_path_factory) -> tuple[Path, Path]:
             1,
         )
     )
-    # the user_days leaf table now reads the orders it credits
-    leaf_model = project / "models" / "kpis" / "kpi_measures__user_days.sql"
-    leaf_model.write_text(
-        leaf_model.read_text().replace(
-            "-- depends_on: {{ ref('dim_users') }}\n",
-            "-- depends_on: {{ ref('dim_users') }}\n-- depends_on: {{ ref('fct_orders') }}\n",
+    # the user_days and sessions leaf tables now read the orders they credit
+    for semantic_model in ("user_days", "sessions"):
+        leaf_model = project / "models" / "kpis" / f"kpi_measures__{semantic_model}.sql"
+        leaf_model.write_text(
+            leaf_model.read_text().replace(
+                "-- depends_on: {{ ref('dim_users') }}\n",
+                "-- depends_on: {{ ref('dim_users') }}\n-- depends_on: {{ ref('fct_orders') }}\n",
+            )
         )
-    )
     warehouse = scratch / "conversion.duckdb"
     spec = load_raw_fixture(warehouse, FIXTURES / "raw_kpi_edges.yml")
     assert spec["as_of"] == AS_OF
+    # user 1's 12-31 session becomes push-opened and a second one, not, is added: the table holds the first
+    # one first, so its own order would credit the order to the push-opened one
+    con = duckdb.connect(str(warehouse))
+    con.execute("update raw.sessions set opened_from_push = true where session_id = 2")
+    con.execute(
+        "insert into raw.sessions (session_id, user_id, started_at, ended_at, platform, opened_from_push, _loaded_at) "
+        "values (0, 1, '2026-12-31 19:00:00', '2026-12-31 19:05:00', 'ios', false, '2026-12-31 19:10:00')"
+    )
+    con.close()
     result = dbt(["build", "--exclude", "tag:data_quality"], warehouse, scratch, as_of=AS_OF, project=project)
     assert result.returncode == 0, result.stdout[-4000:]
     return warehouse, scratch
@@ -165,6 +206,13 @@ def test_a_constant_property_limits_the_rows_an_event_is_credited_to(built):
     assert credited[("day", date(2026, 12, 31), "all", "all")] == (None, None, None)
 
 
+def test_of_base_rows_on_the_same_day_the_first_by_the_split_is_credited(built):
+    credited = values(built[0], TIE_METRIC)
+    assert credited[("day", date(2026, 12, 31), "all", "all")] == (1.0, None, None)
+    assert credited[("day", date(2026, 12, 31), "opened_from_push", "false")] == (1.0, None, None)
+    assert credited[("day", date(2026, 12, 31), "opened_from_push", "true")] == (None, None, None)
+
+
 @pytest.mark.parametrize("metric", [METRIC, COUNT_METRIC, PROPERTY_METRIC])
 def test_agrees_with_metricflow_at_every_grain_and_split(built, metric):
     warehouse, scratch = built
@@ -212,5 +260,5 @@ def test_an_incremental_rerun_keeps_every_value(built, tmp_path):
     assert re.search(
         r"kpi_row_id\s+from \S+fct_user_days\"\s+where cast\(activity_date as date\) >= ", run_sql.read_text()
     )
-    for metric in (METRIC, COUNT_METRIC, PROPERTY_METRIC):
+    for metric in (METRIC, COUNT_METRIC, PROPERTY_METRIC, TIE_METRIC):
         assert values(path, metric) == values(warehouse, metric), metric
