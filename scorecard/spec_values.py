@@ -84,6 +84,9 @@ def describe_yaml_syntax_error(project_dir: Path | None, text: str) -> str | Non
 
 _VALIDATION_FAILED = "Semantic Manifest validation failed"
 _QUOTED = re.compile(r"'([^']+)'")
+# the spec's checks of a conversion metric name what they miss unquoted ("Entity: cart not found in conversion
+# semantic model: orders.", "The provided constant property: platform, cannot be found ...", "Measure: visits is ...")
+_CONVERSION_NAMED = re.compile(r"(?:Entity|constant property|Measure): (\w+)")
 
 
 def describe_validation_failure(project_dir: Path | None, text: str) -> str | None:
@@ -103,7 +106,34 @@ def describe_validation_failure(project_dir: Path | None, text: str) -> str | No
             # the outermost owner only: a derived metric's input reads as another metric
             where = "".join(f"{kind} '{name}': " for kind, name in owners[:1])
             return f"{path.relative_to(project_dir).as_posix()}: {where}{problem}"
+    for value in _CONVERSION_NAMED.findall(problem) if project_dir is not None else []:
+        if found := _conversion_metric_naming(project_dir, value):
+            path, name = found
+            return f"{path.relative_to(project_dir).as_posix()}: metric '{name}': {problem}"
     return problem
+
+
+def _conversion_metric_naming(project_dir: Path, value: str) -> tuple[Path, str] | None:
+    """The first conversion metric whose entity, measures or constant properties name ``value``."""
+    for path in _yaml_files(project_dir):
+        try:
+            document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            continue
+        metrics = document.get("metrics") if isinstance(document, dict) else None
+        for metric in metrics if isinstance(metrics, list) else []:
+            params = metric.get("type_params") if isinstance(metric, dict) else None
+            conversion = params.get("conversion_type_params") if isinstance(params, dict) else None
+            if not isinstance(conversion, dict):
+                continue
+            measures = [conversion.get("base_measure"), conversion.get("conversion_measure")]
+            properties = [p for p in conversion.get("constant_properties") or [] if isinstance(p, dict)]
+            named = {conversion.get("entity")}
+            named |= {m.get("name") if isinstance(m, dict) else m for m in measures}
+            named |= {p.get(side) for p in properties for side in ("base_property", "conversion_property")}
+            if value in named:
+                return path, metric.get("name")
+    return None
 
 
 def _yaml_files(project_dir: Path) -> list[Path]:

@@ -23,72 +23,91 @@ pytestmark = pytest.mark.dbt
 METRIC = "session_to_order_conversion"
 COUNT_METRIC = "orders_after_activity"
 PROPERTY_METRIC = "orders_three_days_after_activity"
-KPI_TEMPLATE = """
-  - name: {name}
-    label: {name}
-    description: {description}
-    type: conversion
-    type_params:
-      conversion_type_params:
-        base_measure: active_users
-        conversion_measure: placed_orders
-        entity: user
-        calculation: {calculation}
-        window: 7 days{properties}
-    config:
+KPI_META = """    config:
       meta:
         kpi:
           owner: commerce-lead
           unit: {unit}
           direction: higher_is_better
           cadence: week
-          maturity_days: 6
-          dimensions: [user__platform]
+          maturity_days: {maturity}
+          dimensions: [{dimension}]
+"""
+CONVERSION_TEMPLATE = """
+  - name: {name}
+    label: {name}
+    description: {description}
+    type: conversion
+    type_params:
+      conversion_type_params:
+        base_measure: {base}
+        conversion_measure: placed_orders
+        entity: user
+        calculation: {calculation}
+        window: 7 days{properties}
 """
 # a constant property: an order is credited only to an active day of the same weekday as three days before it
 SAME_WEEKDAY = (
     "\n        constant_properties:\n          - base_property: activity_weekday\n"
     "            conversion_property: weekday_three_days_before"
 )
-KPIS = "".join(
-    KPI_TEMPLATE.format(name=name, description=description, calculation=calculation, unit=unit, properties=properties)
-    for name, description, calculation, unit, properties in [
-        (METRIC, "Orders within 7 days of a user's active day, per active user.", "conversion_rate", "ratio", ""),
-        (COUNT_METRIC, "Orders within 7 days of an active day of the same user.", "conversions", "count", ""),
-        (
-            PROPERTY_METRIC,
-            "Orders three days after an active day of the same user.",
-            "conversions",
-            "count",
-            SAME_WEEKDAY,
-        ),
-    ]
-)
 # ties: user 1 has two sessions on 12-31 (one opened from a push; the fixture below sets them up); the order
 # that day is credited to one of them, the first by what the KPI splits by (false before true)
 TIE_METRIC = "orders_after_session"
-KPIS += f"""
-  - name: {TIE_METRIC}
-    label: {TIE_METRIC}
-    description: Orders within 7 days of a session of the same user.
-    type: conversion
+KPIS = "".join(
+    CONVERSION_TEMPLATE.format(
+        name=name, description=description, base=base, calculation=calculation, properties=properties
+    )
+    + KPI_META.format(unit=unit, maturity=6, dimension=dimension)
+    for name, description, base, calculation, unit, properties, dimension in [
+        (
+            METRIC,
+            "Orders within 7 days of a user's active day, per active user.",
+            "active_users",
+            "conversion_rate",
+            "ratio",
+            "",
+            "user__platform",
+        ),
+        (
+            COUNT_METRIC,
+            "Orders within 7 days of an active day of the same user.",
+            "active_users",
+            "conversions",
+            "count",
+            "",
+            "user__platform",
+        ),
+        (
+            PROPERTY_METRIC,
+            "Orders three days after an active day of the same user.",
+            "active_users",
+            "conversions",
+            "count",
+            SAME_WEEKDAY,
+            "user__platform",
+        ),
+        (
+            TIE_METRIC,
+            "Orders within 7 days of a session of the same user.",
+            "session_count",
+            "conversions",
+            "count",
+            "",
+            "session__opened_from_push",
+        ),
+    ]
+)
+# an unrelated KPI on the same semantic model, split otherwise (user 1's 12-31 sessions in the opposite order):
+# what it splits by must not decide which of the tied sessions is credited
+KPIS += """
+  - name: early_sessions
+    label: Early sessions
+    description: Sessions, split by whether they started before 8 pm.
+    type: simple
     type_params:
-      conversion_type_params:
-        base_measure: session_count
-        conversion_measure: placed_orders
-        entity: user
-        calculation: conversions
-        window: 7 days
-    config:
-      meta:
-        kpi:
-          owner: commerce-lead
-          unit: count
-          direction: higher_is_better
-          cadence: week
-          maturity_days: 6
-          dimensions: [session__opened_from_push]
-"""
+      measure: session_count
+""" + KPI_META.format(unit="count", maturity=0, dimension="session__started_early")
 AS_OF = "2027-01-06"
 
 
@@ -109,7 +128,8 @@ def built(tmp_path_factory) -> tuple[Path, Path]:
         ).replace(
             "      - name: is_returning_user\n        type: categorical\n    measures:\n",
             "      - name: is_returning_user\n        type: categorical\n      - name: opened_from_push\n"
-            "        type: categorical\n        expr: is_opened_from_push\n    measures:\n"
+            "        type: categorical\n        expr: is_opened_from_push\n      - name: started_early\n"
+            "        type: categorical\n        expr: hour(started_at) < 20\n    measures:\n"
             "      - name: session_count\n        agg: count\n        expr: session_id\n",
             1,
         )

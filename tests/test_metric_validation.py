@@ -33,6 +33,35 @@ CONVERSION_METRIC = """
           maturity_days: 1
 """
 
+CONVERSION_AS_PERCENT = """
+  - name: visit_to_signup_percent
+    label: Visit-to-signup conversion, percent
+    description: The conversion rate in percent.
+    type: derived
+    type_params:
+      expr: rate * 100
+      metrics:
+        - name: visit_to_signup_conversion
+          alias: rate
+    config:
+      meta:
+        kpi:
+          owner: growth-pm
+          unit: score
+          direction: higher_is_better
+          cadence: week
+"""
+
+# a conversion whose events are stamped by week (user_weeks' week_start)
+WEEKLY_CONVERSION = (
+    CONVERSION_METRIC.replace("visit_to_signup_conversion", "signup_to_active_week")
+    .replace("base_measure: landing_visits", "base_measure: signups")
+    .replace("conversion_measure: signups", "conversion_measure: weekly_active_user_weeks")
+    .replace("entity: visit", "entity: user")
+    .replace("window: 2 days", "window: 14 days")
+    .replace("maturity_days: 1", "maturity_days: 13")
+)
+
 AOV_KPI = """          unit: currency
           direction: higher_is_better
           cadence: week
@@ -101,6 +130,38 @@ DAU_KPI = """          owner: product-analytics
             "\nmetrics:\n" + CONVERSION_METRIC.replace("window: 2 days", "window: 2 hours"),
             "compile",
             ["metrics/acquisition.yml: metric 'visit_to_signup_conversion'", "conversion window in hours"],
+        ),
+        (
+            "metrics/acquisition.yml",
+            "\nmetrics:\n",
+            "\nmetrics:\n" + CONVERSION_METRIC.replace("window: 2 days", "window: 0 days"),
+            "compile",
+            ["metrics/acquisition.yml: metric 'visit_to_signup_conversion'", "window of 0 days credits no conversion"],
+        ),
+        (
+            # the KPI whose maturity_days must change is named, not its conversion input
+            "metrics/acquisition.yml",
+            "\nmetrics:\n",
+            "\nmetrics:\n"
+            + CONVERSION_METRIC.replace("    config:\n      meta:\n        kpi:\n", "", 1)
+            .replace(
+                "          owner: growth-pm\n          unit: ratio\n          direction: higher_is_better\n", "", 1
+            )
+            .replace("          cadence: week\n          maturity_days: 1\n", "", 1)
+            + CONVERSION_AS_PERCENT,
+            "compile",
+            [
+                "metrics/acquisition.yml: metric 'visit_to_signup_percent'",
+                "its input 'visit_to_signup_conversion' has a conversion window of 2 days",
+                "set config.meta.kpi.maturity_days to 1 or more",
+            ],
+        ),
+        (
+            "metrics/acquisition.yml",
+            "\nmetrics:\n",
+            "\nmetrics:\n" + WEEKLY_CONVERSION,
+            "compile",
+            ["metrics/acquisition.yml: metric 'signup_to_active_week'", "time dimension by week ('week_start'"],
         ),
         (
             "metrics/engagement.yml",
@@ -273,6 +334,9 @@ DAU_KPI = """          owner: product-analytics
         "unsupported-construct-of-a-type",
         "conversion-window-outlasts-maturity",
         "conversion-window-in-hours",
+        "conversion-window-of-no-day",
+        "conversion-maturity-names-the-kpi",
+        "conversion-by-week",
         "dimension-not-on-model",
         "misspelled-kpi-key",
         "bad-cadence",
@@ -457,26 +521,35 @@ def test_a_yaml_syntax_error_names_the_file_in_its_folder_the_line_and_the_probl
 
 
 @pytest.mark.parametrize(
-    ("old", "new", "described"),
+    ("file", "old", "new", "described"),
     [
         (
+            "metrics/engagement.yml",
             "        window: 7 days\n",
             "        window: 7 dayz\n",
             "metrics/engagement.yml: metric 'wau': Invalid time granularity 'dayz' in window: '7 dayz'",
         ),
         (
+            "metrics/subscription.yml",
             "          offset_window: 1 month\n",
             "          offset_window: 1 mnth\n",
             "metrics/subscription.yml: metric 'revenue_growth_rate': Invalid time granularity 'mnth' in window: "
             "'1 mnth'",
         ),
+        (
+            # the spec's conversion checks quote nothing: the entity is found among the conversion metrics
+            "metrics/acquisition.yml",
+            "        entity: visit\n",
+            "        entity: vist\n",
+            "metrics/acquisition.yml: metric 'visitor_conversion_rate': Entity: vist not found in base semantic "
+            "model: landing_visits.",
+        ),
     ],
-    ids=["window", "offset-window"],
+    ids=["window", "offset-window", "conversion-entity"],
 )
-def test_a_failed_semantic_validation_names_the_file_the_metric_and_the_problem(tmp_path, old, new, described):
+def test_a_failed_semantic_validation_names_the_file_the_metric_and_the_problem(tmp_path, file, old, new, described):
     # `scorecard run` said only "metric specs are invalid: Semantic Manifest validation failed.": dbt logs
     # the problem as an event of its own and leaves it out of the error it raises
-    file = "metrics/engagement.yml" if "7 days" in old else "metrics/subscription.yml"
     assert _spec_check_error(tmp_path, file, old, new) == f"scorecard: error: metric specs are invalid: {described}"
 
 

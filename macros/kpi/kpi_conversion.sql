@@ -1,10 +1,8 @@
 {# What the KPI compiler needs of a conversion metric, checked when a KPI's plan reaches it:
    both measures known, the entity on both semantic models, constant properties each side
-   has, a window in days or weeks, a conversion measure whose credits add up (count or sum
-   of 1, not count_distinct), and a KPI that waits for the window to close (maturity_days)
-   before it calls a period complete: a visit on a period's last day may still convert
-   that many days later. #}
-{% macro kpi_check_conversion(metric, maturity_days, catalog) -%}
+   has, time dimensions by day (or finer), a window of a day or more in days or weeks, and
+   a conversion measure whose credits add up (count or sum of 1, not count_distinct). #}
+{% macro kpi_check_conversion(metric, catalog) -%}
     {%- set params = metric.type_params.conversion_type_params -%}
     {%- if not params -%}
         {{ kpi_error(metric, "a conversion metric needs type_params.conversion_type_params") }}
@@ -27,6 +25,15 @@
         {%- if kpi_conversion_entity(semantic_model, params.entity) is none -%}
             {{ kpi_error(metric, "entity '" ~ params.entity ~ "' is not on semantic model '" ~ semantic_model.name ~ "' (" ~ role ~ " '" ~ input.name ~ "')") }}
         {%- endif -%}
+        {#- the compiler compares days; MetricFlow compares a week-stamped row's time at week level -#}
+        {%- set time_name = kpi_find_measure(semantic_model, input.name).agg_time_dimension or semantic_model.defaults.agg_time_dimension -%}
+        {%- for dimension in semantic_model.dimensions if dimension.name == time_name -%}
+            {%- set granularity = (dimension.type_params or {}).time_granularity or 'day' -%}
+            {%- if granularity in ['week', 'month', 'quarter', 'year'] -%}
+                {{ kpi_error(metric, "a conversion metric over a time dimension by " ~ granularity ~ " ('" ~ time_name ~ "' of semantic model '"
+                    ~ semantic_model.name ~ "', " ~ role ~ " '" ~ input.name ~ "') is not supported by the KPI compiler (it matches days)") }}
+            {%- endif -%}
+        {%- endfor -%}
     {%- endfor -%}
     {%- do kpi_conversion_properties(metric, catalog) -%}
     {%- set conversion_measure = catalog.metrics[metric.name ~ '__conversions'].type_params.conversion_measure_definition -%}
@@ -37,11 +44,20 @@
     {%- if kpi_conversion_calculation(metric) not in ['conversion_rate', 'conversions'] -%}
         {{ kpi_error(metric, "conversion calculation '" ~ kpi_conversion_calculation(metric) ~ "' is unknown (conversion_rate, conversions)") }}
     {%- endif -%}
+    {%- do kpi_conversion_window_days(metric) -%}
+{%- endmacro %}
+
+{# A KPI built on a conversion metric (the metric itself, or one computed from it) waits for
+   the window to close before it calls a period complete. Named in the error: the KPI, whose
+   config.meta.kpi.maturity_days must change. #}
+{% macro kpi_check_conversion_maturity(metric, kpi_metric, maturity_days) -%}
     {%- set days = kpi_conversion_window_days(metric) -%}
     {%- if maturity_days < days - 1 -%}
-        {{ kpi_error(metric, "its conversion window of " ~ days ~ " days credits conversions up to " ~ (days - 1)
+        {%- set whose = "its conversion window of " ~ days ~ " days" if kpi_metric.name == metric.name
+            else "its input '" ~ metric.name ~ "' has a conversion window of " ~ days ~ " days, which" -%}
+        {{ kpi_error(kpi_metric, whose ~ " credits conversions up to " ~ (days - 1)
             ~ (" day" if days == 2 else " days") ~ " after a base row's day: set config.meta.kpi.maturity_days to " ~ (days - 1)
-            ~ " or more on the KPI, or its periods are called complete while conversions still come in") }}
+            ~ " or more, or its periods are called complete while conversions still come in") }}
     {%- endif -%}
 {%- endmacro %}
 
@@ -57,7 +73,11 @@
     {%- if not window -%}
         {{ kpi_error(metric, "a conversion metric without a window is not supported by the KPI compiler (its periods would never be final)") }}
     {%- endif -%}
-    {{ return(kpi_days_in_window(metric, window, 'conversion')) }}
+    {%- set days = kpi_days_in_window(metric, window, 'conversion') -%}
+    {%- if days < 1 -%}
+        {{ kpi_error(metric, "a conversion window of " ~ window.count ~ " " ~ window.granularity ~ "s credits no conversion (MetricFlow counts the window's days from the base row's own)") }}
+    {%- endif -%}
+    {{ return(days) }}
 {%- endmacro %}
 
 {# constant_properties as SQL pairs [base row's, conversion event's]: an event is credited only to

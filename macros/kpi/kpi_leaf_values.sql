@@ -91,7 +91,9 @@ base_rows as materialized (
 
 credits__{{ leaf.name }} as (
     {%- set tie_breakers = [] -%}
-    {%- for dimension in dimensions.values() -%}
+    {#- the leaf's own splits only: another KPI's splits on this semantic model must not move its credits -#}
+    {%- for qualified in leaf.dimensions | sort -%}
+        {%- set dimension = dimensions[qualified] -%}
         {%- do tie_breakers.append(dimension.foreign_key if dimension.joined else dimension.expr) -%}
     {%- endfor %}
     {{ kpi_conversion_credits(leaf, catalog, 'cast(' ~ (leaf.time_dimension.expr or leaf.time_dimension.name) ~ ' as date)', tie_breakers | unique | list, base_start) }}

@@ -31,7 +31,8 @@
         {{ kpi_error(metric, "depends on itself through " ~ (trail + [name]) | join(' -> ')) }}
     {%- endif -%}
     {%- if metric.type == 'conversion' -%}
-        {%- do kpi_check_conversion(metric, maturity_days, plan.catalog) -%}
+        {%- do kpi_check_conversion(metric, plan.catalog) -%}
+        {%- do kpi_check_conversion_maturity(metric, plan.catalog.metrics[trail[0]] if trail else metric, maturity_days) -%}
     {%- endif -%}
     {%- set inputs = kpi_metric_inputs(metric) -%}
     {%- if inputs | length == 0 -%}
@@ -39,8 +40,10 @@
             name only the input (aov's dimension typo blamed order_revenue) -#}
         {%- set semantic_model = plan.catalog.semantic_models[plan.catalog.measure_models[metric.type_params.measure.name]] -%}
         {%- set kpi_metric = plan.catalog.metrics[trail[0]] if trail else metric -%}
+        {#- a conversion metric's leaves read as the metric -#}
+        {%- set reader = metric.conversion_of or name -%}
         {%- for dimension in dimensions -%}
-            {%- do kpi_resolve_dimension(semantic_model, dimension, kpi_metric, plan.catalog, via=name if trail else none) -%}
+            {%- do kpi_resolve_dimension(semantic_model, dimension, kpi_metric, plan.catalog, via=reader if reader != kpi_metric.name else none) -%}
         {%- endfor -%}
         {%- set known = plan.leaf_dimensions.get(name, []) -%}
         {%- for dimension in dimensions if dimension not in known -%}
