@@ -107,6 +107,7 @@ level_{{ level }} as (
             {%- set metric = catalog.metrics[name] -%}
             {%- set inputs = kpi_metric_inputs(metric) -%}
             {%- if metric.type == 'conversion' and kpi_conversion_calculation(metric) == 'conversions' -%}
+                {#- as in MetricFlow, a period with base rows and no credited event has a row and no value -#}
                 {%- set conversions = kpi_filled(inputs[0].name, plan, 'current_level.value__' ~ inputs[0].name) %},
         {{ conversions }} as value__{{ name }},
         cast(null as {{ type_double() }}) as numerator__{{ name }},
