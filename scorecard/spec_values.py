@@ -40,14 +40,20 @@ def describe_invalid_enum(project_dir: Path, text: str) -> str | None:
 
 def _first_occurrence(project_dir: Path, value: str) -> tuple[Path, tuple, str] | None:
     """The first YAML file of the project holding ``value`` as a scalar, with its owners and field."""
+    for path, document in _documents(project_dir):
+        for owners, field in _occurrences(document, value):
+            return path, owners, field
+    return None
+
+
+def _documents(project_dir: Path) -> Iterator[tuple[Path, object]]:
+    """Each YAML file of the project that loads, with its content (dbt names the others itself)."""
     for path in _yaml_files(project_dir):
         try:
             document = yaml.safe_load(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, yaml.YAMLError):
             continue
-        for owners, field in _occurrences(document, value):
-            return path, owners, field
-    return None
+        yield path, document
 
 
 def _allowed_values(enum_name: str) -> list[str]:
@@ -115,11 +121,7 @@ def describe_validation_failure(project_dir: Path | None, text: str) -> str | No
 
 def _conversion_metric_naming(project_dir: Path, value: str) -> tuple[Path, str] | None:
     """The first conversion metric whose entity, measures or constant properties name ``value``."""
-    for path in _yaml_files(project_dir):
-        try:
-            document = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, yaml.YAMLError):
-            continue
+    for path, document in _documents(project_dir):
         metrics = document.get("metrics") if isinstance(document, dict) else None
         for metric in metrics if isinstance(metrics, list) else []:
             params = metric.get("type_params") if isinstance(metric, dict) else None

@@ -117,54 +117,50 @@ def built(tmp_path_factory) -> tuple[Path, Path]:
     project = copy_project(
         scratch / "project", ["dbt_project.yml", "profiles.yml", "models", "metrics", "macros", "checks"]
     )
-    engagement = project / "metrics" / "engagement.yml"
-    text = engagement.read_text().replace("\nmetrics:\n", "\nmetrics:\n" + KPIS, 1)
-    engagement.write_text(
-        text.replace(
+    _edit(
+        project / "metrics" / "engagement.yml",
+        ("\nmetrics:\n", "\nmetrics:\n" + KPIS),
+        (
             "          time_granularity: day\n    measures:\n      - name: active_users\n",
             "          time_granularity: day\n      - name: activity_weekday\n        type: categorical\n"
             "        expr: isodow(activity_date)\n    measures:\n      - name: active_users\n",
-            1,
-        ).replace(
+        ),
+        (
             "      - name: is_returning_user\n        type: categorical\n    measures:\n",
             "      - name: is_returning_user\n        type: categorical\n      - name: opened_from_push\n"
             "        type: categorical\n        expr: is_opened_from_push\n      - name: started_early\n"
             "        type: categorical\n        expr: hour(started_at) < 20\n    measures:\n"
             "      - name: session_count\n        agg: count\n        expr: session_id\n",
-            1,
-        )
+        ),
     )
     # the spec counts conversions (count, sum of 1 or count_distinct)
-    commerce = project / "metrics" / "commerce.yml"
-    commerce.write_text(
-        commerce.read_text()
-        .replace(
+    _edit(
+        project / "metrics" / "commerce.yml",
+        (
             "    measures:\n      - name: order_revenue\n",
             "    measures:\n      - name: placed_orders\n        agg: count\n        expr: order_id\n"
             "      - name: order_revenue\n",
-            1,
-        )
-        .replace(
+        ),
+        (
             "      - name: is_cancelled\n        type: categorical\n",
             "      - name: is_cancelled\n        type: categorical\n      - name: weekday_three_days_before\n"
             "        type: categorical\n        expr: isodow(order_date - 3)\n",
-            1,
-        )
+        ),
     )
     # the user_days and sessions leaf tables now read the orders they credit
     for semantic_model in ("user_days", "sessions"):
-        leaf_model = project / "models" / "kpis" / f"kpi_measures__{semantic_model}.sql"
-        leaf_model.write_text(
-            leaf_model.read_text().replace(
+        _edit(
+            project / "models" / "kpis" / f"kpi_measures__{semantic_model}.sql",
+            (
                 "-- depends_on: {{ ref('dim_users') }}\n",
                 "-- depends_on: {{ ref('dim_users') }}\n-- depends_on: {{ ref('fct_orders') }}\n",
-            )
+            ),
         )
     warehouse = scratch / "conversion.duckdb"
     spec = load_raw_fixture(warehouse, FIXTURES / "raw_kpi_edges.yml")
     assert spec["as_of"] == AS_OF
-    # user 1's 12-31 session becomes push-opened and a second one, not, is added: the table holds the first
-    # one first, so its own order would credit the order to the push-opened one
+    # user 1's 12-31 session (2) becomes push-opened and a second one (0), not, is added after it: the table
+    # holds session 2 first, so its own order would credit that day's order to the push-opened one
     con = duckdb.connect(str(warehouse))
     con.execute("update raw.sessions set opened_from_push = true where session_id = 2")
     con.execute(
@@ -175,6 +171,14 @@ def built(tmp_path_factory) -> tuple[Path, Path]:
     result = dbt(["build", "--exclude", "tag:data_quality"], warehouse, scratch, as_of=AS_OF, project=project)
     assert result.returncode == 0, result.stdout[-4000:]
     return warehouse, scratch
+
+
+def _edit(path: Path, *replacements: tuple[str, str]) -> None:
+    text = path.read_text()
+    for old, new in replacements:
+        assert old in text, f"{path.name} no longer holds {old!r}; update the test"
+        text = text.replace(old, new, 1)
+    path.write_text(text)
 
 
 def values(path: Path, metric: str = METRIC) -> dict[tuple, tuple]:

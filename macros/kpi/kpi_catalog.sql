@@ -15,7 +15,7 @@
             {%- do measure_models.update({measure.name: node.name}) -%}
         {%- endfor -%}
     {%- endfor -%}
-    {%- set catalog = {'metrics': metrics, 'semantic_models': semantic_models, 'measure_models': measure_models, 'derived_measures': {}} -%}
+    {%- set catalog = {'metrics': metrics, 'semantic_models': semantic_models, 'measure_models': measure_models, 'credit_measures': {}} -%}
     {%- for name, metric in metrics.items() | sort if metric.type == 'conversion' -%}
         {%- do kpi_conversion_leaves(metric, catalog) -%}
     {%- endfor -%}
@@ -47,7 +47,7 @@
             'conversion_type_params': params,
             'conversion_measure_definition': {'name': events.name, 'agg': events.agg, 'expr': events.expr, 'agg_time_dimension': events.agg_time_dimension}})}) -%}
         {%- do catalog.measure_models.update({leaf_name: owner.name}) -%}
-        {%- do catalog.derived_measures.update({leaf_name: {
+        {%- do catalog.credit_measures.update({leaf_name: {
             'name': leaf_name, 'agg': 'sum', 'expr': 'credited__' ~ leaf_name, 'agg_params': none, 'non_additive_dimension': none,
             'agg_time_dimension': base_measure.agg_time_dimension or owner.defaults.agg_time_dimension}}) -%}
     {%- endif -%}

@@ -18,7 +18,7 @@
     {%- do kpi_lookback_days(semantic_model) -%}
     {%- set leaves = kpi_semantic_model_leaves(semantic_model, plan) -%}
     {%- set credited = [] -%}
-    {%- for leaf in leaves if leaf.name in catalog.derived_measures -%}
+    {%- for leaf in leaves if leaf.name in catalog.credit_measures -%}
         {%- do credited.append(leaf) -%}
     {%- endfor -%}
     {%- do kpi_check_dependencies(semantic_model, catalog, credited) -%}

@@ -16,7 +16,7 @@
         {%- endif -%}
         {%- if catalog.measure_models[measure_name] == semantic_model.name -%}
             {#- a conversions leaf's measure is the credits kpi_conversion_credits adds to the base rows -#}
-            {%- set found = namespace(measure=catalog.derived_measures.get(measure_name), time_dimension=none) -%}
+            {%- set found = namespace(measure=catalog.credit_measures.get(measure_name), time_dimension=none) -%}
             {%- for measure in semantic_model.measures if measure.name == measure_name -%}
                 {%- set found.measure = measure -%}
             {%- endfor -%}
