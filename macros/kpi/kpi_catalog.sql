@@ -60,3 +60,13 @@
     {%- endfor -%}
     {{ return(none) }}
 {%- endmacro %}
+
+{# The time dimension a measure is aggregated by (its own agg_time_dimension, else the
+   semantic model's default); stops the build naming the metric when there is none. #}
+{% macro kpi_measure_time_dimension(semantic_model, measure, metric) -%}
+    {%- set name = measure.agg_time_dimension or semantic_model.defaults.agg_time_dimension -%}
+    {%- for dimension in semantic_model.dimensions if dimension.name == name -%}
+        {{ return(dimension) }}
+    {%- endfor -%}
+    {{ kpi_error(metric, "measure '" ~ measure.name ~ "' has no time dimension '" ~ name ~ "' on semantic model '" ~ semantic_model.name ~ "'") }}
+{%- endmacro %}

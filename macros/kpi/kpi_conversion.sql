@@ -26,14 +26,12 @@
             {{ kpi_error(metric, "entity '" ~ params.entity ~ "' is not on semantic model '" ~ semantic_model.name ~ "' (" ~ role ~ " '" ~ input.name ~ "')") }}
         {%- endif -%}
         {#- the compiler compares days; MetricFlow compares a week-stamped row's time at week level -#}
-        {%- set time_name = kpi_find_measure(semantic_model, input.name).agg_time_dimension or semantic_model.defaults.agg_time_dimension -%}
-        {%- for dimension in semantic_model.dimensions if dimension.name == time_name -%}
-            {%- set granularity = (dimension.type_params or {}).time_granularity or 'day' -%}
-            {%- if granularity in ['week', 'month', 'quarter', 'year'] -%}
-                {{ kpi_error(metric, "a conversion metric over a time dimension by " ~ granularity ~ " ('" ~ time_name ~ "' of semantic model '"
-                    ~ semantic_model.name ~ "', " ~ role ~ " '" ~ input.name ~ "') is not supported by the KPI compiler (it matches days)") }}
-            {%- endif -%}
-        {%- endfor -%}
+        {%- set time_dimension = kpi_measure_time_dimension(semantic_model, kpi_find_measure(semantic_model, input.name), metric) -%}
+        {%- set granularity = (time_dimension.type_params or {}).time_granularity or 'day' -%}
+        {%- if granularity in ['week', 'month', 'quarter', 'year'] -%}
+            {{ kpi_error(metric, "a conversion metric over a time dimension by " ~ granularity ~ " ('" ~ time_dimension.name ~ "' of semantic model '"
+                ~ semantic_model.name ~ "', " ~ role ~ " '" ~ input.name ~ "') is not supported by the KPI compiler (it matches days)") }}
+        {%- endif -%}
     {%- endfor -%}
     {%- do kpi_conversion_properties(metric, catalog) -%}
     {%- set conversion_measure = catalog.metrics[metric.name ~ '__conversions'].type_params.conversion_measure_definition -%}
@@ -122,20 +120,15 @@
    incremental run reads the base rows from `floor` on, and so the events from there: an
    event credited to a row before it counts for a period the run does not recompute, and
    among rows from it on, the latest is the latest there is. #}
-{% macro kpi_conversion_credits(leaf, catalog, base_time_sql, tie_breakers, floor) -%}
+{% macro kpi_conversion_credits(leaf, catalog, tie_breakers, floor) -%}
     {%- set metric = catalog.metrics[leaf.metric.conversion_of] -%}
     {%- set params = metric.type_params.conversion_type_params -%}
     {%- set conversion_measure = leaf.metric.type_params.conversion_measure_definition -%}
     {%- set base_model = catalog.semantic_models[catalog.measure_models[params.base_measure.name]] -%}
     {%- set conversion_model = catalog.semantic_models[catalog.measure_models[params.conversion_measure.name]] -%}
-    {%- set time_name = conversion_measure.agg_time_dimension or conversion_model.defaults.agg_time_dimension -%}
-    {%- set found = namespace(time=none) -%}
-    {%- for dimension in conversion_model.dimensions if dimension.name == time_name -%}
-        {%- set found.time = 'cast(' ~ (dimension.expr or dimension.name) ~ ' as date)' -%}
-    {%- endfor -%}
-    {%- if found.time is none -%}
-        {{ kpi_error(metric, "measure '" ~ conversion_measure.name ~ "' has no time dimension '" ~ time_name ~ "' on semantic model '" ~ conversion_model.name ~ "'") }}
-    {%- endif -%}
+    {%- set event_time = kpi_measure_time_dimension(conversion_model, conversion_measure, metric) -%}
+    {%- set event_day = 'cast(' ~ (event_time.expr or event_time.name) ~ ' as date)' -%}
+    {%- set base_time_sql = 'cast(' ~ (leaf.time_dimension.expr or leaf.time_dimension.name) ~ ' as date)' -%}
     {%- set properties = kpi_conversion_properties(metric, catalog) -%}
     {%- set value = conversion_measure.expr or conversion_measure.name -%}
     {%- set credit = value if conversion_measure.agg == 'sum' else 'case when ' ~ value ~ ' is not null then 1 else 0 end' -%}
@@ -152,16 +145,16 @@
         from (
             select
                 {{ kpi_conversion_entity(conversion_model, params.entity) }} as entity,
-                {{ found.time }} as day,
+                {{ event_day }} as day,
                 {{ credit }} as credit,
                 {%- for pair in properties %}
                 {{ pair[1] }} as property_{{ loop.index }},
                 {%- endfor %}
                 row_number() over () as event_id
             from {{ kpi_model_relation(conversion_model) }}
-            where {{ found.time }} <= {{ as_of_date() }}
+            where {{ event_day }} <= {{ as_of_date() }}
             {%- if floor is not none %}
-                and {{ found.time }} >= {{ floor }}
+                and {{ event_day }} >= {{ floor }}
             {%- endif %}
         ) as conversion_events
         inner join (

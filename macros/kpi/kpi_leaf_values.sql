@@ -96,7 +96,7 @@ credits__{{ leaf.name }} as (
         {%- set dimension = dimensions[qualified] -%}
         {%- do tie_breakers.append(dimension.foreign_key if dimension.joined else dimension.expr) -%}
     {%- endfor %}
-    {{ kpi_conversion_credits(leaf, catalog, 'cast(' ~ (leaf.time_dimension.expr or leaf.time_dimension.name) ~ ' as date)', tie_breakers | unique | list, base_start) }}
+    {{ kpi_conversion_credits(leaf, catalog, tie_breakers | unique | list, base_start) }}
 ),
     {%- endfor %}
 {%- endif %}

@@ -16,17 +16,9 @@
         {%- endif -%}
         {%- if catalog.measure_models[measure_name] == semantic_model.name -%}
             {#- a conversions leaf's measure is the credits kpi_conversion_credits adds to the base rows -#}
-            {%- set found = namespace(measure=catalog.credit_measures.get(measure_name), time_dimension=none) -%}
-            {%- for measure in semantic_model.measures if measure.name == measure_name -%}
-                {%- set found.measure = measure -%}
-            {%- endfor -%}
-            {%- set time_name = found.measure.agg_time_dimension or semantic_model.defaults.agg_time_dimension -%}
-            {%- for dimension in semantic_model.dimensions if dimension.name == time_name -%}
-                {%- set found.time_dimension = dimension -%}
-            {%- endfor -%}
-            {%- if found.time_dimension is none -%}
-                {{ kpi_error(metric, "measure '" ~ measure_name ~ "' has no time dimension '" ~ time_name ~ "' on semantic model '" ~ semantic_model.name ~ "'") }}
-            {%- endif -%}
+            {%- set found = namespace(measure=catalog.credit_measures.get(measure_name) or kpi_find_measure(semantic_model, measure_name)) -%}
+            {%- set found.time_dimension = kpi_measure_time_dimension(semantic_model, found.measure, metric) -%}
+            {%- set time_name = found.time_dimension.name -%}
             {%- set non_additive = found.measure.non_additive_dimension -%}
             {%- if non_additive -%}
                 {%- if non_additive.window_groupings -%}
