@@ -207,7 +207,8 @@ def _kpis_split_by(project: Path, dimension: str) -> set[str]:
 @pytest.fixture(scope="module")
 def regrouped(tmp_path_factory) -> dict:
     """Head groups three countries of the semantic model users into 'EU' (a categorical dimension's
-    expression) and raises the target of ltv, which ltv_to_cac is computed from."""
+    expression), joins users to landing visits by another expression (its foreign entity `visit`) and
+    raises the target of ltv, which ltv_to_cac is computed from."""
     from scorecard.diff.impact import lineage_impact
 
     root, project, base = _scratch_repo(tmp_path_factory, "regroup_repo")
@@ -217,6 +218,13 @@ def regrouped(tmp_path_factory) -> dict:
     users.write_text(
         users.read_text().replace(
             country, country + "        expr: case when country in ('DE', 'FR', 'GB') then 'EU' else country end\n"
+        )
+    )
+    visit = "      - name: visit\n        type: foreign\n        expr: landing_visit_id\n"
+    assert visit in users.read_text()
+    users.write_text(
+        users.read_text().replace(
+            visit, visit.replace("landing_visit_id", "case when has_landing_visit then landing_visit_id end")
         )
     )
     subscription = project / "metrics" / "subscription.yml"
@@ -247,6 +255,8 @@ def test_a_changed_dimension_rebuilds_every_kpi_table_that_joins_it(regrouped):
     assert "kpi_measures__api_requests" not in impact.models  # it joins no user dimension
     assert len(regrouped["by_country"]) == 25
     assert regrouped["by_country"] <= impact.metrics
+    # the conversion metric credits signups to visits by the changed entity
+    assert "visitor_conversion_rate" in impact.metrics and "kpi_measures__landing_visits" in impact.models
 
 
 def test_a_changed_dimension_and_a_target_reach_no_metric_computed_from_them(regrouped):
@@ -263,4 +273,8 @@ def test_a_changed_dimension_redefines_only_the_metrics_split_or_filtered_by_it(
     redefined = redefined_metrics(*regrouped["sides"], regrouped["impact"])
     # key results on them get a definition_changed goalpost: cac's (users' new paying customers) got one
     assert {"dau", "orders", "mrr", "signups"} <= redefined
+    # the entity `visit` joins users to landing visits: it redefines what is joined by it, the conversion
+    # metric, and neither users' own measures nor what is split by the user's other dimensions (stickiness
+    # by platform), which it used to
+    assert "visitor_conversion_rate" in redefined
     assert not {"cac", "ltv_to_cac", "new_paying_customers", "stickiness"} & redefined

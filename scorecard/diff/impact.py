@@ -21,6 +21,7 @@ from scorecard.quality.lineage import KPI_MEASURES_PREFIX, SHARED_KPI_MODELS
 
 _FILE_NODES = ("model", "seed", "snapshot")
 _JINJA_COMMENT = re.compile(r"\{#.*?#\}", re.DOTALL)
+_REFERENCE = re.compile(r"'(\w+__\w+)'")  # Dimension('visit__channel') in a filter, as JSON
 
 
 @dataclass
@@ -31,8 +32,10 @@ class Impact:
     semantic_models: set[str] = field(default_factory=set)
     metrics: set[str] = field(default_factory=set)
     cosmetic: set[str] = field(default_factory=set)  # macros whose change is to Jinja comments or whitespace only
-    resplit: set[str] = field(default_factory=set)  # KPIs split by a changed categorical dimension
-    refiltered: set[str] = field(default_factory=set)  # metrics filtering on one
+    resplit: set[str] = field(
+        default_factory=set
+    )  # KPIs split by a changed categorical dimension, or through an entity
+    refiltered: set[str] = field(default_factory=set)  # metrics filtering on one, or converting by a changed entity
 
     @property
     def removed_metrics(self) -> set[str]:
@@ -62,7 +65,7 @@ def _walk_starts(base: Parsed, head: Parsed, impact: Impact) -> list[str]:
     wider than the change. A metric changed only in its config.meta (a target, an owner, its splits)
     changes no metric computed from it, so it is reached alone. A semantic model changed only in some
     measures reaches the metrics of those measures, not every metric of the model; one changed only in
-    categorical dimensions changes no total, only what is split or filtered by them."""
+    categorical dimensions and entities changes no total, only what is split, filtered or joined by them."""
     starts = []
     for uid, how in impact.changed.items():
         if how == "removed":
@@ -74,8 +77,8 @@ def _walk_starts(base: Parsed, head: Parsed, impact: Impact) -> list[str]:
         elif kind == "semantic_model" and _measures_only(how, paths):
             impact.semantic_models.add(name)
             starts += _metrics_of_measures(base, head, _listed(paths, "measures"))
-        elif how == "modified" and kind == "semantic_model" and _categorical_only(base, head, name, paths):
-            impact.semantic_models.add(name)  # what splits or filters by them: _dimension_readers
+        elif how == "modified" and kind == "semantic_model" and _joins_or_categories_only(base, head, name, paths):
+            impact.semantic_models.add(name)  # what splits, filters or joins by them: _dimension_readers
         else:
             starts.append(uid)
     return starts
@@ -87,21 +90,25 @@ def _measures_only(how: str, paths: list[str]) -> bool:
     return how == "modified" and bool(paths) and all(path.startswith("measures[") for path in paths)
 
 
-def _categorical_only(base: Parsed, head: Parsed, name: str, paths: list[str]) -> bool:
-    """Whether a semantic model's changes are all to dimensions that are categorical on both sides (a
-    time dimension buckets its measures' periods, so it changes totals too)."""
-    if not paths or not all(path.startswith("dimensions[") for path in paths):
+def _joins_or_categories_only(base: Parsed, head: Parsed, name: str, paths: list[str]) -> bool:
+    """Whether a semantic model's changes are all to dimensions that are categorical on both sides and to
+    entities: those change what is split, filtered or joined by them, not the totals of its measures (a
+    time dimension buckets its measures' periods, and an entity a measure's non-additive dimension is
+    windowed by picks the rows it keeps, so those change totals too)."""
+    if not paths or not all(path.startswith(("dimensions[", "entities[")) for path in paths):
         return False
+    versions = _versions(base, head, name)
     changed = _listed(paths, "dimensions")
-    types = [
-        dimension.get("type")
-        for side in (base, head)
-        for model in side.semantic_manifest["semantic_models"]
-        if model["name"] == name
-        for dimension in model.get("dimensions") or []
-        if dimension["name"] in changed
-    ]
-    return bool(types) and all(kind == "categorical" for kind in types)
+    types = [d.get("type") for model in versions for d in model.get("dimensions") or [] if d["name"] in changed]
+    if changed and not (types and all(kind == "categorical" for kind in types)):
+        return False
+    windowed = {
+        grouping
+        for model in versions
+        for measure in model.get("measures") or []
+        for grouping in (measure.get("non_additive_dimension") or {}).get("window_groupings") or []
+    }
+    return not windowed & _listed(paths, "entities")
 
 
 def _metrics_of_measures(base: Parsed, head: Parsed, measures: set[str]) -> list[str]:
@@ -275,11 +282,15 @@ def _dimension_readers(base: Parsed, head: Parsed, impact: Impact) -> None:
     """A semantic model whose dimensions or entities changed changes more than its own metrics: the KPI
     tables of the other semantic models join its dimensions to split or filter their metrics (a KPI table
     reads the model of each semantic model it may join, as its fingerprint does), and every KPI split by
-    one of them (`user__country`) or filtering on one changes too. Those tables are rebuilt; a KPI split
-    by the dimension is reached alone (its splits change, not the metrics computed from it), one that
-    filters on it is walked down like a changed metric."""
+    one of them (`user__country`) or filtering on one changes too. A changed entity (its expression, its
+    type) changes what is reached through it: the model's dimensions as others join them by it, what its
+    own metrics join by it (a foreign entity's `visit__channel`), and a conversion metric matching rows by
+    it; the model's other dimensions are as they were. Those tables are rebuilt; a KPI split by the
+    dimension is reached alone (its splits change, not the metrics computed from it), one that filters or
+    converts by it is walked down like a changed metric."""
     package = head.manifest["metadata"].get("project_name") or "scorecard"
-    references: set[str] = set()
+    references: dict[str, set[str]] = {}  # a changed `entity__dimension` -> the measures it leaves as they were
+    joined: dict[str, list[tuple[set[str], set[str]]]] = {}  # a changed entity -> its models' (measures, dimensions)
     reads: set[str] = set()
     for uid, how in impact.changed.items():
         if not uid.startswith("semantic_model.") or how == "added":
@@ -288,15 +299,24 @@ def _dimension_readers(base: Parsed, head: Parsed, impact: Impact) -> None:
         if _measures_only(how, paths):
             continue
         name = uid.split(".", 2)[2]
-        versions = [m for side in (base, head) for m in side.semantic_manifest["semantic_models"] if m["name"] == name]
+        versions = _versions(base, head, name)
         entities = {e["name"] for m in versions for e in m.get("entities") or []}
-        dimensions = _listed(paths, "dimensions")
-        if how == "removed" or any(not path.startswith(("dimensions[", "measures[")) for path in paths):
-            dimensions = {d["name"] for m in versions for d in m.get("dimensions") or []}
-        references |= {f"{entity}__{dimension}" for entity in entities for dimension in dimensions}
+        every_dimension = {d["name"] for m in versions for d in m.get("dimensions") or []}
+        own = {m["name"] for v in versions for m in v.get("measures") or []}
+        dimensions, rejoined = _listed(paths, "dimensions"), _listed(paths, "entities")
+        if how == "removed" or any(not path.startswith(("dimensions[", "measures[", "entities[")) for path in paths):
+            dimensions, rejoined = every_dimension, entities
+        for entity in rejoined:
+            joined.setdefault(entity, []).append((own, every_dimension))
+            for dimension in every_dimension:
+                # the model's own measures read its dimensions as columns, not through the entity
+                reference = f"{entity}__{dimension}"
+                references[reference] = references[reference] & own if reference in references else set(own)
+        for reference in (f"{entity}__{dimension}" for entity in entities for dimension in dimensions):
+            references[reference] = set()  # a changed dimension changes every reader
         for manifest in (base.manifest, head.manifest):
             reads |= set(manifest.get("semantic_models", {}).get(uid, {}).get("depends_on", {}).get("nodes", []))
-    if not references:
+    if not references and not joined:
         return
     kpi_tables = {
         node["name"]
@@ -311,14 +331,37 @@ def _dimension_readers(base: Parsed, head: Parsed, impact: Impact) -> None:
     for metric in head.semantic_manifest["metrics"]:
         kpi = ((metric.get("config") or {}).get("meta") or {}).get("kpi") or {}
         split_by = {str(d) for d in kpi.get("dimensions") or []} if isinstance(kpi, dict) else set()
-        if any(_names_reference(item, references) for item in split_by):
+        measures = {m["name"] for m in metric["type_params"].get("input_measures") or []}
+        changed = {reference for reference, kept in references.items() if not measures or measures - kept}
+        if any(_names_reference(item, changed) or _joined_through(item, measures, joined) for item in split_by):
             impact.metrics.add(metric["name"])
             impact.resplit.add(metric["name"])
         where = json.dumps([metric.get("filter"), metric["type_params"]])
-        if any(f"'{reference}'" in where or f"'{reference}__" in where for reference in references):
+        conversion = (metric["type_params"].get("conversion_type_params") or {}).get("entity")
+        if (
+            any(f"'{reference}'" in where or f"'{reference}__" in where for reference in changed)
+            or any(_joined_through(reference, measures, joined) for reference in _REFERENCE.findall(where))
+            or any(measures & own for own, _ in joined.get(conversion, []))
+        ):
             filtering.append(f"metric.{package}.{metric['name']}")
             impact.refiltered.add(metric["name"])
     _walk(head.manifest, filtering, impact)
+
+
+def _joined_through(reference: str, measures: set[str], joined: dict[str, list[tuple[set[str], set[str]]]]) -> bool:
+    """Whether a metric of ``measures`` reads ``reference`` (`visit__channel`) through a changed entity of
+    the semantic model of one of them: a dimension of another model, joined by that entity."""
+    entity, _, dimension = reference.partition("__")
+    return any(
+        measures & own and dimension.split("__")[0] not in dimensions for own, dimensions in joined.get(entity, [])
+    )
+
+
+def _versions(base: Parsed, head: Parsed, semantic_model: str) -> list[dict]:
+    """The semantic model as each side has it (one side only when it was added or removed)."""
+    return [
+        m for side in (base, head) for m in side.semantic_manifest["semantic_models"] if m["name"] == semantic_model
+    ]
 
 
 def _listed(paths: list[str], list_name: str) -> set[str]:
@@ -338,10 +381,11 @@ def _model_names(manifest: dict) -> set[str]:
 
 def redefined_metrics(base: Parsed, head: Parsed, impact: Impact) -> set[str]:
     """Metrics whose meaning changed: their own fields, a measure they aggregate (a change to a semantic
-    model's dimensions or entities counts for all its measures), or a metric they are computed from.
+    model's time dimensions or other fields counts for all its measures), or a metric they are computed from.
     Not those merely downstream of a changed model: whether they moved is for the values to say."""
     measures: set[str] = set()
-    # a changed categorical dimension redefines the metrics filtering on it and those computed from them
+    # a changed categorical dimension or entity redefines the metrics filtering or converting by it and
+    # those computed from them
     redefined: set[str] = set(impact.refiltered)
     for uid, how in impact.changed.items():
         kind, _, name = uid.split(".", 2)
@@ -353,7 +397,7 @@ def redefined_metrics(base: Parsed, head: Parsed, impact: Impact) -> set[str]:
             paths = [change.path for change in impact.field_changes.get(uid, [])]
             if _measures_only(how, paths):
                 measures |= _listed(paths, "measures")
-            elif how == "modified" and _categorical_only(base, head, name, paths):
+            elif how == "modified" and _joins_or_categories_only(base, head, name, paths):
                 continue
             else:
                 measures |= _measures_of(base, name) | _measures_of(head, name)
