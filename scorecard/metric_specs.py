@@ -33,7 +33,7 @@ def check_metric_specs(project_dir: Path, as_of: date) -> None:
     if isinstance(problem, ChildFailed):
         problem = f"dbt could not compile the KPI models: {problem}"
     if problem is None:
-        # the SQL inside the definitions, which neither dbt's parser nor the KPI compiler reads
+        # the SQL inside the definitions, which dbt's parser does not read (nor a compile, which runs no hooks)
         problems = sql_problems(project_dir / _TARGET / "manifest.json")
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         problem = f"{problems[0]}{more}" if problems else None

@@ -1,8 +1,9 @@
 """The SQL inside metric definitions, checked before `scorecard run` builds: a derived metric's `expr` and a
-metric's `filter`. dbt only warns about a derived expression naming none of its inputs, and neither dbt
-nor the KPI compiler reads a filter's SQL, so such a mistake passed the spec check and failed the build
-after the marts (exit 3, a multi-line "Binder Error" naming neither file nor metric, every KPI stale).
-sqlglot parses each the way DuckDB would; the names left over are the mistake."""
+metric's `filter`. dbt only warns about a derived expression naming none of its inputs and reads no
+filter's SQL. The KPI compiler's on-run-start check (macros/kpi/kpi_check_sql.sql) stops a `dbt build`
+on them with the same lines, but the spec check's `dbt compile` runs no hooks, and this check comes
+before `scorecard run` touches the warehouse. sqlglot parses each the way DuckDB would; the names left
+over are the mistake."""
 
 from __future__ import annotations
 

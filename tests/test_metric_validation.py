@@ -82,6 +82,30 @@ DAU_KPI = """          owner: product-analytics
           dimensions: [user__platform, user__country]"""
 
 
+# SQL inside a metric that names something the metric does not have: (file, old, new), then the problem
+EXPR_NAMES_NO_INPUT = (
+    "metrics/subscription.yml",
+    "        / nullif(order_revenue_month_before + invoiced_revenue_month_before, 0)\n",
+    "        / nullif(order_revenue_prev + invoiced_revenue_month_before, 0)\n",
+)
+EXPR_NAMES_NO_INPUT_PROBLEM = (
+    "metrics/subscription.yml: metric 'revenue_growth_rate': expr '(order_revenue + invoiced_revenue - "
+    "order_revenue_month_before - invoiced_revenue_month_before) / nullif(order_revenue_prev + "
+    "invoiced_revenue_month_before, 0)' names 'order_revenue_prev', which is none of its inputs "
+    "(order_revenue, invoiced_revenue, order_revenue_month_before, invoiced_revenue_month_before); give an input "
+    "that alias to use it by that name"
+)
+FILTER_VALUE_UNQUOTED = (
+    "metrics/sales.yml",
+    "{{ Dimension('invoice__customer_type') }} = 'business'",
+    "{{ Dimension('invoice__customer_type') }} = business",
+)
+FILTER_VALUE_UNQUOTED_PROBLEM = (
+    "metrics/sales.yml: metric 'collected_amount': filter '{{ Dimension('invoice__customer_type') }} = "
+    "business' names 'business', which is no {{ Dimension(...) }} reference; quote a value as 'business'"
+)
+
+
 @pytest.mark.parametrize(
     ("file", "old", "new", "stage", "fragments"),
     [
@@ -415,8 +439,12 @@ except StepFailed as exc:
             "metrics/sales.yml: metric 'collected_amount': filter dimension 'invoice__customer_typ' is not on "
             "semantic model 'invoices'",
         ),
+        # these failed kpi_values or a leaf table after the marts, with DuckDB's "Binder Error: Referenced
+        # column ... not found", naming neither file nor metric
+        (*EXPR_NAMES_NO_INPUT, EXPR_NAMES_NO_INPUT_PROBLEM),
+        (*FILTER_VALUE_UNQUOTED, FILTER_VALUE_UNQUOTED_PROBLEM),
     ],
-    ids=["kpi-metadata", "filter-dimension"],
+    ids=["kpi-metadata", "filter-dimension", "derived-expr-names-no-input", "filter-value-unquoted"],
 )
 def test_dbt_build_stops_on_an_invalid_kpi_definition_with_one_message(tmp_path, file, old, new, problem):
     # every KPI model reads the plan, and each failed with the same message: 21 times for one typo
@@ -556,23 +584,8 @@ def test_a_failed_semantic_validation_names_the_file_the_metric_and_the_problem(
 @pytest.mark.parametrize(
     ("file", "old", "new", "described"),
     [
-        (
-            "metrics/subscription.yml",
-            "        / nullif(order_revenue_month_before + invoiced_revenue_month_before, 0)\n",
-            "        / nullif(order_revenue_prev + invoiced_revenue_month_before, 0)\n",
-            "metrics/subscription.yml: metric 'revenue_growth_rate': expr '(order_revenue + invoiced_revenue - "
-            "order_revenue_month_before - invoiced_revenue_month_before) / nullif(order_revenue_prev + "
-            "invoiced_revenue_month_before, 0)' names 'order_revenue_prev', which is none of its inputs "
-            "(order_revenue, invoiced_revenue, order_revenue_month_before, invoiced_revenue_month_before)",
-        ),
-        (
-            "metrics/sales.yml",
-            "{{ Dimension('invoice__customer_type') }} = 'business'",
-            "{{ Dimension('invoice__customer_type') }} = business",
-            "metrics/sales.yml: metric 'collected_amount': filter '{{ Dimension('invoice__customer_type') }} = "
-            "business' names 'business', which is no {{ Dimension(...) }} reference; quote a value as 'business' "
-            "(and 1 more)",
-        ),
+        (*EXPR_NAMES_NO_INPUT, EXPR_NAMES_NO_INPUT_PROBLEM),
+        (*FILTER_VALUE_UNQUOTED, FILTER_VALUE_UNQUOTED_PROBLEM + " (and 1 more)"),  # two metrics have the filter
     ],
     ids=["derived-expr-names-no-input", "filter-value-unquoted"],
 )

@@ -2,11 +2,10 @@
    in the on-run-start hook of a run that builds a KPI model (kpi_prepare_state): the
    plan (KPI metadata, inputs, split dimensions), every semantic model's leaves
    (measures, time dimensions, aggregations, filters and the dimensions they name), its
-   lookback and each KPI's cadence. Each would otherwise stop every KPI model that reads
-   it, with the same message, after the models before them had been built. What only
-   the database can tell (a derived expression naming no input, a filter's SQL) still
-   fails the model whose SQL it is. The leaves are kept in the plan, which the models
-   read, so the check costs the run little. #}
+   lookback and each KPI's cadence, and the SQL inside the definitions (kpi_check_sql).
+   Each would otherwise stop every KPI model that reads it, with the same message, after
+   the models before them had been built. The leaves are kept in the plan, which the
+   models read, so the check costs the run little. #}
 {% macro kpi_check_catalog() -%}
     {%- set plan = kpi_plan() -%}
     {%- set catalog = plan.catalog -%}
@@ -24,6 +23,7 @@
     {%- for name, kpi in plan.kpis.items() | sort -%}
         {%- do kpi_cadence_grains(name, kpi, plan) -%}
     {%- endfor -%}
+    {%- do kpi_check_sql() -%}
 {%- endmacro %}
 
 {# The grains a KPI exists at, once its cadence is known to be one of them: a cadence finer

@@ -1,0 +1,65 @@
+{# The SQL written inside metric definitions: a derived metric's expr may name only its
+   inputs (by alias where one is given), and a filter only its {{ Dimension(...) }}
+   references. dbt only warns about an expr naming none of its inputs and reads no
+   filter's SQL, so such a mistake used to fail kpi_values or a leaf table after the
+   marts had been built, with DuckDB's "Binder Error" naming neither file nor metric.
+   DuckDB's own parser (json_serialize_sql, which reports a syntax error as data rather
+   than raising) reads every piece in one query; the column names left over are the
+   mistake, mostly a misspelt input or a value left unquoted (= US for = 'US'). The same
+   rule, with the same words, is scorecard.metric_sql's, which `scorecard run` applies
+   before the warehouse is touched. #}
+{% macro kpi_check_sql() -%}
+    {%- set placeholder = 'scorecard_filter_reference' -%}
+    {%- set template = modules.re.compile('[{][{].*?[}][}]') -%}
+    {%- set pieces = [] -%}
+    {%- for metric in graph.metrics.values() | sort(attribute='name') if metric.package_name == project_name -%}
+        {%- if metric.type == 'derived' and metric.type_params.expr -%}
+            {%- set inputs = [] -%}
+            {%- for input in metric.type_params.metrics or [] -%}
+                {%- do inputs.append(input.alias or input.name) -%}
+            {%- endfor -%}
+            {%- set expr = metric.type_params.expr.split() | join(' ') -%}
+            {%- do pieces.append({'metric': metric, 'sql': expr, 'known': inputs,
+                'what': "expr '" ~ expr ~ "'",
+                'unknown': "which is none of its inputs (" ~ inputs | join(', ') ~ "); give an input that alias to use it by that name"}) -%}
+        {%- endif -%}
+        {%- for where in (metric.filter or {}).get('where_filters') or [] -%}
+            {%- set written = where.where_sql_template -%}
+            {%- do pieces.append({'metric': metric, 'sql': template.sub(placeholder, written), 'known': [placeholder],
+                'what': "filter '" ~ written ~ "'",
+                'unknown': "which is no {{ Dimension(...) }} reference; quote a value as '{name}'"}) -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {%- if not pieces -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set query -%}
+        with parsed as (
+            select piece, json_serialize_sql('select ' || sql) as tree
+            from (values
+                {%- for piece in pieces %}
+                ({{ loop.index0 }}, {{ kpi_literal(piece.sql) }}){{ ',' if not loop.last }}
+                {%- endfor %}
+            ) as pieces (piece, sql)
+        )
+        select
+            piece,
+            coalesce(json_extract(tree, '$.error')::boolean, false) as unreadable,
+            {# a qualified name (t.ltv) lists its parts: the column is the last #}
+            array_to_string(list_transform(
+                regexp_extract_all(tree, '"column_names":\[[^\]]*\]'),
+                lambda names: json_extract_string('{' || names || '}', '$.column_names[#-1]')
+            ), ',') as columns
+        from parsed
+        order by piece
+    {%- endset -%}
+    {%- for row in run_query(query).rows -%}
+        {%- set piece = pieces[row[0]] -%}
+        {%- if row[1] -%}
+            {{ kpi_error(piece.metric, piece.what ~ " is not SQL DuckDB can read") }}
+        {%- endif -%}
+        {%- for name in (row[2] or '').split(',') if name and name not in piece.known -%}
+            {{ kpi_error(piece.metric, piece.what ~ " names '" ~ name ~ "', " ~ piece.unknown.replace('{name}', name)) }}
+        {%- endfor -%}
+    {%- endfor -%}
+{%- endmacro %}
