@@ -21,7 +21,10 @@ from scorecard.quality.lineage import KPI_MEASURES_PREFIX, SHARED_KPI_MODELS
 
 _FILE_NODES = ("model", "seed", "snapshot")
 _JINJA_COMMENT = re.compile(r"\{#.*?#\}", re.DOTALL)
-_REFERENCE = re.compile(r"'(\w+__\w+)'")  # Dimension('visit__channel') in a filter, as JSON
+# Dimension('visit__channel') or Dimension("visit__channel") in a filter, as JSON (which escapes the ")
+_REFERENCE = re.compile(r"""\\?["'](\w+__\w+)\\?["']""")
+# the entity types whose semantic model others join by them to read its dimensions
+_OFFERING = {"primary", "unique", "natural"}
 
 
 @dataclass
@@ -285,12 +288,16 @@ def _dimension_readers(base: Parsed, head: Parsed, impact: Impact) -> None:
     one of them (`user__country`) or filtering on one changes too. A changed entity (its expression, its
     type) changes what is reached through it: the model's dimensions as others join them by it, what its
     own metrics join by it (a foreign entity's `visit__channel`), and a conversion metric matching rows by
-    it; the model's other dimensions are as they were. Those tables are rebuilt; a KPI split by the
+    it; the model's other dimensions are as they were. Others reach a model's dimensions only by the
+    entities it offers (primary, unique, natural), and a conversion metric keeping a changed dimension or
+    entity constant changes too. Those tables are rebuilt; a KPI split by the
     dimension is reached alone (its splits change, not the metrics computed from it), one that filters or
     converts by it is walked down like a changed metric."""
     package = head.manifest["metadata"].get("project_name") or "scorecard"
     references: dict[str, set[str]] = {}  # a changed `entity__dimension` -> the measures it leaves as they were
-    joined: dict[str, list[tuple[set[str], set[str]]]] = {}  # a changed entity -> its models' (measures, dimensions)
+    # a changed entity -> (measures, dimensions read as their own columns) of its semantic models
+    joined: dict[str, list[tuple[set[str], set[str]]]] = {}
+    regrouped: list[tuple[set[str], set[str]]] = []  # (measures, changed dimensions) of each semantic model
     reads: set[str] = set()
     for uid, how in impact.changed.items():
         if not uid.startswith("semantic_model.") or how == "added":
@@ -300,19 +307,25 @@ def _dimension_readers(base: Parsed, head: Parsed, impact: Impact) -> None:
             continue
         name = uid.split(".", 2)[2]
         versions = _versions(base, head, name)
-        entities = {e["name"] for m in versions for e in m.get("entities") or []}
+        types: dict[str, set[str]] = {}
+        for entity in (e for m in versions for e in m.get("entities") or []):
+            types.setdefault(entity["name"], set()).add(entity.get("type") or "")
+        offering = {entity for entity, kinds in types.items() if kinds & _OFFERING}  # on either side
+        owned = {entity for entity, kinds in types.items() if kinds <= _OFFERING}  # on both sides
         every_dimension = {d["name"] for m in versions for d in m.get("dimensions") or []}
         own = {m["name"] for v in versions for m in v.get("measures") or []}
         dimensions, rejoined = _listed(paths, "dimensions"), _listed(paths, "entities")
         if how == "removed" or any(not path.startswith(("dimensions[", "measures[", "entities[")) for path in paths):
-            dimensions, rejoined = every_dimension, entities
+            dimensions, rejoined = every_dimension, set(types)
+        regrouped.append((own, dimensions))
         for entity in rejoined:
-            joined.setdefault(entity, []).append((own, every_dimension))
-            for dimension in every_dimension:
-                # the model's own measures read its dimensions as columns, not through the entity
-                reference = f"{entity}__{dimension}"
-                references[reference] = references[reference] & own if reference in references else set(own)
-        for reference in (f"{entity}__{dimension}" for entity in entities for dimension in dimensions):
+            # through a foreign entity the model's own measures join another model's dimensions, whatever
+            # their names; through one it offers they read its dimensions as columns
+            joined.setdefault(entity, []).append((own, every_dimension if entity in owned else set()))
+            kept = own if entity in owned else set()
+            for reference in (f"{entity}__{dimension}" for dimension in every_dimension if entity in offering):
+                references[reference] = references[reference] & kept if reference in references else set(kept)
+        for reference in (f"{entity}__{dimension}" for entity in offering for dimension in dimensions):
             references[reference] = set()  # a changed dimension changes every reader
         for manifest in (base.manifest, head.manifest):
             reads |= set(manifest.get("semantic_models", {}).get(uid, {}).get("depends_on", {}).get("nodes", []))
@@ -336,12 +349,18 @@ def _dimension_readers(base: Parsed, head: Parsed, impact: Impact) -> None:
         if any(_names_reference(item, changed) or _joined_through(item, measures, joined) for item in split_by):
             impact.metrics.add(metric["name"])
             impact.resplit.add(metric["name"])
-        where = json.dumps([metric.get("filter"), metric["type_params"]])
-        conversion = (metric["type_params"].get("conversion_type_params") or {}).get("entity")
+        named = set(_REFERENCE.findall(json.dumps([metric.get("filter"), metric["type_params"]])))
+        # a conversion metric matches its rows by its entity and its constant properties (entities or dimensions)
+        conversion = metric["type_params"].get("conversion_type_params") or {}
+        matched_by = {conversion.get("entity")} | {
+            prop.get(side)
+            for prop in conversion.get("constant_properties") or []
+            for side in ("base_property", "conversion_property")
+        }
         if (
-            any(f"'{reference}'" in where or f"'{reference}__" in where for reference in changed)
-            or any(_joined_through(reference, measures, joined) for reference in _REFERENCE.findall(where))
-            or any(measures & own for own, _ in joined.get(conversion, []))
+            any(_names_reference(item, changed) or _joined_through(item, measures, joined) for item in named)
+            or any(measures & own for entity in matched_by for own, _ in joined.get(entity, []))
+            or any(measures & own and matched_by & dimensions for own, dimensions in regrouped)
         ):
             filtering.append(f"metric.{package}.{metric['name']}")
             impact.refiltered.add(metric["name"])
@@ -350,7 +369,8 @@ def _dimension_readers(base: Parsed, head: Parsed, impact: Impact) -> None:
 
 def _joined_through(reference: str, measures: set[str], joined: dict[str, list[tuple[set[str], set[str]]]]) -> bool:
     """Whether a metric of ``measures`` reads ``reference`` (`visit__channel`) through a changed entity of
-    the semantic model of one of them: a dimension of another model, joined by that entity."""
+    the semantic model of one of them: a dimension that model does not read as its own column (any, by a
+    foreign entity), joined by that entity."""
     entity, _, dimension = reference.partition("__")
     return any(
         measures & own and dimension.split("__")[0] not in dimensions for own, dimensions in joined.get(entity, [])
