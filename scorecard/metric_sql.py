@@ -36,8 +36,8 @@ def sql_problems(manifest_path: Path) -> list[str]:
 
 
 def _expression_problems(expr: str, inputs: list[str]) -> list[str]:
-    expr = " ".join(expr.split())  # one line, as a folded or literal YAML block may not be
-    names = _column_names(expr)
+    names = _column_names(expr)  # with its lines: a `--` comment ends at its line's end
+    expr = " ".join(expr.split())  # shown on one line, as a folded or literal YAML block may not be
     if names is None:
         return [f"expr '{expr}' is not SQL DuckDB can read"]
     unknown = [name for name in names if name not in inputs]

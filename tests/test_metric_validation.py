@@ -596,6 +596,43 @@ def test_sql_inside_a_metric_that_names_nothing_it_has_stops_the_spec_check(tmp_
     assert error.startswith(f"scorecard: error: metric specs are invalid: {described}"), error
 
 
+GROWTH_EXPR = """      expr: >
+        (order_revenue + invoiced_revenue - order_revenue_month_before - invoiced_revenue_month_before)
+        / nullif(order_revenue_month_before + invoiced_revenue_month_before, 0)
+"""
+# a comment line in a literal block, and an alias the parser would take for a keyword but for the check's
+# stand-in names (the compiler puts each input's column in its place)
+COMMENTED_GROWTH_EXPR = """      expr: |
+        -- against the month before; no value without revenue then
+        (order_revenue + invoiced_revenue - end - invoiced_revenue_month_before)
+        / nullif(end + invoiced_revenue_month_before, 0)
+"""
+
+
+def test_sql_a_user_may_write_in_a_definition_passes_both_checks(tmp_path):
+    # each stopped a build that DuckDB would have run: dbt's check joined the lines (the comment took the rest),
+    # read `end` as a keyword and today's date as a name, and scorecard run's check joined the lines too
+    from scorecard.metric_sql import sql_problems
+
+    project = copy_project(
+        tmp_path / "project", ["dbt_project.yml", "profiles.yml", "models", "metrics", "macros", "checks"]
+    )
+    subscription = project / "metrics" / "subscription.yml"
+    text = subscription.read_text()
+    assert GROWTH_EXPR in text and "          alias: order_revenue_month_before\n" in text
+    text = text.replace(GROWTH_EXPR, COMMENTED_GROWTH_EXPR)
+    subscription.write_text(text.replace("          alias: order_revenue_month_before\n", "          alias: end\n"))
+    sales = project / "metrics" / "sales.yml"
+    business = "{{ Dimension('invoice__customer_type') }} = 'business'"
+    assert business in sales.read_text()
+    sales.write_text(sales.read_text().replace(business, business + " and current_date >= date '2020-01-01'"))
+
+    result = dbt(["run", "--select", "kpi_definitions"], tmp_path / "w.duckdb", tmp_path, project=project)
+    assert result.returncode == 0, result.stdout[-2000:]
+    assert "json_serialize_sql" in (tmp_path / "logs" / "dbt.log").read_text()  # the check ran
+    assert sql_problems(tmp_path / "target" / "manifest.json") == []
+
+
 def _spec_check_error(tmp_path, file: str, old: str, new: str) -> str:
     """`scorecard run`'s error line with ``old`` replaced by ``new`` in ``file``: its spec check stops it
     before the warehouse is touched. (As a command, since the check forks, and a fork in this pytest

@@ -11,6 +11,8 @@
 {% macro kpi_check_sql() -%}
     {%- set placeholder = 'scorecard_filter_reference' -%}
     {%- set template = modules.re.compile('[{][{].*?[}][}]') -%}
+    {#- the date and time DuckDB reads as names, and binds: a filter may well compare with today -#}
+    {%- set bound = ['current_date', 'current_time', 'current_timestamp', 'localtime', 'localtimestamp'] -%}
     {%- set pieces = [] -%}
     {%- for metric in graph.metrics.values() | sort(attribute='name') if metric.package_name == project_name -%}
         {%- if metric.type == 'derived' and metric.type_params.expr -%}
@@ -18,9 +20,20 @@
             {%- for input in metric.type_params.metrics or [] -%}
                 {%- do inputs.append(input.alias or input.name) -%}
             {%- endfor -%}
-            {%- set expr = metric.type_params.expr.split() | join(' ') -%}
-            {%- do pieces.append({'metric': metric, 'sql': expr, 'known': inputs,
-                'what': "expr '" ~ expr ~ "'",
+            {#- each input replaced by a name of its own before parsing, as kpi_values_sql replaces it
+                by its column (so an alias such as `end` is no keyword to the parser either); the
+                lines are kept, since a `--` comment ends at its line's end -#}
+            {%- set sql = namespace(text=metric.type_params.expr, known=[]) -%}
+            {%- set by_length = [] -%}
+            {%- for alias in inputs -%}
+                {%- do by_length.append([alias | length, alias]) -%}
+            {%- endfor -%}
+            {%- for length, alias in by_length | sort(reverse=true) -%}
+                {%- do sql.known.append('scorecard_input_' ~ loop.index0) -%}
+                {%- set sql.text = modules.re.sub('(?<![A-Za-z0-9_])' ~ alias ~ '(?![A-Za-z0-9_])', sql.known[-1], sql.text) -%}
+            {%- endfor -%}
+            {%- do pieces.append({'metric': metric, 'sql': sql.text, 'known': sql.known,
+                'what': "expr '" ~ metric.type_params.expr.split() | join(' ') ~ "'",
                 'unknown': "which is none of its inputs (" ~ inputs | join(', ') ~ "); give an input that alias to use it by that name"}) -%}
         {%- endif -%}
         {%- for where in (metric.filter or {}).get('where_filters') or [] -%}
@@ -58,7 +71,7 @@
         {%- if row[1] -%}
             {{ kpi_error(piece.metric, piece.what ~ " is not SQL DuckDB can read") }}
         {%- endif -%}
-        {%- for name in (row[2] or '').split(',') if name and name not in piece.known -%}
+        {%- for name in (row[2] or '').split(',') if name and name not in piece.known and name | lower not in bound -%}
             {{ kpi_error(piece.metric, piece.what ~ " names '" ~ name ~ "', " ~ piece.unknown.replace('{name}', name)) }}
         {%- endfor -%}
     {%- endfor -%}
