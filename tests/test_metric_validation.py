@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 
+import duckdb
 import pytest
 
 from scorecard.dbt import describe_dbt_error
@@ -605,13 +606,15 @@ GROWTH_EXPR = """      expr: >
 COMMENTED_GROWTH_EXPR = """      expr: |
         -- against the month before; no value without revenue then
         (order_revenue + invoiced_revenue - end - invoiced_revenue_month_before)
-        / nullif(end + invoiced_revenue_month_before, 0)
+        / nullif(end + invoiced_revenue_month_before, 0)  -- a ratio, not a percentage
 """
 
 
 def test_sql_a_user_may_write_in_a_definition_passes_both_checks(tmp_path):
     # each stopped a build that DuckDB would have run: dbt's check joined the lines (the comment took the rest),
-    # read `end` as a keyword and today's date as a name, and scorecard run's check joined the lines too
+    # read `end` as a keyword and today's date as a name, and scorecard run's check joined the lines too;
+    # and the compiler wrote the expression and the filter on one line with what follows them, which a
+    # comment at their end took
     from scorecard.metric_sql import sql_problems
 
     project = copy_project(
@@ -625,12 +628,29 @@ def test_sql_a_user_may_write_in_a_definition_passes_both_checks(tmp_path):
     sales = project / "metrics" / "sales.yml"
     business = "{{ Dimension('invoice__customer_type') }} = 'business'"
     assert business in sales.read_text()
-    sales.write_text(sales.read_text().replace(business, business + " and current_date >= date '2020-01-01'"))
+    filtered = business + " and current_date >= date '2020-01-01'  -- invoices to businesses"
+    sales.write_text(sales.read_text().replace(business, filtered))
 
     result = dbt(["run", "--select", "kpi_definitions"], tmp_path / "w.duckdb", tmp_path, project=project)
     assert result.returncode == 0, result.stdout[-2000:]
     assert "json_serialize_sql" in (tmp_path / "logs" / "dbt.log").read_text()  # the check ran
     assert sql_problems(tmp_path / "target" / "manifest.json") == []
+
+    # the SQL the compiler writes around them parses (compiled against the empty warehouse: no data needed)
+    compiled = dbt(
+        ["compile", "--select", "kpi_values", "kpi_measures__invoices"],
+        tmp_path / "w.duckdb",
+        tmp_path,
+        project=project,
+    )
+    assert compiled.returncode == 0, compiled.stdout[-2000:]
+    con = duckdb.connect()
+    for model in ("kpi_values", "kpi_measures__invoices"):
+        sql = (tmp_path / "target" / "compiled" / "scorecard" / "models" / "kpis" / f"{model}.sql").read_text()
+        assert "a ratio, not a percentage" in sql or "invoices to businesses" in sql
+        ((tree,),) = con.execute("select json_serialize_sql(?)", [sql]).fetchall()
+        assert '"error":false' in tree, (model, tree[:500])
+    con.close()
 
 
 def _spec_check_error(tmp_path, file: str, old: str, new: str) -> str:

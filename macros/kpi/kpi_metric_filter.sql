@@ -21,7 +21,8 @@
         {%- if '{{' in sql or '{%' in sql -%}
             {{ kpi_error(metric, "filter '" ~ template ~ "' uses a construct the KPI compiler does not support (only {{ Dimension('entity__name') }})") }}
         {%- endif -%}
-        {%- do clauses.append('(' ~ sql ~ ')') -%}
+        {#- the closing parenthesis on a line of its own: a `--` comment at the filter's end ends there -#}
+        {%- do clauses.append('(' ~ sql ~ '\n)') -%}
     {%- endfor -%}
     {{ return({'sql': clauses | join(' and ') if clauses else 'true', 'dimensions': dimensions}) }}
 {%- endmacro %}

@@ -138,7 +138,9 @@ level_{{ level }} as (
                 {%- for length, alias, source in by_length | sort(reverse=true) -%}
                     {%- set expression.sql = modules.re.sub(boundary ~ alias ~ boundary_after, source, expression.sql) -%}
                 {%- endfor %},
-        cast({{ expression.sql | trim }} as {{ type_double() }}) as value__{{ name }},
+        {#- on a line of its own: a `--` comment at the expression's end ends there #}
+        cast({{ expression.sql | trim }}
+            as {{ type_double() }}) as value__{{ name }},
         cast(null as {{ type_double() }}) as numerator__{{ name }},
         cast(null as {{ type_double() }}) as denominator__{{ name }},
         greatest({% for input in current %}current_level.has__{{ input.name }}{{ ", " if not loop.last }}{% endfor %}, 0) as has__{{ name }}
