@@ -36,39 +36,49 @@ def sql_problems(manifest_path: Path) -> list[str]:
 
 
 def _expression_problems(expr: str, inputs: list[str]) -> list[str]:
-    names = _column_names(expr)  # with its lines: a `--` comment ends at its line's end
+    columns = _columns(expr)  # with its lines: a `--` comment ends at its line's end
     expr = " ".join(expr.split())  # shown on one line, as a folded or literal YAML block may not be
-    if names is None:
+    if columns is None:
         return [f"expr '{expr}' is not SQL DuckDB can read"]
-    unknown = [name for name in names if name not in inputs]
-    return [
-        f"expr '{expr}' names '{name}', which is none of its inputs ({', '.join(inputs)}); "
-        "give an input that alias to use it by that name"
-        for name in unknown
-    ]
+    problems = []
+    for name, quoted in columns:
+        if name not in inputs:
+            problems.append(
+                f"expr '{expr}' names '{name}', which is none of its inputs ({', '.join(inputs)}); "
+                "give an input that alias to use it by that name"
+            )
+        elif quoted:
+            # the compiler puts the input's column in the name's place, inside the quotes too
+            problems.append(
+                f"expr '{expr}' names its input '{name}' in double quotes, which the KPI compiler does not read "
+                "as the input; write it without them"
+            )
+    return problems
 
 
 def _filter_problems(template: str) -> list[str]:
-    names = _column_names(_TEMPLATE.sub(_PLACEHOLDER, template))
-    if names is None:
+    columns = _columns(_TEMPLATE.sub(_PLACEHOLDER, template))
+    if columns is None:
         return [f"filter '{template}' is not SQL DuckDB can read"]
     # anything but a {{ Dimension(...) }} reference is read as a column no semantic model has: mostly a
     # value left unquoted (= US for = 'US')
     return [
         f"filter '{template}' names '{name}', which is no {{{{ Dimension(...) }}}} reference; quote a value as '{name}'"
-        for name in names
+        for name in dict.fromkeys(name for name, _ in columns)
         if name != _PLACEHOLDER
     ]
 
 
-def _column_names(sql: str) -> list[str] | None:
-    """The column names an expression reads, in order, each once; None when it does not parse."""
+def _columns(sql: str) -> list[tuple[str, bool]] | None:
+    """The columns an expression reads, in order, each once: the name as written (`t.ltv` with its
+    qualifier) and whether it is in double quotes; None when it does not parse."""
     try:
         tree = sqlglot.parse_one(sql, read="duckdb")
     except ParseError:
         return None
-    names: list[str] = []
+    columns: list[tuple[str, bool]] = []
     for column in tree.find_all(exp.Column):
-        if column.name not in names:
-            names.append(column.name)
-    return names
+        written = (".".join(part.name for part in column.parts), bool(column.this.quoted))
+        if written not in columns:
+            columns.append(written)
+    return columns

@@ -653,6 +653,41 @@ def test_sql_a_user_may_write_in_a_definition_passes_both_checks(tmp_path):
     con.close()
 
 
+@pytest.mark.parametrize(
+    ("new", "problem"),
+    [
+        (
+            """expr: '"ltv" / nullif(cac, 0)'""",
+            """expr '"ltv" / nullif(cac, 0)' names its input 'ltv' in double quotes, which the KPI compiler does not """
+            "read as the input; write it without them",
+        ),
+        (
+            "expr: ltv / nullif(t.cac, 0)",
+            "expr 'ltv / nullif(t.cac, 0)' names 't.cac', which is none of its inputs (ltv, cac); give an input that "
+            "alias to use it by that name",
+        ),
+    ],
+    ids=["input-in-double-quotes", "input-with-a-qualifier"],
+)
+def test_an_input_written_otherwise_than_by_its_name_stops_both_checks_with_one_line(tmp_path, new, problem):
+    # both checks let these through, and kpi_values failed with a Binder Error: the compiler puts the input's
+    # column in the name's place, inside the quotes and after the qualifier too
+    from scorecard.metric_sql import sql_problems
+
+    project = copy_project(
+        tmp_path / "project", ["dbt_project.yml", "profiles.yml", "models", "metrics", "macros", "checks"]
+    )
+    subscription = project / "metrics" / "subscription.yml"
+    assert subscription.read_text().count("expr: ltv / nullif(cac, 0)\n") == 1
+    subscription.write_text(subscription.read_text().replace("expr: ltv / nullif(cac, 0)\n", new + "\n"))
+    line = f"metrics/subscription.yml: metric 'ltv_to_cac': {problem}"
+
+    result = dbt(["run", "--select", "kpi_definitions"], tmp_path / "w.duckdb", tmp_path, project=project)
+    assert result.returncode != 0
+    assert (result.stdout + result.stderr).count(line) == 1, result.stdout[-2000:]
+    assert sql_problems(tmp_path / "target" / "manifest.json") == [line]
+
+
 def _spec_check_error(tmp_path, file: str, old: str, new: str) -> str:
     """`scorecard run`'s error line with ``old`` replaced by ``new`` in ``file``: its spec check stops it
     before the warehouse is touched. (As a command, since the check forks, and a fork in this pytest

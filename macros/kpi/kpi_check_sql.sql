@@ -23,22 +23,26 @@
             {#- each input replaced by a name of its own before parsing, as kpi_values_sql replaces it
                 by its column (so an alias such as `end` is no keyword to the parser either); the
                 lines are kept, since a `--` comment ends at its line's end -#}
-            {%- set sql = namespace(text=metric.type_params.expr, known=[]) -%}
+            {%- set sql = namespace(text=metric.type_params.expr, known=[], aliases={}) -%}
             {%- set by_length = [] -%}
             {%- for alias in inputs -%}
                 {%- do by_length.append([alias | length, alias]) -%}
             {%- endfor -%}
             {%- for length, alias in by_length | sort(reverse=true) -%}
                 {%- do sql.known.append('scorecard_input_' ~ loop.index0) -%}
+                {%- do sql.aliases.update({sql.known[-1]: alias}) -%}
                 {%- set sql.text = modules.re.sub('(?<![A-Za-z0-9_])' ~ alias ~ '(?![A-Za-z0-9_])', sql.known[-1], sql.text) -%}
             {%- endfor -%}
-            {%- do pieces.append({'metric': metric, 'sql': sql.text, 'known': sql.known,
+            {#- there the compiler would put the input's column inside the quotes -#}
+            {%- set quoted = modules.re.search('"(scorecard_input_[0-9]+)"', sql.text) -%}
+            {%- do pieces.append({'metric': metric, 'sql': sql.text, 'known': sql.known, 'aliases': sql.aliases,
+                'quoted': sql.aliases[quoted.group(1)] if quoted else none,
                 'what': "expr '" ~ metric.type_params.expr.split() | join(' ') ~ "'",
                 'unknown': "which is none of its inputs (" ~ inputs | join(', ') ~ "); give an input that alias to use it by that name"}) -%}
         {%- endif -%}
         {%- for where in (metric.filter or {}).get('where_filters') or [] -%}
             {%- set written = where.where_sql_template -%}
-            {%- do pieces.append({'metric': metric, 'sql': template.sub(placeholder, written), 'known': [placeholder],
+            {%- do pieces.append({'metric': metric, 'sql': template.sub(placeholder, written), 'known': [placeholder], 'aliases': {}, 'quoted': none,
                 'what': "filter '" ~ written ~ "'",
                 'unknown': "which is no {{ Dimension(...) }} reference; quote a value as '{name}'"}) -%}
         {%- endfor -%}
@@ -58,10 +62,10 @@
         select
             piece,
             coalesce(json_extract(tree, '$.error')::boolean, false) as unreadable,
-            {# a qualified name (t.ltv) lists its parts: the column is the last #}
+            {# a qualified name (t.ltv) lists its parts #}
             array_to_string(list_transform(
                 regexp_extract_all(tree, '"column_names":\[[^\]]*\]'),
-                lambda names: json_extract_string('{' || names || '}', '$.column_names[#-1]')
+                lambda names: array_to_string(json_extract_string('{' || names || '}', '$.column_names[*]'), '.')
             ), ',') as columns
         from parsed
         order by piece
@@ -72,7 +76,19 @@
             {{ kpi_error(piece.metric, piece.what ~ " is not SQL DuckDB can read") }}
         {%- endif -%}
         {%- for name in (row[2] or '').split(',') if name and name not in piece.known and name | lower not in bound -%}
-            {{ kpi_error(piece.metric, piece.what ~ " names '" ~ name ~ "', " ~ piece.unknown.replace('{name}', name)) }}
+            {#- as written: an input's stand-in back to its name (t.ltv) -#}
+            {%- set shown = namespace(name=name) -%}
+            {%- set stand_ins = [] -%}
+            {%- for stand_in in piece.aliases -%}
+                {%- do stand_ins.append([stand_in | length, stand_in]) -%}
+            {%- endfor -%}
+            {%- for length, stand_in in stand_ins | sort(reverse=true) -%}
+                {%- set shown.name = shown.name.replace(stand_in, piece.aliases[stand_in]) -%}
+            {%- endfor -%}
+            {{ kpi_error(piece.metric, piece.what ~ " names '" ~ shown.name ~ "', " ~ piece.unknown.replace('{name}', shown.name)) }}
         {%- endfor -%}
+        {%- if piece.quoted -%}
+            {{ kpi_error(piece.metric, piece.what ~ " names its input '" ~ piece.quoted ~ "' in double quotes, which the KPI compiler does not read as the input; write it without them") }}
+        {%- endif -%}
     {%- endfor -%}
 {%- endmacro %}
