@@ -20,22 +20,10 @@
             {%- for input in metric.type_params.metrics or [] -%}
                 {%- do inputs.append(input.alias or input.name) -%}
             {%- endfor -%}
-            {#- each input replaced by a name of its own before parsing, as kpi_values_sql replaces it
-                by its column (so an alias such as `end` is no keyword to the parser either); the
-                lines are kept, since a `--` comment ends at its line's end -#}
-            {%- set sql = namespace(text=metric.type_params.expr, known=[], aliases={}) -%}
-            {%- set by_length = [] -%}
-            {%- for alias in inputs -%}
-                {%- do by_length.append([alias | length, alias]) -%}
-            {%- endfor -%}
-            {%- for length, alias in by_length | sort(reverse=true) -%}
-                {%- do sql.known.append('scorecard_input_' ~ loop.index0) -%}
-                {%- do sql.aliases.update({sql.known[-1]: alias}) -%}
-                {%- set sql.text = modules.re.sub('(?<![A-Za-z0-9_])' ~ alias ~ '(?![A-Za-z0-9_])', sql.known[-1], sql.text) -%}
-            {%- endfor -%}
+            {%- set sql = kpi_stand_in_inputs(metric.type_params.expr, inputs) -%}
             {#- there the compiler would put the input's column inside the quotes -#}
             {%- set quoted = modules.re.search('"(scorecard_input_[0-9]+)"', sql.text) -%}
-            {%- do pieces.append({'metric': metric, 'sql': sql.text, 'known': sql.known, 'aliases': sql.aliases,
+            {%- do pieces.append({'metric': metric, 'sql': sql.text, 'known': sql.aliases.keys() | list, 'aliases': sql.aliases,
                 'quoted': sql.aliases[quoted.group(1)] if quoted else none,
                 'what': "expr '" ~ metric.type_params.expr.split() | join(' ') ~ "'",
                 'unknown': "which is none of its inputs (" ~ inputs | join(', ') ~ "); give an input that alias to use it by that name"}) -%}
@@ -76,19 +64,43 @@
             {{ kpi_error(piece.metric, piece.what ~ " is not SQL DuckDB can read") }}
         {%- endif -%}
         {%- for name in (row[2] or '').split(',') if name and name not in piece.known and name | lower not in bound -%}
-            {#- as written: an input's stand-in back to its name (t.ltv) -#}
-            {%- set shown = namespace(name=name) -%}
-            {%- set stand_ins = [] -%}
-            {%- for stand_in in piece.aliases -%}
-                {%- do stand_ins.append([stand_in | length, stand_in]) -%}
-            {%- endfor -%}
-            {%- for length, stand_in in stand_ins | sort(reverse=true) -%}
-                {%- set shown.name = shown.name.replace(stand_in, piece.aliases[stand_in]) -%}
-            {%- endfor -%}
-            {{ kpi_error(piece.metric, piece.what ~ " names '" ~ shown.name ~ "', " ~ piece.unknown.replace('{name}', shown.name)) }}
+            {%- set shown = kpi_as_written(name, piece.aliases) -%}
+            {{ kpi_error(piece.metric, piece.what ~ " names '" ~ shown ~ "', " ~ piece.unknown.replace('{name}', shown)) }}
         {%- endfor -%}
         {%- if piece.quoted -%}
             {{ kpi_error(piece.metric, piece.what ~ " names its input '" ~ piece.quoted ~ "' in double quotes, which the KPI compiler does not read as the input; write it without them") }}
         {%- endif -%}
     {%- endfor -%}
+{%- endmacro %}
+
+{# A derived expression with each input replaced by a stand-in name, as kpi_values_sql
+   replaces it by its column (so an alias such as `end` is no keyword to the parser
+   either), longest first; its lines are kept, since a `--` comment ends at its line's
+   end. Returns {'text': ..., 'aliases': {stand-in: input}}. #}
+{% macro kpi_stand_in_inputs(expr, inputs) -%}
+    {%- set sql = namespace(text=expr, aliases={}) -%}
+    {%- set by_length = [] -%}
+    {%- for alias in inputs -%}
+        {%- do by_length.append([alias | length, alias]) -%}
+    {%- endfor -%}
+    {%- for length, alias in by_length | sort(reverse=true) -%}
+        {%- set stand_in = 'scorecard_input_' ~ loop.index0 -%}
+        {%- do sql.aliases.update({stand_in: alias}) -%}
+        {%- set sql.text = modules.re.sub('(?<![A-Za-z0-9_])' ~ alias ~ '(?![A-Za-z0-9_])', stand_in, sql.text) -%}
+    {%- endfor -%}
+    {{ return({'text': sql.text, 'aliases': sql.aliases}) }}
+{%- endmacro %}
+
+{# A name the parser read, as the definition wrote it: each stand-in back to its input
+   (t.scorecard_input_0 is t.ltv), longest first. #}
+{% macro kpi_as_written(name, aliases) -%}
+    {%- set shown = namespace(name=name) -%}
+    {%- set by_length = [] -%}
+    {%- for stand_in in aliases -%}
+        {%- do by_length.append([stand_in | length, stand_in]) -%}
+    {%- endfor -%}
+    {%- for length, stand_in in by_length | sort(reverse=true) -%}
+        {%- set shown.name = shown.name.replace(stand_in, aliases[stand_in]) -%}
+    {%- endfor -%}
+    {{ return(shown.name) }}
 {%- endmacro %}

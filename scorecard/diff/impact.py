@@ -35,10 +35,8 @@ class Impact:
     semantic_models: set[str] = field(default_factory=set)
     metrics: set[str] = field(default_factory=set)
     cosmetic: set[str] = field(default_factory=set)  # macros whose change is to Jinja comments or whitespace only
-    resplit: set[str] = field(
-        default_factory=set
-    )  # KPIs split by a changed categorical dimension, or through an entity
-    refiltered: set[str] = field(default_factory=set)  # metrics filtering on one, or converting by a changed entity
+    resplit: set[str] = field(default_factory=set)  # KPIs split by a changed categorical dimension or entity
+    refiltered: set[str] = field(default_factory=set)  # metrics filtering on one, or converting by one
 
     @property
     def removed_metrics(self) -> set[str]:
@@ -290,9 +288,9 @@ def _dimension_readers(base: Parsed, head: Parsed, impact: Impact) -> None:
     own metrics join by it (a foreign entity's `visit__channel`), and a conversion metric matching rows by
     it; the model's other dimensions are as they were. Others reach a model's dimensions only by the
     entities it offers (primary, unique, natural), and a conversion metric keeping a changed dimension or
-    entity constant changes too. Those tables are rebuilt; a KPI split by the
-    dimension is reached alone (its splits change, not the metrics computed from it), one that filters or
-    converts by it is walked down like a changed metric."""
+    entity constant changes too. Those tables are rebuilt; a KPI split by the dimension is reached alone
+    (its splits change, not the metrics computed from it), one that filters or converts by it is walked
+    down like a changed metric."""
     package = head.manifest["metadata"].get("project_name") or "scorecard"
     references: dict[str, set[str]] = {}  # a changed `entity__dimension` -> the measures it leaves as they were
     # a changed entity -> (measures, dimensions read as their own columns) of its semantic models
