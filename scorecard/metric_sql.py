@@ -77,7 +77,8 @@ def _columns(sql: str) -> list[tuple[str, bool]] | None:
     except ParseError:
         return None
     columns: list[tuple[str, bool]] = []
-    for column in tree.find_all(exp.Column):
+    # in the order they are written, as DuckDB's parser lists them (find_all goes level by level)
+    for column in sorted(tree.find_all(exp.Column), key=lambda column: column.this.meta.get("start", 0)):
         written = (".".join(part.name for part in column.parts), bool(column.this.quoted))
         if written not in columns:
             columns.append(written)

@@ -1,6 +1,6 @@
-"""What a changed entity reaches in `scorecard diff`, on two small hand-written semantic manifests: users
-(primary entity user) and orders (primary entity order, foreign entity user), so that which of the two
-entities changed, and where, decides what is split, joined or converted by it."""
+"""What a changed entity or dimension reaches in `scorecard diff`, on two small hand-written semantic
+manifests: users (primary entity user) and orders (primary entity order, foreign entity user), so that
+which of the two entities changed, and where, decides what is split, joined or converted by it."""
 
 from __future__ import annotations
 
