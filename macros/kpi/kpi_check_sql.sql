@@ -74,7 +74,7 @@
 {%- endmacro %}
 
 {# A derived expression with each input replaced by a stand-in name, as kpi_values_sql
-   replaces it by its column (so an alias such as `end` is no keyword to the parser
+   replaces it by its column (kpi_replace_input) (so an alias such as `end` is no keyword to the parser
    either), longest first; its lines are kept, since a `--` comment ends at its line's
    end. Returns {'text': ..., 'aliases': {stand-in: input}}. #}
 {% macro kpi_stand_in_inputs(expr, inputs) -%}
@@ -86,7 +86,7 @@
     {%- for length, alias in by_length | sort(reverse=true) -%}
         {%- set stand_in = 'scorecard_input_' ~ loop.index0 -%}
         {%- do sql.aliases.update({stand_in: alias}) -%}
-        {%- set sql.text = modules.re.sub('(?<![A-Za-z0-9_])' ~ alias ~ '(?![A-Za-z0-9_])', stand_in, sql.text) -%}
+        {%- set sql.text = kpi_replace_input(sql.text, alias, stand_in) -%}
     {%- endfor -%}
     {{ return({'text': sql.text, 'aliases': sql.aliases}) }}
 {%- endmacro %}
@@ -103,4 +103,10 @@
         {%- set shown.name = shown.name.replace(stand_in, aliases[stand_in]) -%}
     {%- endfor -%}
     {{ return(shown.name) }}
+{%- endmacro %}
+
+{# A derived expression with every use of one input's name (or alias) replaced: the whole
+   name only, not part of a longer one. #}
+{% macro kpi_replace_input(expr, name, replacement) -%}
+    {{ return(modules.re.sub('(?<![A-Za-z0-9_])' ~ name ~ '(?![A-Za-z0-9_])', replacement, expr)) }}
 {%- endmacro %}

@@ -56,9 +56,7 @@ where 1 = 0
         {%- endfor -%}
         {%- do depth.update({name: deepest.level + 1}) -%}
     {%- endfor -%}
-    {%- set levels = depth.values() | list | max if depth else 0 -%}
-    {%- set boundary = "(?<![A-Za-z0-9_])" -%}
-    {%- set boundary_after = "(?![A-Za-z0-9_])" %}
+    {%- set levels = depth.values() | list | max if depth else 0 %}
 
 with
 
@@ -136,7 +134,7 @@ level_{{ level }} as (
                     {%- do by_length.append([input.alias | length, input.alias, kpi_filled(input.name, plan, found.source)]) -%}
                 {%- endfor -%}
                 {%- for length, alias, source in by_length | sort(reverse=true) -%}
-                    {%- set expression.sql = modules.re.sub(boundary ~ alias ~ boundary_after, source, expression.sql) -%}
+                    {%- set expression.sql = kpi_replace_input(expression.sql, alias, source) -%}
                 {%- endfor %},
         {#- on a line of its own: a `--` comment at the expression's end ends there #}
         cast({{ expression.sql | trim }}
