@@ -149,18 +149,45 @@ def scratch(tmp_path: Path) -> Path:
 
 
 SAMPLE_AS_OF = "2026-11-15"
+SAMPLE_DATABASE = "sample.duckdb"
 
 
 def _build_sample(tmp_path_factory, name: str, users: int | None) -> dict:
+    """Generated and built once per test run, by the first worker to need it; each worker gets its own copy
+    of the warehouse and of dbt's target directory (tests open the warehouse read-write, which DuckDB
+    allows one process at a time)."""
+    from filelock import FileLock
+
+    root = tmp_path_factory.getbasetemp()
+    shared = (root.parent if os.environ.get("PYTEST_XDIST_WORKER") else root) / f"shared_{name}"
+    with FileLock(f"{shared}.lock"):
+        if not (shared / "stdout.txt").exists():
+            _generate_and_build(shared, users)
+    scratch = tmp_path_factory.mktemp(name)
+    shutil.copytree(shared, scratch, dirs_exist_ok=True)
+    key = (SAMPLE_DATABASE, SAMPLE_AS_OF)
+    if key not in _SAVED_PARSES:  # the building worker saved it; the others take it from the copy
+        _SAVED_PARSES[key] = _parses_directory() / f"{len(_SAVED_PARSES)}.msgpack"
+        shutil.copy(scratch / "target" / PARTIAL_PARSE, _SAVED_PARSES[key])
+    return {
+        "path": scratch / SAMPLE_DATABASE,
+        "scratch": scratch,
+        "target": scratch / "target",
+        "stdout": (scratch / "stdout.txt").read_text(),
+    }
+
+
+def _generate_and_build(directory: Path, users: int | None) -> None:
     from scorecard.sample import SampleSpec, generate
 
-    scratch = tmp_path_factory.mktemp(name)
-    path = scratch / "sample.duckdb"
+    shutil.rmtree(directory, ignore_errors=True)  # what a worker whose build failed left
+    directory.mkdir()
+    path = directory / SAMPLE_DATABASE
     spec = SampleSpec(as_of=date.fromisoformat(SAMPLE_AS_OF))
     generate(path, spec if users is None else SampleSpec(users=users, as_of=spec.as_of))
-    result = dbt(["build"], path, scratch, as_of=SAMPLE_AS_OF)
+    result = dbt(["build"], path, directory, as_of=SAMPLE_AS_OF)
     assert result.returncode == 0, result.stdout[-5000:]
-    return {"path": path, "scratch": scratch, "target": scratch / "target", "stdout": result.stdout}
+    (directory / "stdout.txt").write_text(result.stdout)
 
 
 @pytest.fixture(scope="session")
