@@ -74,10 +74,16 @@ def dbt(args: list[str], warehouse: Path, scratch: Path, as_of: date | str | Non
         target.mkdir(parents=True, exist_ok=True)
         shutil.copy(_SAVED_PARSES[key], target / PARTIAL_PARSE)
     result = subprocess.run(full, cwd=warehouse.parent, env=env, capture_output=True, text=True, timeout=900)
-    if project == PROJECT_DIR and key not in _SAVED_PARSES and (target / PARTIAL_PARSE).exists():
-        _SAVED_PARSES[key] = _parses_directory() / f"{len(_SAVED_PARSES)}.msgpack"
-        shutil.copy(target / PARTIAL_PARSE, _SAVED_PARSES[key])
+    if project == PROJECT_DIR:
+        _save_parse(key, target / PARTIAL_PARSE)
     return result
+
+
+def _save_parse(key: tuple[str, str], parse: Path) -> None:
+    """Keep the first parse of the committed project for ``key``, if dbt wrote one."""
+    if key not in _SAVED_PARSES and parse.exists():
+        _SAVED_PARSES[key] = _parses_directory() / f"{len(_SAVED_PARSES)}.msgpack"
+        shutil.copy(parse, _SAVED_PARSES[key])
 
 
 @functools.cache
@@ -165,10 +171,7 @@ def _build_sample(tmp_path_factory, name: str, users: int | None) -> dict:
             _generate_and_build(shared, users)
     scratch = tmp_path_factory.mktemp(name)
     shutil.copytree(shared, scratch, dirs_exist_ok=True)
-    key = (SAMPLE_DATABASE, SAMPLE_AS_OF)
-    if key not in _SAVED_PARSES:  # the building worker saved it; the others take it from the copy
-        _SAVED_PARSES[key] = _parses_directory() / f"{len(_SAVED_PARSES)}.msgpack"
-        shutil.copy(scratch / "target" / PARTIAL_PARSE, _SAVED_PARSES[key])
+    _save_parse((SAMPLE_DATABASE, SAMPLE_AS_OF), scratch / "target" / PARTIAL_PARSE)  # for the other workers
     return {
         "path": scratch / SAMPLE_DATABASE,
         "scratch": scratch,
