@@ -74,39 +74,37 @@
 {%- endmacro %}
 
 {# A derived expression with each input replaced by a stand-in name, as kpi_values_sql
-   replaces it by its column (kpi_replace_input) (so an alias such as `end` is no keyword to the parser
-   either), longest first; its lines are kept, since a `--` comment ends at its line's
-   end. Returns {'text': ..., 'aliases': {stand-in: input}}. #}
+   replaces it by its column (so an alias such as `end` is no keyword to the parser
+   either); its lines are kept, since a `--` comment ends at its line's end. Returns
+   {'text': ..., 'aliases': {stand-in: input}}. #}
 {% macro kpi_stand_in_inputs(expr, inputs) -%}
-    {%- set sql = namespace(text=expr, aliases={}) -%}
-    {%- set by_length = [] -%}
+    {%- set stand_ins = {} -%}
+    {%- set aliases = {} -%}
     {%- for alias in inputs -%}
-        {%- do by_length.append([alias | length, alias]) -%}
+        {%- do stand_ins.update({alias: 'scorecard_input_' ~ loop.index0}) -%}
+        {%- do aliases.update({'scorecard_input_' ~ loop.index0: alias}) -%}
     {%- endfor -%}
-    {%- for length, alias in by_length | sort(reverse=true) -%}
-        {%- set stand_in = 'scorecard_input_' ~ loop.index0 -%}
-        {%- do sql.aliases.update({stand_in: alias}) -%}
-        {%- set sql.text = kpi_replace_input(sql.text, alias, stand_in) -%}
-    {%- endfor -%}
-    {{ return({'text': sql.text, 'aliases': sql.aliases}) }}
+    {{ return({'text': kpi_replace_names(expr, stand_ins), 'aliases': aliases}) }}
 {%- endmacro %}
 
 {# A name the parser read, as the definition wrote it: each stand-in back to its input
-   (t.scorecard_input_0 is t.ltv), longest first. #}
+   (t.scorecard_input_0 is t.ltv). #}
 {% macro kpi_as_written(name, aliases) -%}
-    {%- set shown = namespace(name=name) -%}
-    {%- set by_length = [] -%}
-    {%- for stand_in in aliases -%}
-        {%- do by_length.append([stand_in | length, stand_in]) -%}
-    {%- endfor -%}
-    {%- for length, stand_in in by_length | sort(reverse=true) -%}
-        {%- set shown.name = shown.name.replace(stand_in, aliases[stand_in]) -%}
-    {%- endfor -%}
-    {{ return(shown.name) }}
+    {{ return(kpi_replace_names(name, aliases)) }}
 {%- endmacro %}
 
-{# A derived expression with every use of one input's name (or alias) replaced: the whole
-   name only, not part of a longer one. #}
-{% macro kpi_replace_input(expr, name, replacement) -%}
-    {{ return(modules.re.sub('(?<![A-Za-z0-9_])' ~ name ~ '(?![A-Za-z0-9_])', replacement, expr)) }}
+{# `text` with every use of each name in `replacements` replaced by its value: the whole
+   name only, not part of a longer one; the longest names first. How the compiler puts an
+   input's column in place of its name in a derived expression, and the SQL check its
+   stand-in. #}
+{% macro kpi_replace_names(text, replacements) -%}
+    {%- set result = namespace(text=text) -%}
+    {%- set by_length = [] -%}
+    {%- for name in replacements -%}
+        {%- do by_length.append([name | length, name]) -%}
+    {%- endfor -%}
+    {%- for length, name in by_length | sort(reverse=true) -%}
+        {%- set result.text = modules.re.sub('(?<![A-Za-z0-9_])' ~ name ~ '(?![A-Za-z0-9_])', replacements[name], result.text) -%}
+    {%- endfor -%}
+    {{ return(result.text) }}
 {%- endmacro %}

@@ -124,20 +124,16 @@ level_{{ level }} as (
                 {%- if current | length == 0 -%}
                     {{ kpi_error(metric, "a derived metric whose inputs are all offset is not supported by the KPI compiler") }}
                 {%- endif -%}
-                {%- set expression = namespace(sql=metric.type_params.expr) -%}
-                {%- set by_length = [] -%}
+                {%- set sources = {} -%}
                 {%- for input in inputs -%}
                     {%- set found = namespace(source='current_level.value__' ~ input.name) -%}
                     {%- for shifted in offsets if shifted.metric == name and shifted.input.alias == input.alias -%}
                         {%- set found.source = shifted.alias ~ '.value__' ~ input.name -%}
                     {%- endfor -%}
-                    {%- do by_length.append([input.alias | length, input.alias, kpi_filled(input.name, plan, found.source)]) -%}
-                {%- endfor -%}
-                {%- for length, alias, source in by_length | sort(reverse=true) -%}
-                    {%- set expression.sql = kpi_replace_input(expression.sql, alias, source) -%}
+                    {%- do sources.update({input.alias: kpi_filled(input.name, plan, found.source)}) -%}
                 {%- endfor %},
         {#- on a line of its own: a `--` comment at the expression's end ends there #}
-        cast({{ expression.sql | trim }}
+        cast({{ kpi_replace_names(metric.type_params.expr, sources) | trim }}
             as {{ type_double() }}) as value__{{ name }},
         cast(null as {{ type_double() }}) as numerator__{{ name }},
         cast(null as {{ type_double() }}) as denominator__{{ name }},
