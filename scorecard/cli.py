@@ -31,6 +31,15 @@ def _as_of_option(help_text: str):
     return click.option("--as-of", type=ISO_DATE, default=str(DEFAULT_AS_OF), show_default=True, help=help_text)
 
 
+_DEFAULT_REFUSED = " A warehouse holding rows loaded after the default date refuses it (exit 2): give the date."
+
+
+def _as_of_defaulted() -> bool:
+    """Whether this command's --as-of was left at its default, the sample's date: commands that read the
+    warehouse then refuse one holding data loaded after that date (refuse_default_as_of_before_data)."""
+    return click.get_current_context().get_parameter_source("as_of") is ParameterSource.DEFAULT
+
+
 class _Seconds(click.FloatRange):
     """A number of seconds, 0 or more and finite (FloatRange lets nan and inf through)."""
 
@@ -189,7 +198,7 @@ def generate(obj: dict, seed: int, as_of, start, days: int | None, users: int) -
 
 
 @cli.command()
-@_as_of_option("The date the data is judged at: cohort maturity, complete periods, freshness.")
+@_as_of_option("The date the data is judged at: cohort maturity, complete periods, freshness." + _DEFAULT_REFUSED)
 @click.option("--select", "select", multiple=True, help="dbt selection to build (default: the whole project).")
 @click.option("--no-sample", is_flag=True, help="Never generate sample data, even when the warehouse is empty.")
 @_lock_timeout_option
@@ -201,7 +210,12 @@ def run(obj: dict, as_of, select: tuple[str, ...], no_sample: bool, lock_timeout
     from scorecard.pipeline import run_pipeline
 
     return run_pipeline(
-        obj["project_dir"], as_of=as_of.date(), select=select, sample=not no_sample, lock_timeout=lock_timeout
+        obj["project_dir"],
+        as_of=as_of.date(),
+        select=select,
+        sample=not no_sample,
+        lock_timeout=lock_timeout,
+        as_of_defaulted=_as_of_defaulted(),
     )
 
 
@@ -250,7 +264,7 @@ def lint_command(obj: dict, paths: tuple[Path, ...], strict: bool, output_format
 
 
 @cli.command(name="score")
-@_as_of_option("The check-in date to score.")
+@_as_of_option("The check-in date to score." + _DEFAULT_REFUSED)
 @click.option(
     "--backfill",
     nargs=2,
@@ -275,7 +289,13 @@ def score_command(obj: dict, as_of, backfill) -> int:
     else:
         dates = [as_of.date()]
     warehouse = warehouse_path(obj["project_dir"])
-    return score(obj["project_dir"], dates, echo=click.echo, lock=lambda: warehouse_lock(warehouse))
+    return score(
+        obj["project_dir"],
+        dates,
+        echo=click.echo,
+        lock=lambda: warehouse_lock(warehouse),
+        as_of_defaulted=not backfill and _as_of_defaulted(),
+    )
 
 
 @cli.command(name="export")
@@ -332,7 +352,7 @@ def export_command(obj: dict, output_format: str, out_dir: Path) -> int:
     default=None,
     help="Write the report here instead of stdout.",
 )
-@_as_of_option("The date key results are scored at and cycles are judged running at.")
+@_as_of_option("The date key results are scored at and cycles are judged running at." + _DEFAULT_REFUSED)
 @_lock_timeout_option
 @click.pass_obj
 def diff_command(
@@ -360,7 +380,9 @@ def diff_command(
     warehouse = warehouse_path(obj["project_dir"])
     # it reads the warehouse (and builds into it only when it has no KPI tables): readers need not leave
     with warehouse_lock(warehouse, lock_timeout, option="--lock-timeout", writes=False):
-        report = run_diff(obj["project_dir"], base_ref, head_ref, as_of.date(), warehouse)
+        report = run_diff(
+            obj["project_dir"], base_ref, head_ref, as_of.date(), warehouse, as_of_defaulted=_as_of_defaulted()
+        )
     text = render(report) if output_format == "md" else report.model_dump_json(indent=2) + "\n"
     if out_file is None:
         click.echo(text, nl=False)

@@ -29,7 +29,12 @@ from scorecard.quality.gx_suites import preload
 from scorecard.report import write_reports
 from scorecard.runlock import warehouse_lock
 from scorecard.sample import SampleSpec, generate
-from scorecard.warehouse import ensure_writable_dir, has_raw_data, require_history_at
+from scorecard.warehouse import (
+    ensure_writable_dir,
+    has_raw_data,
+    refuse_default_as_of_before_data,
+    require_history_at,
+)
 
 log = logging.getLogger(__name__)
 
@@ -41,9 +46,11 @@ def run_pipeline(
     select: Sequence[str] = (),
     sample: bool = True,
     lock_timeout: float | None = None,
+    as_of_defaulted: bool = False,
 ) -> int:
     """Run every step; ``lock_timeout`` is how long to wait for another run on the same warehouse
-    (None: SCORECARD_LOCK_TIMEOUT or 300 s)."""
+    (None: SCORECARD_LOCK_TIMEOUT or 300 s). ``as_of_defaulted``: the user left ``as_of`` at its default,
+    the sample's date, which a warehouse holding later data refuses."""
     warehouse = warehouse_path(project_dir)
     with StepProgress() as progress:
         with progress.step("check OKR specs") as step:
@@ -59,7 +66,16 @@ def run_pipeline(
         # the reports are the last step: a folder they cannot go to is found before minutes of building
         ensure_writable_dir(reports_dir(project_dir) / str(as_of), what="the reports")
         with warehouse_lock(warehouse, lock_timeout, option="--lock-timeout"), quiet_console():
-            return _run_steps(progress, project_dir, warehouse, check_inputs, as_of=as_of, select=select, sample=sample)
+            return _run_steps(
+                progress,
+                project_dir,
+                warehouse,
+                check_inputs,
+                as_of=as_of,
+                select=select,
+                sample=sample,
+                as_of_defaulted=as_of_defaulted,
+            )
 
 
 def _run_steps(
@@ -71,9 +87,12 @@ def _run_steps(
     as_of: date,
     select: Sequence[str],
     sample: bool,
+    as_of_defaulted: bool,
 ) -> int:
     if has_raw_data(warehouse):
         require_history_at(warehouse, as_of)
+        if as_of_defaulted:
+            refuse_default_as_of_before_data(warehouse, as_of)
     else:
         if not sample:
             # dbt's staging views read the raw schema, so a build would fail in ~150 lines of catalog errors

@@ -126,17 +126,7 @@ def require_history_at(warehouse: Path, as_of: date, con: duckdb.DuckDBPyConnect
     """Stop with exit 2 when ``as_of`` is before the first source row was loaded: every model would be
     built empty as of that date (the KPI tables too) and every check would pass on nothing. ``con``: the
     caller's open connection to ``warehouse``, else one is opened for the question."""
-    if con is None:
-        if not warehouse.exists():
-            return
-        # not read-only: DuckDB refuses a second configuration while this process holds the file open
-        con = connect(warehouse)
-        try:
-            first = _first_loaded_day(con)
-        finally:
-            con.close()
-    else:
-        first = _first_loaded_day(con)
+    first, _ = _loaded_days(warehouse, con)
     if first is not None and as_of < first:
         raise InvalidInput(
             f"the as-of date {as_of} is before the first data: the earliest source row in {warehouse} was "
@@ -144,7 +134,35 @@ def require_history_at(warehouse: Path, as_of: date, con: duckdb.DuckDBPyConnect
         )
 
 
-def _first_loaded_day(con: duckdb.DuckDBPyConnection) -> date | None:
+def refuse_default_as_of_before_data(
+    warehouse: Path, as_of: date, con: duckdb.DuckDBPyConnection | None = None
+) -> None:
+    """Stop with exit 2 when ``as_of``, a command's default (the sample's date), is before the last day
+    source rows were loaded on: the warehouse holds other data than the sample as generated, and a
+    scheduled run that left out --as-of would build, score and report that past date with exit 0."""
+    _, last = _loaded_days(warehouse, con)
+    if last is not None and last > as_of:
+        raise InvalidInput(
+            f"{warehouse}: source rows were loaded up to {last}, after the default as-of date {as_of} (the "
+            "sample's); give --as-of, for a scheduled run the day it runs for"
+        )
+
+
+def _loaded_days(warehouse: Path, con: duckdb.DuckDBPyConnection | None) -> tuple[date | None, date | None]:
+    """The days the first and the last source row were loaded on (None, None without any)."""
+    if con is not None:
+        return _loaded_range(con)
+    if not warehouse.exists():
+        return None, None
+    # not read-only: DuckDB refuses a second configuration while this process holds the file open
+    con = connect(warehouse)
+    try:
+        return _loaded_range(con)
+    finally:
+        con.close()
+
+
+def _loaded_range(con: duckdb.DuckDBPyConnection) -> tuple[date | None, date | None]:
     from scorecard.sample import RAW_SCHEMA
 
     tables = con.execute(
@@ -152,13 +170,16 @@ def _first_loaded_day(con: duckdb.DuckDBPyConnection) -> date | None:
         [RAW_SCHEMA],
     ).fetchall()
     if not tables:
-        return None
-    firsts = " union all ".join(
-        f"select min(_loaded_at) as first_loaded from {sql_identifier(RAW_SCHEMA)}.{sql_identifier(name)}"
+        return None, None
+    ranges = " union all ".join(
+        f"select min(_loaded_at) as first_loaded, max(_loaded_at) as last_loaded "
+        f"from {sql_identifier(RAW_SCHEMA)}.{sql_identifier(name)}"
         for (name,) in tables
     )
-    ((first,),) = con.execute(f"select cast(min(first_loaded) as date) from ({firsts})").fetchall()
-    return first
+    ((first, last),) = con.execute(
+        f"select cast(min(first_loaded) as date), cast(max(last_loaded) as date) from ({ranges})"
+    ).fetchall()
+    return first, last
 
 
 def sql_identifier(name: str) -> str:

@@ -387,6 +387,35 @@ def test_an_as_of_date_before_the_history_or_a_select_matching_nothing_changes_n
     assert query(warehouse, tables) == before  # nothing built: the raw tables only
 
 
+def test_the_default_as_of_date_is_refused_on_data_loaded_after_it(tmp_path):
+    # a scheduled `scorecard run` without --as-of judged a warehouse loaded through December as of the
+    # sample's 2026-11-15: it built, scored and reported that past date, with exit 0
+    project = copy_project(
+        tmp_path / "project", ("dbt_project.yml", "profiles.yml", "models", "metrics", "macros", "checks", "okrs")
+    )
+    warehouse = tmp_path / "w.duckdb"
+    generated = scorecard("generate", "--users", "100", "--as-of", "2026-12-01", warehouse=warehouse)
+    assert generated.returncode == 0, generated.stderr
+    tables = "select table_schema, table_name from information_schema.tables order by all"
+    before = query(warehouse, tables)
+    refused = f"{warehouse}: source rows were loaded up to 2026-12-01, after the default as-of date 2026-11-15"
+    # diff checks out git revisions of the project itself
+    for command in (
+        ["--project-dir", str(project), "run"],
+        ["--project-dir", str(project), "score"],
+        ["diff", "--base", "HEAD"],
+    ):
+        result = scorecard(*command, warehouse=warehouse)
+        assert result.returncode == 2, (command, result.stderr[-2000:])
+        last = result.stderr.strip().splitlines()[-1]
+        assert refused in last and "give --as-of" in last, (command, last)
+    assert query(warehouse, tables) == before  # nothing built or scored
+    # the date given, even the same one: the user has said which day to judge
+    given = scorecard("--project-dir", str(project), "score", "--as-of", "2026-11-15", warehouse=warehouse)
+    assert "default as-of" not in given.stderr
+    assert "no kpis.kpi_values yet" in given.stderr.strip().splitlines()[-1], given.stderr
+
+
 def _last_line_error(result, code: int, *fragments: str) -> None:
     """`run` logs its steps on stderr first: its error is the last line, the only one saying scorecard."""
     assert result.returncode == code, (result.returncode, result.stdout, result.stderr)

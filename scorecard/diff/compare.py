@@ -44,7 +44,7 @@ from scorecard.diff.statuses import compare_kpi_status
 from scorecard.diff.values import compare_kpi_values, find_renames
 from scorecard.errors import InvalidInput
 from scorecard.forked import ChildFailed, run_forked
-from scorecard.warehouse import connect, kpi_tables_behind
+from scorecard.warehouse import connect, kpi_tables_behind, refuse_default_as_of_before_data
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +52,17 @@ SQL_FORMATTING_ONLY = "SQL: formatting, whitespace or comments only"
 SCORE_TOLERANCE = 1e-9
 
 
-def run_diff(project_dir: Path, base_ref: str, head_ref: str | None, as_of: date, warehouse: Path) -> DiffReport:
+def run_diff(
+    project_dir: Path,
+    base_ref: str,
+    head_ref: str | None,
+    as_of: date,
+    warehouse: Path,
+    *,
+    as_of_defaulted: bool = False,
+) -> DiffReport:
+    """``as_of_defaulted``: ``as_of`` is the command's default, the sample's date, which a warehouse holding
+    later data refuses."""
     scratch = Path(tempfile.mkdtemp(prefix="scorecard-diff-"))
     try:
         base_label, base_dir = checkout(project_dir, base_ref, scratch / "checkouts")
@@ -61,7 +71,7 @@ def run_diff(project_dir: Path, base_ref: str, head_ref: str | None, as_of: date
             make_side("base", base_label, base_dir, scratch, warehouse),
             make_side("head", head_label, head_dir, scratch, warehouse),
         ]
-        _prepare_warehouse(sides[0], warehouse, as_of, scratch)
+        _prepare_warehouse(sides[0], warehouse, as_of, scratch, as_of_defaulted)
         started = time.perf_counter()
         parsed = parse_sides(sides, as_of)
         log.info("parsed both revisions in %.1fs", time.perf_counter() - started)
@@ -81,11 +91,13 @@ def run_diff(project_dir: Path, base_ref: str, head_ref: str | None, as_of: date
             shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _prepare_warehouse(base: Side, warehouse: Path, as_of: date, scratch: Path) -> None:
+def _prepare_warehouse(base: Side, warehouse: Path, as_of: date, scratch: Path, as_of_defaulted: bool) -> None:
     if warehouse.exists():
         # a locked or unreadable warehouse is that, exit 3 with its own line, not a base that cannot build
         con = connect(warehouse, read_only=True)
         try:
+            if as_of_defaulted:
+                refuse_default_as_of_before_data(warehouse, as_of, con)
             built = kpi_tables_behind(con, as_of)
         finally:
             con.close()

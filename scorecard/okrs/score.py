@@ -28,6 +28,7 @@ from scorecard.quality.store import read_kpi_statuses
 from scorecard.warehouse import (
     connect,
     kpi_tables_behind,
+    refuse_default_as_of_before_data,
     require_history_at,
     require_kpi_tables,
     require_warehouse,
@@ -43,6 +44,7 @@ def score(
     weekly_history: bool = False,
     after_own_build: bool = False,
     lock=nullcontext,
+    as_of_defaulted: bool = False,
 ) -> int:
     """Score every key result at each of ``as_of_dates``, one transaction per date.
 
@@ -51,7 +53,8 @@ def score(
     unless ``after_own_build`` (`scorecard run`, which has just built and checked its date: where dbt
     skipped kpi_values after a failed test, the checks have marked the KPIs and the key results are held).
     ``lock``: a context manager factory held around the warehouse work (the warehouse lock), taken once the
-    specs are known valid."""
+    specs are known valid. ``as_of_defaulted``: the one date is the command's default, the sample's date,
+    which a warehouse holding later data refuses."""
     catalog = load_catalog(project_dir)
     result = load_specs([project_dir / "okrs"], catalog, display_root=project_dir)
     if result.errors:
@@ -63,6 +66,8 @@ def score(
     with lock():
         con = connect(warehouse)
         try:
+            if as_of_defaulted:
+                refuse_default_as_of_before_data(warehouse, max(as_of_dates), con)
             if not after_own_build:
                 _require_built_through(con, warehouse, max(as_of_dates, default=None))
             _score_dates(con, warehouse, result.specs, catalog, as_of_dates, echo, weekly_history)
