@@ -20,6 +20,13 @@ class InvalidInput(ScorecardError):
     exit_code = EXIT_INVALID
 
 
+class DataProblems(ScorecardError):
+    """Problems in the data that stop a command (a failing test left nothing to score): the data or the
+    tests have to change, not the command."""
+
+    exit_code = EXIT_PROBLEMS
+
+
 class StepFailed(ScorecardError):
     """A step could not run or finish (dbt failed, the warehouse is locked, ...)."""
 

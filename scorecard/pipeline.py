@@ -5,7 +5,8 @@ then scores the OKRs for the as-of date, fills in the missing weekly check-ins o
 and writes reports/<as-of>/scorecard.{html,md,json}.
 
 A failing dbt test does not stop the run: dbt skips the models below it (their previous tables stay),
-the checks record the failure and mark every KPI and key result downstream, and the run exits 1.
+the checks record the failure and mark every KPI and key result downstream, and the run exits 1. On a
+first build there are no previous KPI tables: the run stops after the build, exit 1, naming the tests.
 A model that fails to build stops the run (exit 3). Steps show as they run (scorecard/progress.py);
 dbt's own console shows only its warnings and errors, and its build progress as nodes done of all."""
 
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from scorecard.config import reports_dir, warehouse_path
 from scorecard.dbt import NodeProgress, quiet_console, run_dbt
-from scorecard.errors import EXIT_INVALID, EXIT_OK, InvalidInput, StepFailed
+from scorecard.errors import EXIT_INVALID, EXIT_OK, DataProblems, InvalidInput, StepFailed
 from scorecard.metric_specs import check_metric_specs
 from scorecard.okrs.catalog import load_catalog
 from scorecard.okrs.load import load_specs
@@ -30,10 +31,12 @@ from scorecard.report import write_reports
 from scorecard.runlock import warehouse_lock
 from scorecard.sample import SampleSpec, generate
 from scorecard.warehouse import (
+    connect,
     ensure_writable_dir,
     has_raw_data,
     refuse_default_as_of_before_data,
     require_history_at,
+    table_exists,
 )
 
 log = logging.getLogger(__name__)
@@ -123,6 +126,7 @@ def _run_steps(
             # nothing was built; going on would record checks and reports for a run that did nothing
             raise InvalidInput(f"--select {' '.join(select)}: matches no model, test or seed in {project_dir}")
         _stop_on_model_errors(result, project_dir)
+        _stop_when_tests_kept_the_kpi_tables_from_existing(result, warehouse, project_dir)
     with progress.step("data-quality checks"):
         outcome = run_checks(project_dir, as_of, run_dbt_tests=False, inputs=check_inputs)
         for line in summary(outcome):
@@ -154,3 +158,30 @@ def _stop_on_model_errors(result, project_dir: Path) -> None:
     if broken:
         shown = ", ".join(broken[:5]) + (" and more" if len(broken) > 5 else "")
         raise StepFailed(f"dbt build failed: {shown} (details above and in {project_dir / 'logs' / 'dbt.log'})")
+
+
+def _stop_when_tests_kept_the_kpi_tables_from_existing(result, warehouse: Path, project_dir: Path) -> None:
+    """Exit 1 naming the failing tests when dbt skipped the KPI tables below them and the warehouse has none
+    from an earlier build: on a first run there is nothing for the checks to mark, or to score and report,
+    and the checks' own "no kpis.kpi_values yet; run `scorecard run`" (exit 2) blamed the command."""
+    results = getattr(result.result, "results", None) or []
+    if not any(r.node.name == "kpi_values" and str(r.status).lower() == "skipped" for r in results):
+        return  # built, or left out by --select: the checks say what is missing
+    failed = sorted(
+        r.node.name
+        for r in results
+        if str(r.status).lower() in {"fail", "error"} and r.node.resource_type in {"test", "unit_test"}
+    )
+    con = connect(warehouse)
+    try:
+        built = table_exists(con, "kpis", "kpi_values") and table_exists(con, "kpis", "kpi_definitions")
+    finally:
+        con.close()
+    if built:
+        return
+    shown = (", ".join(failed[:5]) + (" and more" if len(failed) > 5 else "")) or "a failure above them"
+    raise DataProblems(
+        f"{warehouse}: dbt skipped the KPI tables, which the warehouse does not have yet, below failing tests: "
+        f"{shown} (details above and in {project_dir / 'logs' / 'dbt.log'}); nothing was checked, scored or "
+        "reported: fix the data or the tests, then run again"
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -414,6 +415,27 @@ def test_the_default_as_of_date_is_refused_on_data_loaded_after_it(tmp_path):
     given = scorecard("--project-dir", str(project), "score", "--as-of", "2026-11-15", warehouse=warehouse)
     assert "default as-of" not in given.stderr
     assert "no kpis.kpi_values yet" in given.stderr.strip().splitlines()[-1], given.stderr
+
+
+def test_a_first_build_whose_failing_tests_skip_the_kpi_tables_stops_with_exit_1_naming_them(tmp_path):
+    # it ended with exit 2 and "no kpis.kpi_values yet; run `scorecard run` or `dbt build` first", from the
+    # checks, inside `scorecard run`, saying nothing of the tests
+    project = copy_project(
+        tmp_path / "project", ("dbt_project.yml", "profiles.yml", "models", "metrics", "macros", "checks", "okrs")
+    )
+    warehouse = tmp_path / "w.duckdb"
+    # a hundred users leave days without a landing visit or an order: the marts' volume tests fail
+    assert scorecard("generate", "--users", "100", warehouse=warehouse).returncode == 0
+    result = scorecard("--project-dir", str(project), "run", "--as-of", SAMPLE_AS_OF, warehouse=warehouse)
+    failed = sorted(
+        entry["unique_id"].split(".")[2]
+        for entry in json.loads((project / "target" / "run_results.json").read_text())["results"]
+        if entry["status"] == "fail"
+    )
+    assert failed, "the sample of 100 users no longer fails a test above the KPI tables"
+    _last_line_error(result, 1, f"{warehouse}: dbt skipped the KPI tables", ", ".join(failed), "nothing was checked")
+    kpi_tables = query(warehouse, "select table_name from information_schema.tables where table_schema = 'kpis'")
+    assert ("kpi_values",) not in kpi_tables and ("kpi_measures__orders",) not in kpi_tables, kpi_tables
 
 
 def _last_line_error(result, code: int, *fragments: str) -> None:
