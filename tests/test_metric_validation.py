@@ -610,6 +610,11 @@ COMMENTED_GROWTH_EXPR = """      expr: |
 """
 
 
+DEALS_WON = "        expr: case when is_won then 1 else 0 end"
+DEALS_REP = "      - name: sales_rep\n        type: categorical\n"
+DEALS_MEASURES = "    measures:\n      - name: new_customer_revenue\n"
+
+
 def test_sql_a_user_may_write_in_a_definition_passes_both_checks(tmp_path):
     # each stopped a build that DuckDB would have run: dbt's check joined the lines (the comment took the rest),
     # read `end` as a keyword and today's date as a name, and scorecard run's check joined the lines too;
@@ -629,7 +634,19 @@ def test_sql_a_user_may_write_in_a_definition_passes_both_checks(tmp_path):
     business = "{{ Dimension('invoice__customer_type') }} = 'business'"
     assert business in sales.read_text()
     filtered = business + " and current_date >= date '2020-01-01'  -- invoices to businesses"
-    sales.write_text(sales.read_text().replace(business, filtered))
+    text = sales.read_text().replace(business, filtered)
+    # a measure's, a dimension's and a time dimension's SQL, each ending in a comment
+    for old, new in (
+        (DEALS_WON, DEALS_WON + "  -- a won deal counts once"),
+        (
+            DEALS_REP + DEALS_MEASURES,
+            DEALS_REP + "        expr: sales_rep  -- the rep who owns the deal\n" + DEALS_MEASURES,
+        ),
+        ("expr: date_day\n", "expr: date_day  -- the day of the snapshot\n"),
+    ):
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    sales.write_text(text)
 
     result = dbt(["run", "--select", "kpi_definitions"], tmp_path / "w.duckdb", tmp_path, project=project)
     assert result.returncode == 0, result.stdout[-2000:]
@@ -638,15 +655,28 @@ def test_sql_a_user_may_write_in_a_definition_passes_both_checks(tmp_path):
 
     # the SQL the compiler writes around them parses (compiled against the empty warehouse: no data needed)
     compiled = dbt(
-        ["compile", "--select", "kpi_values", "kpi_measures__invoices"],
+        [
+            "compile",
+            "--select",
+            "kpi_values",
+            "kpi_measures__invoices",
+            "kpi_measures__deals",
+            "kpi_measures__pipeline_days",
+        ],
         tmp_path / "w.duckdb",
         tmp_path,
         project=project,
     )
     assert compiled.returncode == 0, compiled.stdout[-2000:]
     con = duckdb.connect()
-    # the derived expression is computed in kpi_values, the filter in its semantic model's leaf table
-    for model, comment in (("kpi_values", "a ratio, not a percentage"), ("kpi_measures__invoices", "to businesses")):
+    # the derived expression is computed in kpi_values, the filter and the semantic models' SQL in their leaf tables
+    for model, comment in (
+        ("kpi_values", "a ratio, not a percentage"),
+        ("kpi_measures__invoices", "to businesses"),
+        ("kpi_measures__deals", "a won deal counts once"),
+        ("kpi_measures__deals", "the rep who owns the deal"),
+        ("kpi_measures__pipeline_days", "the day of the snapshot"),
+    ):
         sql = (tmp_path / "target" / "compiled" / "scorecard" / "models" / "kpis" / f"{model}.sql").read_text()
         assert comment in sql
         ((tree,),) = con.execute("select json_serialize_sql(?)", [sql]).fetchall()

@@ -10,7 +10,7 @@
     {%- set semantic_models = {} -%}
     {%- set measure_models = {} -%}
     {%- for node in graph.semantic_models.values() if node.package_name == project_name -%}
-        {%- do semantic_models.update({node.name: node}) -%}
+        {%- do semantic_models.update({node.name: kpi_inline_exprs(node)}) -%}
         {%- for measure in node.measures -%}
             {%- do measure_models.update({measure.name: node.name}) -%}
         {%- endfor -%}
@@ -51,6 +51,22 @@
             'name': leaf_name, 'agg': 'sum', 'expr': 'credited__' ~ leaf_name, 'agg_params': none, 'non_additive_dimension': none,
             'agg_time_dimension': base_measure.agg_time_dimension or owner.defaults.agg_time_dimension}}) -%}
     {%- endif -%}
+{%- endmacro %}
+
+{# A semantic model whose measures, dimensions and entities can be written inline: the
+   compiler writes an `expr` on one line with the SQL after it, so an `expr` ending in a
+   `--` comment (valid SQL) gets a line end, or the comment would take that SQL. The
+   graph's node itself is left as it is. #}
+{% macro kpi_inline_exprs(node) -%}
+    {%- set parts = {} -%}
+    {%- for part in ['measures', 'dimensions', 'entities'] -%}
+        {%- set items = [] -%}
+        {%- for item in node[part] or [] -%}
+            {%- do items.append(dict(item, expr=item.expr ~ '\n') if item.expr and '--' in item.expr else item) -%}
+        {%- endfor -%}
+        {%- do parts.update({part: items}) -%}
+    {%- endfor -%}
+    {{ return(dict(node, measures=parts.measures, dimensions=parts.dimensions, entities=parts.entities)) }}
 {%- endmacro %}
 
 {# The measure of that name on a semantic model (none if it has none). #}
