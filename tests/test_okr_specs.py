@@ -434,6 +434,40 @@ def test_a_relative_target_on_an_auto_baseline_of_zero_says_why_it_cannot_score(
     assert spec_row["direction"] == "increase"
 
 
+def test_from_the_deadline_on_a_key_result_has_no_projection(tmp_path: Path):
+    # an ended cycle read "48% at 2026-12-31 (80%: ...), 0% chance of reaching the target": a forecast of
+    # a date already past, beside a status that is final
+    project = copy_project(tmp_path / "project")
+    okrs = project / "okrs"
+    for path in okrs.glob("*.yml"):
+        path.unlink()
+    (okrs / "growth.yml").write_text(_growth("2026-Q4").replace("    aligns_to: company/essential-every-week\n", ""))
+    catalog = load_catalog(project)
+    loaded = load_specs([okrs], catalog)
+    assert loaded.errors == []
+    # weekly d1 retention falling from 45% by half a point a week, Sunday 2026-10-04 to 2027-01-03
+    weeks = [date(2026, 10, 4) + timedelta(weeks=i) for i in range(14)]
+    series = {
+        ("d1_retention", "week", "all", "all"): Series(
+            [Period(end - timedelta(days=6), end, 0.45 - 0.005 * i) for i, end in enumerate(weeks)]
+        )
+    }
+    projections = {}
+    for as_of in (date(2026, 11, 15), date(2026, 12, 31), date(2027, 1, 10)):
+        _, checkins, _ = evaluate(loaded.specs, catalog, series, as_of, {})
+        (d1,) = [c for c in checkins if c["key_result_id"] == "d1-retention"]
+        projections[as_of] = d1
+    running = projections[date(2026, 11, 15)]
+    assert running["hit_probability"] is not None and running["projection"] is not None
+    for as_of in (date(2026, 12, 31), date(2027, 1, 10)):
+        ended = projections[as_of]
+        assert ended["status"] == "missed", (as_of, ended["status"])
+        assert (ended["projection"], ended["projection_low"], ended["projection_high"], ended["hit_probability"]) == (
+            None,
+        ) * 4
+        assert ended["projection_note"] == "the deadline, 2026-12-31, has come"
+
+
 def test_published_schema_matches_the_loader():
     assert (PROJECT_DIR / "okrs" / "okr-spec.schema.json").read_text() == render()
 

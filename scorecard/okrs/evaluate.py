@@ -340,6 +340,10 @@ def _evaluate_key_result(loaded, objective, key_result, catalog, series, as_of, 
         projection = Projection(
             None, None, None, None, len(points), f"the target equals the baseline ({target:g}), {NO_DISTANCE_NOTE}"
         )
+    elif target is not None and as_of >= deadline:
+        # from the deadline on the status is final (scoring.metric_status): a line fitted to the past gave an
+        # ended cycle "0% chance of reaching the target", as if it were still running
+        projection = Projection(None, None, None, None, len(points), f"the deadline, {deadline}, has come")
     elif target is not None:
         projection = project(
             points, deadline, target, increasing=(direction != "decrease"), bounds=catalog[key[0]].value_range
