@@ -400,26 +400,34 @@ objectives:
     }
 
 
-def test_a_relative_target_on_an_auto_baseline_of_zero_says_why_it_cannot_score(tmp_path: Path):
+def _only_spec(tmp_path: Path, text: str):
+    """A copy of the project whose okrs/ holds this one spec (growth.yml): its catalog and the specs,
+    loaded without errors."""
     project = copy_project(tmp_path / "project")
     okrs = project / "okrs"
     for path in okrs.glob("*.yml"):
         path.unlink()
-    (okrs / "growth.yml").write_text(
-        _growth("2026-Q4", aligns_to="company/grow")
-        .replace("baseline: 45%\n        target: 50%", "baseline: auto\n        target: +25%")
-        .replace("    aligns_to: company/grow\n", "")
-    )
+    (okrs / "growth.yml").write_text(text)
     catalog = load_catalog(project)
     loaded = load_specs([okrs], catalog)
     assert loaded.errors == []
+    return catalog, loaded.specs
+
+
+def test_a_relative_target_on_an_auto_baseline_of_zero_says_why_it_cannot_score(tmp_path: Path):
+    catalog, specs = _only_spec(
+        tmp_path,
+        _growth("2026-Q4", aligns_to="company/grow")
+        .replace("baseline: 45%\n        target: 50%", "baseline: auto\n        target: +25%")
+        .replace("    aligns_to: company/grow\n", ""),
+    )
     weeks = [date(2026, 9, 27) + timedelta(weeks=i) for i in range(8)]
     series = {
         ("d1_retention", "week", "all", "all"): Series(
             [Period(end - timedelta(days=6), end, 0.0 if end < date(2026, 10, 1) else 0.2) for end in weeks]
         )
     }
-    key_results, checkins, _ = evaluate(loaded.specs, catalog, series, date(2026, 11, 15), {})
+    key_results, checkins, _ = evaluate(specs, catalog, series, date(2026, 11, 15), {})
     (d1,) = [c for c in checkins if c["key_result_id"] == "d1-retention"]
     assert (d1["baseline"], d1["target"], d1["current_value"], d1["status"]) == (0.0, 0.0, 0.2, "no_data")
     assert d1["projection_note"] == (
@@ -437,14 +445,9 @@ def test_a_relative_target_on_an_auto_baseline_of_zero_says_why_it_cannot_score(
 def test_from_the_deadline_on_a_key_result_has_no_projection(tmp_path: Path):
     # an ended cycle read "48% at 2026-12-31 (80%: ...), 0% chance of reaching the target": a forecast of
     # a date already past, beside a status that is final
-    project = copy_project(tmp_path / "project")
-    okrs = project / "okrs"
-    for path in okrs.glob("*.yml"):
-        path.unlink()
-    (okrs / "growth.yml").write_text(_growth("2026-Q4").replace("    aligns_to: company/essential-every-week\n", ""))
-    catalog = load_catalog(project)
-    loaded = load_specs([okrs], catalog)
-    assert loaded.errors == []
+    catalog, specs = _only_spec(
+        tmp_path, _growth("2026-Q4").replace("    aligns_to: company/essential-every-week\n", "")
+    )
     # weekly d1 retention falling from 45% by half a point a week, Sunday 2026-10-04 to 2027-01-03
     weeks = [date(2026, 10, 4) + timedelta(weeks=i) for i in range(14)]
     series = {
@@ -454,7 +457,7 @@ def test_from_the_deadline_on_a_key_result_has_no_projection(tmp_path: Path):
     }
     projections = {}
     for as_of in (date(2026, 11, 15), date(2026, 12, 31), date(2027, 1, 10)):
-        _, checkins, _ = evaluate(loaded.specs, catalog, series, as_of, {})
+        _, checkins, _ = evaluate(specs, catalog, series, as_of, {})
         (d1,) = [c for c in checkins if c["key_result_id"] == "d1-retention"]
         projections[as_of] = d1
     running = projections[date(2026, 11, 15)]
@@ -525,23 +528,18 @@ def test_a_key_result_is_measured_on_the_periods_ending_by_its_deadline(tmp_path
 
 def test_a_kpi_defined_after_the_checks_ran_says_so(tmp_path: Path):
     # the checks for the date gave every KPI then defined a status; d1_retention (added since) has none
-    project = copy_project(tmp_path / "project")
-    okrs = project / "okrs"
-    for path in okrs.glob("*.yml"):
-        path.unlink()
-    (okrs / "growth.yml").write_text(_growth("2026-Q4").replace("    aligns_to: company/essential-every-week\n", ""))
-    catalog = load_catalog(project)
-    loaded = load_specs([okrs], catalog)
-    assert loaded.errors == []
+    catalog, specs = _only_spec(
+        tmp_path, _growth("2026-Q4").replace("    aligns_to: company/essential-every-week\n", "")
+    )
     checked = {"time_to_first_value_minutes": DataStatus("ok", "249 checks passed")}
     as_of = date(2026, 11, 15)
-    _, checkins, _ = evaluate(loaded.specs, catalog, {}, as_of, {}, data_statuses=checked)
+    _, checkins, _ = evaluate(specs, catalog, {}, as_of, {}, data_statuses=checked)
     reasons = {c["metric"]: (c["data_status"], c["data_status_reason"]) for c in checkins}
     assert reasons == {
         "d1_retention": ("unknown", "the data-quality checks for 2026-11-15 ran before the KPI was defined"),
         "time_to_first_value_minutes": ("ok", "249 checks passed"),
     }
-    _, checkins, _ = evaluate(loaded.specs, catalog, {}, as_of, {}, data_statuses=None)
+    _, checkins, _ = evaluate(specs, catalog, {}, as_of, {}, data_statuses=None)
     assert {c["data_status_reason"] for c in checkins} == {"data-quality checks have not run for 2026-11-15"}
 
 
