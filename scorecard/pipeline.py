@@ -33,10 +33,9 @@ from scorecard.sample import SampleSpec, generate
 from scorecard.warehouse import (
     connect,
     ensure_writable_dir,
+    has_kpi_tables,
     has_raw_data,
-    refuse_default_as_of_before_data,
     require_history_at,
-    table_exists,
 )
 
 log = logging.getLogger(__name__)
@@ -93,9 +92,7 @@ def _run_steps(
     as_of_defaulted: bool,
 ) -> int:
     if has_raw_data(warehouse):
-        require_history_at(warehouse, as_of)
-        if as_of_defaulted:
-            refuse_default_as_of_before_data(warehouse, as_of)
+        require_history_at(warehouse, as_of, refuse_default=as_of_defaulted)
     else:
         if not sample:
             # dbt's staging views read the raw schema, so a build would fail in ~150 lines of catalog errors
@@ -156,8 +153,9 @@ def _stop_on_model_errors(result, project_dir: Path) -> None:
         if str(r.status).lower() == "error" and r.node.resource_type not in {"test", "unit_test"}
     ]
     if broken:
-        shown = ", ".join(broken[:5]) + (" and more" if len(broken) > 5 else "")
-        raise StepFailed(f"dbt build failed: {shown} (details above and in {project_dir / 'logs' / 'dbt.log'})")
+        raise StepFailed(
+            f"dbt build failed: {_listed(broken)} (details above and in {project_dir / 'logs' / 'dbt.log'})"
+        )
 
 
 def _stop_when_tests_kept_the_kpi_tables_from_existing(result, warehouse: Path, project_dir: Path) -> None:
@@ -174,14 +172,18 @@ def _stop_when_tests_kept_the_kpi_tables_from_existing(result, warehouse: Path, 
     )
     con = connect(warehouse)
     try:
-        built = table_exists(con, "kpis", "kpi_values") and table_exists(con, "kpis", "kpi_definitions")
+        if has_kpi_tables(con):
+            return
     finally:
         con.close()
-    if built:
-        return
-    shown = (", ".join(failed[:5]) + (" and more" if len(failed) > 5 else "")) or "a failure above them"
+    shown = _listed(failed) or "a failure above them"
     raise DataProblems(
         f"{warehouse}: dbt skipped the KPI tables, which the warehouse does not have yet, below failing tests: "
         f"{shown} (details above and in {project_dir / 'logs' / 'dbt.log'}); nothing was checked, scored or "
         "reported: fix the data or the tests, then run again"
     )
+
+
+def _listed(names: list[str]) -> str:
+    """The first five names, then "and more"."""
+    return ", ".join(names[:5]) + (" and more" if len(names) > 5 else "")

@@ -43,15 +43,20 @@ def require_warehouse(path: Path) -> None:
         raise InvalidInput(f"{path}: warehouse not found (run `scorecard run` or `make run` first)")
 
 
-def require_kpi_tables(con: duckdb.DuckDBPyConnection, path: Path) -> None:
-    """Stop with exit 2 when the warehouse has no KPI tables yet: nothing to score or check."""
+def has_kpi_tables(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the warehouse has the KPI tables scoring and the checks read (kpi_values, kpi_definitions)."""
     present = {
         name
         for (name,) in con.execute(
             "select table_name from information_schema.tables where table_schema = 'kpis'"
         ).fetchall()
     }
-    if not {"kpi_values", "kpi_definitions"} <= present:
+    return {"kpi_values", "kpi_definitions"} <= present
+
+
+def require_kpi_tables(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Stop with exit 2 when the warehouse has no KPI tables yet: nothing to score or check."""
+    if not has_kpi_tables(con):
         raise InvalidInput(f"{path}: no kpis.kpi_values yet; run `scorecard run` or `dbt build` first")
 
 
@@ -122,16 +127,26 @@ def has_raw_data(warehouse: Path) -> bool:
     return rows[0][0] > 0
 
 
-def require_history_at(warehouse: Path, as_of: date, con: duckdb.DuckDBPyConnection | None = None) -> None:
+def require_history_at(
+    warehouse: Path,
+    as_of: date,
+    con: duckdb.DuckDBPyConnection | None = None,
+    *,
+    refuse_default: bool = False,
+) -> None:
     """Stop with exit 2 when ``as_of`` is before the first source row was loaded: every model would be
     built empty as of that date (the KPI tables too) and every check would pass on nothing. ``con``: the
-    caller's open connection to ``warehouse``, else one is opened for the question."""
-    first, _ = _loaded_days(warehouse, con)
+    caller's open connection to ``warehouse``, else one is opened for the question. ``refuse_default``:
+    ``as_of`` is the command's default, checked as refuse_default_as_of_before_data does, from the same
+    query."""
+    first, last = _loaded_days(warehouse, con)
     if first is not None and as_of < first:
         raise InvalidInput(
             f"the as-of date {as_of} is before the first data: the earliest source row in {warehouse} was "
             f"loaded on {first}; pick a later date"
         )
+    if refuse_default:
+        _refuse_default_before(warehouse, as_of, last)
 
 
 def refuse_default_as_of_before_data(
@@ -140,7 +155,10 @@ def refuse_default_as_of_before_data(
     """Stop with exit 2 when ``as_of``, a command's default (the sample's date), is before the last day
     source rows were loaded on: the warehouse holds other data than the sample as generated, and a
     scheduled run that left out --as-of would build, score and report that past date with exit 0."""
-    _, last = _loaded_days(warehouse, con)
+    _refuse_default_before(warehouse, as_of, _loaded_days(warehouse, con)[1])
+
+
+def _refuse_default_before(warehouse: Path, as_of: date, last: date | None) -> None:
     if last is not None and last > as_of:
         raise InvalidInput(
             f"{warehouse}: source rows were loaded up to {last}, after the default as-of date {as_of} (the "

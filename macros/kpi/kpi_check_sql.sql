@@ -64,7 +64,8 @@
             {{ kpi_error(piece.metric, piece.what ~ " is not SQL DuckDB can read") }}
         {%- endif -%}
         {%- for name in (row[2] or '').split(',') if name and name not in piece.known and name | lower not in bound -%}
-            {%- set shown = kpi_as_written(name, piece.aliases) -%}
+            {#- the name as the definition wrote it: each stand-in back to its input (t.scorecard_input_0 is t.ltv) #}
+            {%- set shown = kpi_replace_names(name, piece.aliases) -%}
             {{ kpi_error(piece.metric, piece.what ~ " names '" ~ shown ~ "', " ~ piece.unknown.replace('{name}', shown)) }}
         {%- endfor -%}
         {%- if piece.quoted -%}
@@ -85,12 +86,6 @@
         {%- do aliases.update({'scorecard_input_' ~ loop.index0: alias}) -%}
     {%- endfor -%}
     {{ return({'text': kpi_replace_names(expr, stand_ins), 'aliases': aliases}) }}
-{%- endmacro %}
-
-{# A name the parser read, as the definition wrote it: each stand-in back to its input
-   (t.scorecard_input_0 is t.ltv). #}
-{% macro kpi_as_written(name, aliases) -%}
-    {{ return(kpi_replace_names(name, aliases)) }}
 {%- endmacro %}
 
 {# `text` with every use of each name in `replacements` replaced by its value: the whole
