@@ -124,6 +124,21 @@ def kpi(path: Path, metric: str, grain: str, period: str, dimension: str = "all"
         ("visitor_conversion_rate", "month", "2026-12-01", "all", "all", 0.25),
         ("visitor_conversion_rate", "month", "2026-12-01", "landing_page", "/", 1 / 3),
         ("visitor_conversion_rate", "day", "2026-12-30", "all", "all", ABSENT),
+        # churn: cancellations over the subscriptions paying at the start of the period. January and its
+        # first day open with both (1 and 2, paying at the end of 12-31) and lose 1 on 01-01; web opens with 1
+        # and loses it. Week 53 opens with 1 only (2 starts paying on its first day). December opens with 1
+        # (the end of 11-30) and loses none.
+        ("subscriber_churn_rate", "month", "2027-01-01", "all", "all", 0.5),
+        ("subscriber_churn_rate", "day", "2027-01-01", "all", "all", 0.5),
+        ("subscriber_churn_rate", "quarter", "2027-01-01", "all", "all", 0.5),
+        ("subscriber_churn_rate", "month", "2027-01-01", "platform", "web", 1.0),
+        ("subscriber_churn_rate", "week", "2026-12-28", "all", "all", 1.0),
+        ("subscriber_churn_rate", "month", "2026-12-01", "all", "all", 0.0),
+        # net revenue retention: January opens with 15.00 of MRR (10 + 5) and churns 10 on 01-01: (15 - 10) / 15;
+        # December opens with 10 and has no expansion, contraction or churn (2's new MRR is not added)
+        ("net_revenue_retention", "month", "2027-01-01", "all", "all", 1 / 3),
+        ("net_revenue_retention", "month", "2027-01-01", "platform", "web", 0.0),
+        ("net_revenue_retention", "month", "2026-12-01", "all", "all", 1.0),
         # quotas are quarterly: no daily or monthly attainment at all
         ("quota_attainment", "day", "2027-01-04", "all", "all", ABSENT),
         ("quota_attainment", "month", "2027-01-01", "all", "all", ABSENT),
