@@ -20,8 +20,9 @@ Steps 2, 4 and 5 run --repeats times (default 3), each incremental run from a co
 every figure is the median: the machine is shared, and a single run can be a third off.
 Prints a Markdown table, then where the incremental run's time went (the median model, dbt's floor and
 the slowest), then how each run's time splits between compiling the models (dbt's Jinja,
-run_results.json's compile timing), their SQL statements (the durations dbt's debug log gives each)
-and the rest of dbt's work.
+run_results.json's compile timing; of it, how long Jinja took to compile the templates themselves,
+which dbt does afresh in every invocation), their SQL statements (the durations dbt's debug log gives
+each) and the rest of dbt's work.
 Not a test: figures depend on the machine; the README records one run.
 """
 
@@ -81,9 +82,13 @@ def _dbt(
     """Run dbt on `project` (this one by default) with this project's profile; return (wall seconds,
     sum of the executed nodes' own seconds, seconds by node name, seconds of those spent compiling and
     in SQL statements)."""
+    templates = scratch / "templates.json"
     env = {**os.environ, "SCORECARD_DUCKDB": str(warehouse), "DBT_PROFILES_DIR": str(PROJECT)}
     command = [
-        str(Path(sys.executable).parent / "dbt"),
+        sys.executable,
+        __file__,
+        "--timed-dbt",
+        str(templates),
         *args,
         "--project-dir",
         str(project),
@@ -109,8 +114,54 @@ def _dbt(
     with log.open(encoding="utf-8", errors="replace") as handle:
         handle.seek(log_offset)
         sql = _node_sql_seconds(handle.read())
-    phases = {"compile": sum(_phase_seconds(r, "compile") for r in run_results["results"]), "sql": sql}
+    phases = {
+        "compile": sum(_phase_seconds(r, "compile") for r in run_results["results"]),
+        "sql": sql,
+        **json.loads(templates.read_text()),
+    }
     return wall, sum(by_node.values()), by_node, phases
+
+
+def _timed_dbt(out: Path, args: list[str]) -> None:
+    """Run dbt in this process, timing how long Jinja takes to compile each template (a macro, a model)
+    into Python while dbt runs the nodes (as run_results.json's compile timing does; parsing compiles
+    some too), which dbt does once per template in every invocation and never keeps across them; write
+    the seconds, split between this project's templates and dbt's own, to `out`."""
+    import dbt_common.clients.jinja as jinja
+
+    project_text = "\n".join(
+        path.read_text() for folder in ("macros", "models", "checks") for path in (PROJECT / folder).rglob("*.sql")
+    )
+    seconds = {"templates_project": 0.0, "templates_dbt": 0.0}
+    running = threading.Event()
+    compile_template = jinja.get_template
+
+    def timed(string, *rest, **options):
+        started = time.perf_counter()
+        template = compile_template(string, *rest, **options)
+        elapsed = time.perf_counter() - started
+        if running.is_set():
+            seconds["templates_project" if string in project_text else "templates_dbt"] += elapsed
+        return template
+
+    def timed_nodes(task, *rest, **options):
+        running.set()
+        try:
+            return execute_nodes(task, *rest, **options)
+        finally:
+            running.clear()
+
+    # patched before dbt's own modules are imported: dbt.clients.jinja imports the function by name
+    jinja.get_template = timed
+    from dbt.task.runnable import GraphRunnableTask
+
+    execute_nodes = GraphRunnableTask.execute_with_hooks
+    GraphRunnableTask.execute_with_hooks = timed_nodes
+    from dbt.cli.main import dbtRunner
+
+    result = dbtRunner().invoke(args)
+    out.write_text(json.dumps(seconds))
+    sys.exit(0 if result.success else 1)
 
 
 def _metricflow_seconds(warehouse: Path, scratch: Path, budget: float) -> tuple[float, int, int]:
@@ -241,6 +292,9 @@ def _child(users: int, budget: float, repeats: int, as_of: date) -> None:
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["--timed-dbt"]:
+        _timed_dbt(Path(sys.argv[2]), sys.argv[3:])
+        return
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1M,10M,100M", help="comma-separated subset of 1M,10M,100M")
     parser.add_argument(
@@ -313,6 +367,7 @@ def main() -> None:
             other = r[f"{run}_models"] - split["compile"] - split["sql"]
             phases.append(
                 f"| {r['events']:,} | {run} | {r[f'{run}_models']:.2f} s | {split['compile']:.2f} s | "
+                f"{split['templates_project']:.2f} s / {split['templates_dbt']:.2f} s | "
                 f"{split['sql']:.2f} s | {other:.2f} s |"
             )
     _print_breakdown(breakdown, phases)
@@ -327,8 +382,11 @@ def _print_breakdown(breakdown: list[str], phases: list[str]) -> None:
     )
     print("|---:|---:|---:|---:|---:|---|")
     print("\n".join(breakdown))
-    print("\n| events | run | models | compiling | SQL statements | dbt's other work |")
-    print("|---:|---|---:|---:|---:|---:|")
+    print(
+        "\n| events | run | models | compiling | of which Jinja compiling templates (the project's / dbt's) "
+        "| SQL statements | dbt's other work |"
+    )
+    print("|---:|---|---:|---:|---:|---:|---:|")
     print("\n".join(phases), flush=True)
 
 
