@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from scorecard.cli import cli
-from tests.conftest import PROJECT_DIR, SAMPLE_AS_OF, copy_project, query, scorecard
+from tests.conftest import PROJECT_DIR, SAMPLE_AS_OF, copy_project, inject, query, scorecard
 from tests.test_run_lock import scorecard_waiting_up_to
 
 
@@ -424,15 +424,16 @@ def test_a_first_build_whose_failing_tests_skip_the_kpi_tables_stops_with_exit_1
         tmp_path / "project", ("dbt_project.yml", "profiles.yml", "models", "metrics", "macros", "checks", "okrs")
     )
     warehouse = tmp_path / "w.duckdb"
-    # a hundred users leave days without a landing visit or an order: the marts' volume tests fail
     assert scorecard("generate", "--users", "100", warehouse=warehouse).returncode == 0
+    # an order loaded twice fails the unique test on the staged orders, above every orders KPI
+    inject(warehouse, "insert into raw.orders select * from raw.orders order by order_id limit 1")
     result = scorecard("--project-dir", str(project), "run", "--as-of", SAMPLE_AS_OF, warehouse=warehouse)
     failed = sorted(
         entry["unique_id"].split(".")[2]
         for entry in json.loads((project / "target" / "run_results.json").read_text())["results"]
         if entry["status"] == "fail"
     )
-    assert failed, "the sample of 100 users no longer fails a test above the KPI tables"
+    assert "unique_stg_shop__orders_order_id" in failed, failed
     _last_line_error(result, 1, f"{warehouse}: dbt skipped the KPI tables", ", ".join(failed), "nothing was checked")
     kpi_tables = query(warehouse, "select table_name from information_schema.tables where table_schema = 'kpis'")
     assert ("kpi_values",) not in kpi_tables and ("kpi_measures__orders",) not in kpi_tables, kpi_tables

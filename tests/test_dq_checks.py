@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from datetime import date
 from pathlib import Path
@@ -33,6 +34,44 @@ def test_checks_pass_on_the_sample(sample_copy, tmp_path):
 
 def test_a_missing_day_of_sessions_fails_the_volume_check(sample_copy, tmp_path):
     inject(sample_copy, f"delete from marts.fct_sessions where session_date = date '{SAMPLE_AS_OF}' - 3")
+    result = run_check(sample_copy, tmp_path, "fct_sessions,test_name:recent_volume")
+    assert result.returncode == 1
+    assert "recent_volume_fct_sessions_started_at" in result.stdout and "Got 1 result" in result.stdout
+
+
+def _sessions_per_day(path: Path, usual: int, short_day_rows: int) -> None:
+    """Keep `usual` sessions on each of the 35 days before the as-of date (the sample has hundreds),
+    and `short_day_rows` on the third day before it, so the volume check's baseline average is exactly
+    `usual`."""
+    inject(
+        path,
+        f"""
+        delete from marts.fct_sessions
+        where started_at >= date '{SAMPLE_AS_OF}' - 35 and started_at < date '{SAMPLE_AS_OF}'
+          and session_id not in (
+            select session_id from (
+              select session_id, cast(started_at as date) as day,
+                row_number() over (partition by cast(started_at as date) order by session_id) as n
+              from marts.fct_sessions
+            )
+            where n <= case when day = date '{SAMPLE_AS_OF}' - 3 then {short_day_rows} else {usual} end
+          )
+        """,
+    )
+
+
+def test_a_quiet_day_of_a_low_volume_source_passes_the_volume_check(sample_copy, tmp_path):
+    # 4 sessions a day, then a day of 1: under half the average, but a Poisson count of mean 4 (sd 2)
+    # has such days by chance every few weeks; a ratio alone would fail the build for them
+    _sessions_per_day(sample_copy, usual=4, short_day_rows=1)
+    result = run_check(sample_copy, tmp_path, "fct_sessions,test_name:recent_volume")
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert re.search(r"PASS recent_volume_fct_sessions_started_at\b", result.stdout), result.stdout[-3000:]
+
+
+def test_a_short_day_of_a_moderate_source_still_fails_the_volume_check(sample_copy, tmp_path):
+    # 25 sessions a day, then a day of 9: under half (12.5) and more than 3 sd (15) below 25 (10)
+    _sessions_per_day(sample_copy, usual=25, short_day_rows=9)
     result = run_check(sample_copy, tmp_path, "fct_sessions,test_name:recent_volume")
     assert result.returncode == 1
     assert "recent_volume_fct_sessions_started_at" in result.stdout and "Got 1 result" in result.stdout

@@ -1,8 +1,13 @@
 {# Generic test: each of the last `days` complete days before the as-of date has at least
    `min_ratio` times the average daily row count of the `baseline_days` before them, so a
    source that stopped loading or lost a day shows up. The as-of day itself is left out: its
-   late rows have not arrived yet. Fails with one row per short day. #}
-{% test recent_volume(model, column_name, days=7, baseline_days=28, min_ratio=0.5) %}
+   late rows have not arrived yet. A day is short only if it is also `min_sigmas` standard
+   deviations below the average, taking a day's rows as a count of independent events (a
+   Poisson count, whose standard deviation is the square root of its mean): a source of a few
+   rows a day has days of none by chance alone, and a ratio alone would fail it most weeks.
+   From 36 rows a day on (with the defaults) the ratio alone decides. Fails with one row per
+   short day. #}
+{% test recent_volume(model, column_name, days=7, baseline_days=28, min_ratio=0.5, min_sigmas=3) %}
 
 with
 
@@ -36,11 +41,14 @@ final as (
         calendar.day,
         coalesce(daily.row_count, 0) as row_count,
         baseline.average_rows,
-        {{ min_ratio }} as min_ratio
+        {{ min_ratio }} as min_ratio,
+        {{ min_sigmas }} as min_sigmas
     from calendar
     cross join baseline
     left join daily on calendar.day = daily.day
-    where coalesce(daily.row_count, 0) < {{ min_ratio }} * baseline.average_rows
+    where
+        coalesce(daily.row_count, 0) < {{ min_ratio }} * baseline.average_rows
+        and coalesce(daily.row_count, 0) < baseline.average_rows - {{ min_sigmas }} * sqrt(baseline.average_rows)
 )
 
 select * from final
