@@ -80,8 +80,8 @@ def _dbt(
     args: list[str], warehouse: Path, scratch: Path, as_of: str, project: Path = PROJECT
 ) -> tuple[float, float, dict[str, float], dict[str, float]]:
     """Run dbt on `project` (this one by default) with this project's profile; return (wall seconds,
-    sum of the executed nodes' own seconds, seconds by node name, seconds of those spent compiling and
-    in SQL statements)."""
+    sum of the executed nodes' own seconds, seconds by node name, seconds of those spent compiling, in
+    Jinja compiling the templates (the project's and dbt's) and in SQL statements)."""
     templates = scratch / "templates.json"
     env = {**os.environ, "SCORECARD_DUCKDB": str(warehouse), "DBT_PROFILES_DIR": str(PROJECT)}
     command = [

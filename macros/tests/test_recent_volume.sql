@@ -36,19 +36,26 @@ baseline as (
     where day < cast({{ dbt.dateadd('day', -days, as_of_date()) }} as date)
 ),
 
-final as (
+recent_days as (
     select
         calendar.day,
-        coalesce(daily.row_count, 0) as row_count,
+        coalesce(daily.row_count, 0) as row_count
+    from calendar
+    left join daily on calendar.day = daily.day
+),
+
+final as (
+    select
+        recent_days.day,
+        recent_days.row_count,
         baseline.average_rows,
         {{ min_ratio }} as min_ratio,
         {{ min_sigmas }} as min_sigmas
-    from calendar
+    from recent_days
     cross join baseline
-    left join daily on calendar.day = daily.day
     where
-        coalesce(daily.row_count, 0) < {{ min_ratio }} * baseline.average_rows
-        and coalesce(daily.row_count, 0) < baseline.average_rows - {{ min_sigmas }} * sqrt(baseline.average_rows)
+        recent_days.row_count
+        < least({{ min_ratio }} * baseline.average_rows, baseline.average_rows - {{ min_sigmas }} * sqrt(baseline.average_rows))
 )
 
 select * from final
